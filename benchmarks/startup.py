@@ -1,0 +1,73 @@
+"""Wall time of `rolediff compare devops sre` from a fresh process, next to a bare-Python baseline.
+
+Target (issue #2): under 0.3 s on a warm machine. Run: python benchmarks/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+CASES = {
+    "baseline: python -c pass": [sys.executable, "-c", "pass"],
+    "rolediff --help": [sys.executable, "-m", "rolediff", "--help"],
+    "rolediff compare devops sre": [sys.executable, "-m", "rolediff", "compare", "devops", "sre"],
+    "rolediff compare devops sre -f json": [
+        sys.executable,
+        "-m",
+        "rolediff",
+        "compare",
+        "devops",
+        "sre",
+        "-f",
+        "json",
+    ],
+    "rolediff compare devops sre --city Raleigh": [
+        sys.executable,
+        "-m",
+        "rolediff",
+        "compare",
+        "devops",
+        "sre",
+        "--city",
+        "Raleigh",
+    ],
+    "rolediff where raleigh": [sys.executable, "-m", "rolediff", "where", "raleigh"],
+}
+TARGET_S = 0.3
+
+
+def wall(argv: list[str], runs: int) -> list[float]:
+    subprocess.run(argv, capture_output=True, check=True)  # warm the page cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    baseline = statistics.median(wall(CASES["baseline: python -c pass"], args.runs))
+    print(f"{'case':45} {'median s':>9} {'p90 s':>7} {'minus baseline':>15}")
+    worst = 0.0
+    for name, argv in CASES.items():
+        times = sorted(wall(argv, args.runs))
+        median = statistics.median(times)
+        p90 = times[int(0.9 * (len(times) - 1))]
+        print(f"{name:45} {median:9.3f} {p90:7.3f} {median - baseline:15.3f}")
+        if name.startswith("rolediff compare"):
+            worst = max(worst, median)
+    verdict = "OK" if worst < TARGET_S else "OVER TARGET"
+    print(f"slowest compare median {worst:.3f} s vs target {TARGET_S} s: {verdict}")
+    return 0 if worst < TARGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Regenerate the generated pages under docs/ (or, with --check, fail if they are stale).
+
+- docs/cli.md: every command's --help, as the CLI prints it.
+- docs/data-sources.md: the packaged datasets, from src/rolediff/data/datasets.toml.
+- docs/json/*.schema.json: JSON Schemas of the --format json outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+COMMANDS = [[], ["roles"], ["role"], ["compare"], ["where"], ["data"], ["data", "sources"]]
+
+
+def help_text(path: list[str]) -> str:
+    from rolediff.cli import run
+
+    out = io.StringIO()
+    env = {"COLUMNS": "100", "TERMINAL_WIDTH": "100", "NO_COLOR": "1"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out):
+            code = run([*path, "--help"])
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    if code != 0:
+        raise RuntimeError(f"rolediff {' '.join(path)} --help exited {code}")
+    return out.getvalue().rstrip() + "\n"
+
+
+def cli_reference() -> str:
+    parts = [
+        "# CLI reference\n",
+        "Generated from `--help` by `scripts/gen_docs.py`; a test fails when it is stale.\n",
+        "Every command takes `--format table|json|csv|markdown` (`-f`). Bad input exits with "
+        "status 2 and a one-line message on stderr.\n",
+    ]
+    for path in COMMANDS:
+        parts.append(f"## `{' '.join(['rolediff', *path])}`\n")
+        parts.append("```text\n" + help_text(path) + "```\n")
+    return "\n".join(parts)
+
+
+def data_sources() -> str:
+    from rolediff import data
+
+    lines = [
+        "# Data sources and licences",
+        "",
+        "Generated from `src/rolediff/data/datasets.toml` by `scripts/gen_docs.py`. Each dataset's",
+        "folder holds a SOURCE.md with full provenance and cleaning notes; `rolediff data sources`",
+        "prints the same list.",
+        "",
+        "| dataset | what | publisher | vintage | licence | files |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in data.datasets():
+        files = ", ".join(f"`{d.path}/{f}`" for f in d.files)
+        title = f"[{d.title}]({d.url})" if d.url else d.title
+        lines.append(
+            f"| `{d.id}` | {title} | {d.publisher} | {d.vintage} | {d.licence} | {files} |"
+        )
+    lines += ["", "## Works cited by the data", ""]
+    for s in data.sources().values():
+        author = f"{s.author}, " if s.author else ""
+        lines.append(f"- `{s.id}`: {author}*{s.title}*, {s.publisher}, {s.date}. <{s.url}>")
+    return "\n".join(lines) + "\n"
+
+
+def json_schemas() -> dict[str, str]:
+    from pydantic import TypeAdapter
+
+    from rolediff import Comparison, Place, RoleProfile
+    from rolediff.data.schema import Dataset
+
+    models: dict[str, Any] = {
+        "compare": Comparison,
+        "where": Place,
+        "role": RoleProfile,
+        "roles": list[RoleProfile],
+        "data-sources": list[Dataset],
+    }
+    return {
+        f"json/{name}.schema.json": json.dumps(
+            TypeAdapter(model).json_schema(mode="serialization"), indent=2, sort_keys=True
+        )
+        + "\n"
+        for name, model in models.items()
+    }
+
+
+def pages() -> dict[str, str]:
+    return {"cli.md": cli_reference(), "data-sources.md": data_sources(), **json_schemas()}
+
+
+def main(argv: list[str]) -> int:
+    stale = []
+    for name, text in pages().items():
+        path = DOCS / name
+        if "--check" in argv:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print("stale: " + ", ".join(stale) + " (run python scripts/gen_docs.py)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

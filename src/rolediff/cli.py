@@ -1,0 +1,148 @@
+"""The ``rolediff`` command line: parse, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+
+from rolediff._version import __version__
+from rolediff.errors import RolediffError
+from rolediff.render import OutputFormat, emit
+
+app = typer.Typer(
+    name="rolediff",
+    help="Compare DevOps, SRE, DevSecOps, Cloud and Platform engineering roles on cited data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+data_app = typer.Typer(
+    help="The packaged datasets: sources, vintages and licences.", no_args_is_help=True
+)
+app.add_typer(data_app, name="data")
+
+Format = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format: table (default), json, csv or markdown.",
+    ),
+]
+
+
+def _dump(models: Sequence[Any]) -> list[Any]:
+    return [m.model_dump(mode="json") for m in models]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rolediff {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Compare infrastructure roles on focus, responsibilities, skills, prospects and pay."""
+
+
+@app.command("roles")
+def roles_command(fmt: Format = OutputFormat.table) -> None:
+    """List the roles rolediff profiles, with their focus and when they step in."""
+    from rolediff.roles import list_roles
+    from rolediff.views import roles_tables
+
+    profiles = list_roles()
+    emit(_dump(profiles), roles_tables(profiles), fmt)
+
+
+@app.command("role")
+def role_command(
+    role: Annotated[
+        str,
+        typer.Argument(
+            metavar="ROLE", help="Role id or name: devops, sre, devsecops, cloud, platform."
+        ),
+    ],
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Show one role's profile: focus, responsibilities, skills, background, education."""
+    from rolediff.data import sources
+    from rolediff.roles import get_role
+    from rolediff.views import role_tables
+
+    profile = get_role(role)
+    registry = sources()
+    cited = {s: registry[s] for s in profile.sources}
+    emit(profile.model_dump(mode="json"), role_tables(profile, cited), fmt)
+
+
+@app.command("compare")
+def compare_command(
+    a: Annotated[str, typer.Argument(metavar="ROLE_A", help="First role (e.g. devops).")],
+    b: Annotated[str, typer.Argument(metavar="ROLE_B", help="Second role (e.g. sre).")],
+    city: Annotated[
+        str | None,
+        typer.Option(
+            "--city", "-c", help="Focus the salary figures on a place, e.g. 'Raleigh, NC'."
+        ),
+    ] = None,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Compare two roles on the article's five dimensions, each figure with its source."""
+    from rolediff.roles import compare
+    from rolediff.views import comparison_tables
+
+    result = compare(a, b, city=city)
+    emit(result.model_dump(mode="json"), comparison_tables(result), fmt)
+
+
+@app.command("where")
+def where_command(
+    place: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLACE", help="A city ('Raleigh, NC', 'NYC'), metro name or CBSA code."
+        ),
+    ],
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Resolve a place to its principal city, metro (CBSA), state and county."""
+    from rolediff.geo import resolve_place
+    from rolediff.views import place_tables
+
+    result = resolve_place(place)
+    emit(result.model_dump(mode="json"), place_tables(result), fmt)
+
+
+@data_app.command("sources")
+def data_sources_command(fmt: Format = OutputFormat.table) -> None:
+    """List the packaged datasets with publisher, vintage and licence."""
+    from rolediff.data import datasets
+    from rolediff.views import datasets_tables
+
+    items = datasets()
+    emit(_dump(items), datasets_tables(items), fmt)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit status: 0 ok, 2 bad input (usage or data the user gave)."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="rolediff")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except RolediffError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        return 2
+    return 0

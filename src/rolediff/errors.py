@@ -1,0 +1,48 @@
+"""The errors a user's input can cause: each says what was wrong and what would work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+class RolediffError(ValueError):
+    """Input that rolediff cannot answer. The CLI prints it on one line and exits with status 2."""
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.message = message
+        self.suggestions = tuple(suggestions)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if not self.suggestions:
+            return self.message
+        quoted = ", ".join(f"'{s}'" for s in self.suggestions)
+        return f"{self.message} Did you mean {quoted}?"
+
+
+class UnknownRoleError(RolediffError):
+    """No role profile matches the given id or name."""
+
+
+class UnknownPlaceError(RolediffError):
+    """A place is unknown, or names more than one city."""
+
+
+class UnknownSkillError(RolediffError):
+    """No skill in the taxonomy has this id, name or alias."""
+
+
+def suggest(query: str, choices: Iterable[str], limit: int = 3, cutoff: float = 60.0) -> list[str]:
+    """The closest few choices to a mistyped query, best first."""
+    from rapidfuzz import fuzz, process, utils
+
+    unique = list(dict.fromkeys(choices))
+    matches = process.extract(
+        query,
+        unique,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=cutoff,
+    )
+    return [match[0] for match in matches]

@@ -1,0 +1,95 @@
+"""Print a result as a rich table, JSON, CSV or Markdown (the CLI's shared ``--format``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TextIO
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One titled table of text cells; notes print under it (not in CSV)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+
+
+def emit(payload: Any, tables: list[Table], fmt: OutputFormat, out: TextIO | None = None) -> None:
+    """Write ``payload`` (JSON-ready data) as JSON, or ``tables`` in the other formats."""
+    out = out or sys.stdout
+    if fmt is OutputFormat.json:
+        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    elif fmt is OutputFormat.csv:
+        _csv(tables, out)
+    elif fmt is OutputFormat.markdown:
+        _markdown(tables, out)
+    else:
+        _rich(tables, out)
+
+
+def _csv(tables: list[Table], out: TextIO) -> None:
+    columns = tables[0].columns
+    if any(t.columns != columns for t in tables):
+        raise ValueError("tables printed as one CSV must share their columns")
+    writer = csv.writer(out, lineterminator="\n")
+    sectioned = len(tables) > 1
+    writer.writerow(["section", *columns] if sectioned else columns)
+    for table in tables:
+        for row in table.rows:
+            writer.writerow([table.title, *row] if sectioned else row)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _markdown(tables: list[Table], out: TextIO) -> None:
+    for i, table in enumerate(tables):
+        if i:
+            out.write("\n")
+        out.write(f"## {table.title}\n\n")
+        out.write("| " + " | ".join(_md_cell(c) for c in table.columns) + " |\n")
+        out.write("|" + "---|" * len(table.columns) + "\n")
+        for row in table.rows:
+            out.write("| " + " | ".join(_md_cell(c) for c in row) + " |\n")
+        if not table.rows:
+            out.write("\n_none_\n")
+        for note in table.notes:
+            out.write(f"\n> {note}\n")
+
+
+def _rich(tables: list[Table], out: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    console = Console(file=out, highlight=False, soft_wrap=False)
+    for i, table in enumerate(tables):
+        if i:
+            console.print()
+        grid = RichTable(title=table.title, title_justify="left", show_lines=False, expand=False)
+        for column in table.columns:
+            grid.add_column(column, overflow="fold")
+        for row in table.rows:
+            grid.add_row(*row)
+        console.print(grid if table.rows else f"{_escape(table.title)}\n  (none)")
+        for note in table.notes:
+            console.print(f"  [dim]{_escape(note)}[/dim]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,341 @@
+"""Role profiles and the comparison of two roles over the article's five dimensions.
+
+The dimensions, in the article's order: focus; roles and responsibilities; skills, background
+and education; career prospects; salaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from rolediff import data
+from rolediff.data.schema import (
+    Level,
+    PublishedCityRow,
+    PublishedClaim,
+    PublishedSalary,
+    Requirement,
+    Responsibility,
+    RoleProfile,
+    Source,
+)
+from rolediff.errors import RolediffError, UnknownRoleError, suggest
+from rolediff.geo import Place, resolve_place
+from rolediff.skills import taxonomy
+
+COMPARISON_VERSION = "1"
+
+T = TypeVar("T")
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Pair(Result, Generic[T]):
+    """The same thing for role A and role B."""
+
+    a: T
+    b: T
+
+
+class Named(Result):
+    id: str
+    name: str
+
+
+class RoleRef(Named):
+    short_name: str
+
+
+class FocusView(Result):
+    summary: str
+    optimises: str
+    analogy: str
+    steps_in: str
+    phases: list[str]
+    sources: list[str]
+
+
+class ComparedSkill(Named):
+    """A skill area with each role's level (null when the role does not list it) and examples."""
+
+    category: str
+    level_a: Level | None
+    level_b: Level | None
+    examples_a: list[Named]
+    examples_b: list[Named]
+    sources: list[str]
+
+
+class SkillsDimension(Result):
+    shared: list[ComparedSkill]
+    only_a: list[ComparedSkill]
+    only_b: list[ComparedSkill]
+
+
+class Cited(Named):
+    sources: list[str]
+
+
+class Overlap(Result):
+    shared: list[Cited]
+    only_a: list[Cited]
+    only_b: list[Cited]
+
+
+class EducationRow(Named):
+    a: Requirement | None
+    b: Requirement | None
+    sources: list[str]
+
+
+class OpeningsRow(Result):
+    """Openings one job site showed for each role on the day the figures were taken."""
+
+    platform: str
+    a: int | None
+    b: int | None
+    label_a: str | None
+    label_b: str | None
+    approximate: bool
+    as_of: str
+    source: str
+
+
+class Prospects(Result):
+    openings: list[OpeningsRow]
+    notes: list[str]
+
+
+class Salaries(Result):
+    published: Pair[PublishedSalary | None]
+    city_table: list[PublishedCityRow]
+    claims: list[PublishedClaim]
+    notes: list[str]
+
+
+class Comparison(Result):
+    """Two roles side by side on the five dimensions; every item names its sources."""
+
+    version: str
+    a: RoleRef
+    b: RoleRef
+    city: Place | None
+    focus: Pair[FocusView]
+    responsibilities: Pair[list[Responsibility]]
+    skills: SkillsDimension
+    background: Overlap
+    education: list[EducationRow]
+    prospects: Prospects
+    salaries: Salaries
+    sources: dict[str, Source]
+
+
+def list_roles() -> list[RoleProfile]:
+    """Every role profile, in rolediff's order (DevOps, SRE, DevSecOps, Cloud, Platform)."""
+    return list(data.role_profiles().values())
+
+
+def get_role(role: str) -> RoleProfile:
+    """A role by id ("sre"), short name ("SRE"), name or typical job title."""
+    key = " ".join(role.lower().split())
+    profiles = data.role_profiles()
+    if key in profiles:
+        return profiles[key]
+    for profile in profiles.values():
+        names = (profile.short_name, profile.name, *profile.titles)
+        if key in {" ".join(n.lower().split()) for n in names}:
+            return profile
+    choices = [*profiles, *(p.name for p in profiles.values())]
+    raise UnknownRoleError(
+        f"Unknown role '{role}'; rolediff knows {', '.join(profiles)}.",
+        # Five roles: always offer the closest, however far off the input is.
+        suggestions=list(dict.fromkeys(_as_id(c) for c in suggest(role, choices, cutoff=0))),
+    )
+
+
+def _as_id(choice: str) -> str:
+    for profile in data.role_profiles().values():
+        if choice in (profile.id, profile.name):
+            return profile.id
+    return choice
+
+
+def compare(a: str, b: str, city: str | Place | None = None) -> Comparison:
+    """Compare two roles on focus, responsibilities, skills/background/education, prospects, pay."""
+    role_a, role_b = get_role(a), get_role(b)
+    if role_a.id == role_b.id:
+        raise RolediffError(f"Compare two different roles (both are '{role_a.id}').")
+    place = resolve_place(city) if isinstance(city, str) else city
+    comparison = Comparison(
+        version=COMPARISON_VERSION,
+        a=_ref(role_a),
+        b=_ref(role_b),
+        city=place,
+        focus=Pair(a=_focus(role_a), b=_focus(role_b)),
+        responsibilities=Pair(a=role_a.responsibilities, b=role_b.responsibilities),
+        skills=_skills(role_a, role_b),
+        background=_overlap(
+            [Cited(id=x.id, name=x.name, sources=x.sources) for x in role_a.background],
+            [Cited(id=x.id, name=x.name, sources=x.sources) for x in role_b.background],
+        ),
+        education=_education(role_a, role_b),
+        prospects=_prospects(role_a.id, role_b.id),
+        salaries=_salaries(role_a.id, role_b.id, place),
+        sources={},
+    )
+    cited = sorted(set(_cited_ids(comparison.model_dump())))
+    registry = data.sources()
+    return comparison.model_copy(update={"sources": {sid: registry[sid] for sid in cited}})
+
+
+def _ref(role: RoleProfile) -> RoleRef:
+    return RoleRef(id=role.id, name=role.name, short_name=role.short_name)
+
+
+def _focus(role: RoleProfile) -> FocusView:
+    return FocusView(
+        summary=role.focus.summary,
+        optimises=role.focus.optimises,
+        analogy=role.focus.analogy,
+        steps_in=role.lifecycle.steps_in,
+        phases=list(role.lifecycle.phases),
+        sources=sorted({*role.focus.sources, *role.lifecycle.sources}),
+    )
+
+
+def _skills(role_a: RoleProfile, role_b: RoleProfile) -> SkillsDimension:
+    tax = taxonomy()
+    in_a = {s.id: s for s in role_a.skills}
+    in_b = {s.id: s for s in role_b.skills}
+
+    def entry(skill_id: str) -> ComparedSkill:
+        area = tax.get(skill_id)
+        sa, sb = in_a.get(skill_id), in_b.get(skill_id)
+        return ComparedSkill(
+            id=area.id,
+            name=area.name,
+            category=area.category,
+            level_a=sa.level if sa else None,
+            level_b=sb.level if sb else None,
+            examples_a=[_named(x) for x in sa.examples] if sa else [],
+            examples_b=[_named(x) for x in sb.examples] if sb else [],
+            sources=sorted({*(sa.sources if sa else ()), *(sb.sources if sb else ())}),
+        )
+
+    return SkillsDimension(
+        shared=[entry(i) for i in in_a if i in in_b],
+        only_a=[entry(i) for i in in_a if i not in in_b],
+        only_b=[entry(i) for i in in_b if i not in in_a],
+    )
+
+
+def _named(skill_id: str) -> Named:
+    skill = taxonomy().get(skill_id)
+    return Named(id=skill.id, name=skill.name)
+
+
+def _overlap(items_a: list[Cited], items_b: list[Cited]) -> Overlap:
+    ids_a, ids_b = {x.id for x in items_a}, {x.id for x in items_b}
+    return Overlap(
+        shared=[x for x in items_a if x.id in ids_b],
+        only_a=[x for x in items_a if x.id not in ids_b],
+        only_b=[x for x in items_b if x.id not in ids_a],
+    )
+
+
+def _education(role_a: RoleProfile, role_b: RoleProfile) -> list[EducationRow]:
+    in_a = {e.id: e for e in role_a.education}
+    in_b = {e.id: e for e in role_b.education}
+    rows = []
+    for edu_id in dict.fromkeys([*in_a, *in_b]):
+        ea, eb = in_a.get(edu_id), in_b.get(edu_id)
+        first = ea or eb
+        assert first is not None
+        rows.append(
+            EducationRow(
+                id=edu_id,
+                name=first.name,
+                a=ea.requirement if ea else None,
+                b=eb.requirement if eb else None,
+                sources=sorted({*(ea.sources if ea else ()), *(eb.sources if eb else ())}),
+            )
+        )
+    return rows
+
+
+def _notes(dimension: str, roles: Iterable[str]) -> list[str]:
+    wanted = set(roles)
+    return [
+        n.text
+        for n in data.published_figures().notes
+        if n.dimension == dimension and wanted & set(n.roles)
+    ]
+
+
+def _prospects(a: str, b: str) -> Prospects:
+    figures = data.published_figures().openings
+    rows = []
+    for platform in dict.fromkeys(f.platform for f in figures):
+        fa = next((f for f in figures if f.platform == platform and f.role == a), None)
+        fb = next((f for f in figures if f.platform == platform and f.role == b), None)
+        first = fa or fb
+        if first is None:
+            continue
+        rows.append(
+            OpeningsRow(
+                platform=platform,
+                a=fa.openings if fa else None,
+                b=fb.openings if fb else None,
+                label_a=fa.column_label if fa else None,
+                label_b=fb.column_label if fb else None,
+                approximate=any(f.approximate for f in (fa, fb) if f),
+                as_of=first.as_of,
+                source=first.source,
+            )
+        )
+    notes = _notes("prospects", (a, b))
+    if not rows:
+        notes.append("The bundled sources publish no openings counts for these roles.")
+    return Prospects(openings=rows, notes=notes)
+
+
+def _salaries(a: str, b: str, place: Place | None) -> Salaries:
+    figures = data.published_figures()
+    published = {s.role: s for s in figures.salaries}
+    rows = [r for r in figures.city_table if r.role in (a, b)]
+    claims = [c for c in figures.claims if c.role in (a, b)]
+    notes = _notes("salaries", (a, b))
+    if place is not None:
+        rows = [r for r in rows if resolve_place(r.place).cbsa_code == place.cbsa_code]
+        claims = [c for c in claims if resolve_place(c.place).cbsa_code == place.cbsa_code]
+        if not rows and not claims:
+            notes.append(f"The article publishes no city figures for {place.label}.")
+    for role in (a, b):
+        if role not in published:
+            notes.append(f"The bundled sources publish no national salary figures for {role}.")
+    return Salaries(
+        published=Pair(a=published.get(a), b=published.get(b)),
+        city_table=rows,
+        claims=claims,
+        notes=notes,
+    )
+
+
+def _cited_ids(node: object) -> Iterable[str]:
+    """Every source id cited anywhere in a dumped result (keys ``source`` and ``sources``)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "source" and isinstance(value, str):
+                yield value
+            elif key == "sources" and isinstance(value, list):
+                yield from (v for v in value if isinstance(v, str))
+            else:
+                yield from _cited_ids(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _cited_ids(item)

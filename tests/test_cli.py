@@ -1,0 +1,145 @@
+"""The command line: every command, every format, and clear errors with exit status 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+import pytest
+
+from rolediff.cli import app
+from tests.conftest import run_process
+
+FORMATS = ["table", "json", "csv", "markdown"]
+COMMANDS = [
+    ["roles"],
+    ["role", "sre"],
+    ["compare", "devops", "sre"],
+    ["compare", "devsecops", "cloud", "--city", "Houston, TX"],
+    ["where", "raleigh"],
+    ["data", "sources"],
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
+def test_every_command_in_every_format(cli, argv: list[str], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*argv, "--format", fmt)
+    assert result.code == 0, result.err
+    assert result.out.strip()
+    if fmt == "json":
+        json.loads(result.out)
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(result.out)))
+        assert len(rows) >= 2 and len({len(r) for r in rows}) == 1
+    elif fmt == "markdown":
+        assert result.out.startswith("## ")
+
+
+def test_compare_json_has_the_five_dimensions(cli) -> None:  # type: ignore[no-untyped-def]
+    out = json.loads(cli("compare", "devops", "sre", "--format", "json").out)
+    for key in (
+        "focus",
+        "responsibilities",
+        "skills",
+        "background",
+        "education",
+        "prospects",
+        "salaries",
+    ):
+        assert key in out
+    assert len(out["skills"]["shared"]) == 9
+    assert {s["id"] for s in out["skills"]["only_b"]} == {
+        "version-control",
+        "incident-response",
+        "capacity-planning-load-testing",
+        "security-hardening",
+    }
+    assert all(s["name"] for s in out["skills"]["shared"])
+
+
+def test_compare_table_follows_the_article_order(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("compare", "devops", "sre").out
+    heads = [
+        "1. Focus",
+        "2. Roles and responsibilities",
+        "3. Skills",
+        "4. Career prospects",
+        "5. Salaries",
+    ]
+    positions = [out.index(h) for h in heads]
+    assert positions == sorted(positions)
+    assert "Boot.dev blog" in out and "2023-01-30" in out
+
+
+def test_where_json_gives_the_cbsa(cli) -> None:  # type: ignore[no-untyped-def]
+    out = json.loads(cli("where", "raleigh", "--format", "json").out)
+    assert out["cbsa_code"] == "39580"
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["compare", "devops", "nosuchrole"], "Did you mean"),
+        (["compare", "devops", "srr"], "'sre'"),
+        (["role", "qa"], "Unknown role"),
+        (["where", "Portland"], "Portland, OR"),
+        (["where", "Atlantis"], "Unknown place"),
+        (["compare", "devops", "sre", "--city", "Nowhere"], "Unknown place"),
+        (["compare", "devops", "devops"], "two different roles"),
+        (["compare", "devops", "sre", "--format", "yaml"], "yaml"),
+        (["compare", "devops"], "Missing argument"),
+        (["nosuchcommand"], "No such command"),
+    ],
+)
+def test_user_errors_exit_2_with_a_message(cli, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*argv)
+    assert result.code == 2
+    assert needle in result.err
+    assert "Traceback" not in result.err + result.out
+
+
+def test_error_in_a_real_process_has_no_traceback() -> None:
+    proc = run_process(["compare", "devops", "nosuchrole"])
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert "Did you mean" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_no_colour_when_piped_or_no_color() -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = run_process(["compare", "devops", "sre"], env=env)
+    assert proc.returncode == 0
+    assert "\x1b[" not in proc.stdout
+    plain = run_process(["roles"])
+    assert "\x1b[" not in plain.stdout
+
+
+def _commands(group, path=()):  # type: ignore[no-untyped-def]
+    import typer.main
+
+    command = typer.main.get_command(group)
+    stack = [(path, command)]
+    while stack:
+        where, cmd = stack.pop()
+        yield where, cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            stack.append(((*where, name), sub))
+
+
+def test_every_command_and_parameter_has_help() -> None:
+    for path, command in _commands(app):
+        assert (command.help or "").strip(), f"rolediff {' '.join(path)} has no help text"
+        for param in command.params:
+            if param.name in {"help"}:
+                continue
+            assert (getattr(param, "help", None) or "").strip(), f"{path} {param.name} has no help"
+
+
+def test_version(cli) -> None:  # type: ignore[no-untyped-def]
+    from rolediff import __version__
+
+    result = cli("--version")
+    assert result.code == 0 and __version__ in result.out

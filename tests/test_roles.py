@@ -1,0 +1,128 @@
+"""Role profiles and the five-dimension comparison."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rolediff import RolediffError, UnknownRoleError, compare, get_role, list_roles
+from rolediff.data import ROLE_IDS
+
+ARTICLE_SHARED = [
+    "infrastructure-automation",
+    "containers-orchestration",
+    "cloud-platforms",
+    "monitoring-logging",
+    "ci-cd",
+    "scripting-programming",
+    "linux-administration",
+    "communication-collaboration",
+    "problem-solving",
+]
+ARTICLE_SRE_ONLY = [
+    "version-control",
+    "incident-response",
+    "capacity-planning-load-testing",
+    "security-hardening",
+]
+
+
+def test_list_roles_in_order() -> None:
+    assert [r.id for r in list_roles()] == list(ROLE_IDS)
+
+
+@pytest.mark.parametrize(
+    ("query", "role_id"),
+    [("sre", "sre"), ("SRE", "sre"), (" DevOps ", "devops"), ("Site Reliability Engineer", "sre")],
+)
+def test_get_role_by_id_short_name_or_title(query: str, role_id: str) -> None:
+    assert get_role(query).id == role_id
+
+
+def test_unknown_role_suggests() -> None:
+    with pytest.raises(UnknownRoleError) as info:
+        get_role("devsecop")
+    assert info.value.suggestions[0] == "devsecops"
+
+
+def test_devops_vs_sre_reproduces_the_article_skills_table() -> None:
+    c = compare("devops", "sre")
+    assert sorted(s.id for s in c.skills.shared) == sorted(ARTICLE_SHARED)
+    assert sorted(s.id for s in c.skills.only_b) == sorted(ARTICLE_SRE_ONLY)
+    assert c.skills.only_a == []
+    assert all(s.name for s in c.skills.shared + c.skills.only_b)
+    shared_bg = {b.id for b in c.background.shared}
+    assert shared_bg == {"software-engineering", "system-administration"}
+
+
+def test_devops_vs_sre_published_figures() -> None:
+    c = compare("devops", "sre")
+    assert c.salaries.published.a is not None and c.salaries.published.a.average == 120000
+    assert c.salaries.published.b is not None and c.salaries.published.b.high == 300000
+    linkedin = next(r for r in c.prospects.openings if r.platform == "LinkedIn")
+    assert (linkedin.a, linkedin.b, linkedin.label_b) == (175000, 65000, "DevSecOps")
+    assert any("DevSecOps" in n for n in c.prospects.notes)
+    assert "article" in c.sources
+    assert c.sources["article"].date == "2023-01-30"
+
+
+def test_every_cited_source_is_listed() -> None:
+    c = compare("devsecops", "platform")
+    dumped = c.model_dump_json()
+    for sid in c.sources:
+        assert f'"{sid}"' in dumped
+
+
+def test_city_filters_the_article_city_table() -> None:
+    c = compare("devops", "sre", city="Houston")
+    assert [r.city_label for r in c.salaries.city_table] == ["Houston, TX"]
+    raleigh = compare("sre", "devops", city="Raleigh, NC")
+    assert {cl.measure for cl in raleigh.salaries.claims} == {
+        "average_salary_annual",
+        "take_home_monthly",
+    }
+    assert raleigh.salaries.city_table == []
+    denver = compare("devops", "sre", city="Denver")
+    assert denver.salaries.city_table == [] and denver.salaries.claims == []
+    assert any("no city figures for Denver, CO" in n for n in denver.salaries.notes)
+
+
+def test_roles_without_published_salaries_say_so() -> None:
+    c = compare("cloud", "platform")
+    assert c.salaries.published.a is None and c.salaries.published.b is None
+    assert len([n for n in c.salaries.notes if "no national salary" in n]) == 2
+
+
+def test_same_role_twice_is_an_error() -> None:
+    with pytest.raises(RolediffError, match="two different roles"):
+        compare("sre", "SRE")
+
+
+def test_unknown_city_is_an_error() -> None:
+    with pytest.raises(ValueError, match="Unknown place"):
+        compare("devops", "sre", city="Atlantis")
+
+
+@given(st.sampled_from(list(itertools.permutations(ROLE_IDS, 2))))
+def test_comparison_partitions_both_roles_skills(pair: tuple[str, str]) -> None:
+    a, b = pair
+    c = compare(a, b)
+    ids_a = [s.id for s in get_role(a).skills]
+    ids_b = [s.id for s in get_role(b).skills]
+    assert sorted(s.id for s in c.skills.shared + c.skills.only_a) == sorted(ids_a)
+    assert sorted(s.id for s in c.skills.shared + c.skills.only_b) == sorted(ids_b)
+    mirrored = compare(b, a)
+    assert [s.id for s in mirrored.skills.only_a] == [s.id for s in c.skills.only_b]
+    assert {s.id for s in mirrored.skills.shared} == {s.id for s in c.skills.shared}
+
+
+def test_public_api_lists_every_lazy_name() -> None:
+    import rolediff
+
+    for name in rolediff.__all__:
+        assert getattr(rolediff, name) is not None
+    with pytest.raises(AttributeError):
+        _ = rolediff.no_such_name  # type: ignore[attr-defined]
