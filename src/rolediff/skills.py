@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+
+from pydantic import BaseModel, ConfigDict
 
 from rolediff import data
 from rolediff.data.schema import Skill
@@ -66,3 +69,137 @@ def taxonomy() -> Taxonomy:
 def get_skill(text: str) -> Skill:
     """Resolve a skill by id, name or alias."""
     return taxonomy().resolve(text)
+
+
+class SkillHit(BaseModel):
+    """One skill found in a text: how often, and where (character offsets, end exclusive)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    category: str
+    area: str | None
+    count: int
+    spans: list[tuple[int, int]]
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    cased: frozenset[str]
+    context: re.Pattern[str] | None
+    window: int
+    not_before: frozenset[str]
+
+
+def _lower_same_length(text: str) -> str:
+    """Lower-case without changing any offset (a few characters lower-case to two)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+class SkillMatcher:
+    """Finds taxonomy skills in free text: Aho-Corasick over names and aliases, whole words only.
+
+    Overlapping matches keep the longest ("Google Kubernetes Engine" over "Kubernetes"); forms
+    that are also ordinary words obey the context rules in ``skills/context_rules.toml``.
+    """
+
+    def __init__(self, tax: Taxonomy | None = None) -> None:
+        import ahocorasick
+
+        tax = tax or taxonomy()
+        rules = data.skill_context_rules()
+        stop = {surface(s) for s in rules.stop}
+        self._tax = tax
+        self._rules: dict[tuple[str, str], _Rule] = {}
+        for rule in rules.rule:
+            context = None
+            if rule.context:
+                words = "|".join(re.escape(w.lower()) for w in rule.context)
+                context = re.compile(rf"(?<![\w+#])(?:{words})(?![\w+#])")
+            for form in rule.forms:
+                self._rules[(rule.skill, surface(form))] = _Rule(
+                    frozenset(rule.cased), context, rule.window, frozenset(rule.not_before)
+                )
+        self._automaton = ahocorasick.Automaton()
+        for form, skill_id in tax.by_surface.items():
+            if form not in stop:
+                self._automaton.add_word(form, (skill_id, len(form)))
+        self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[SkillHit]:
+        """Skills in ``text``, most mentioned first (ties by first position)."""
+        low = _lower_same_length(text)
+        has_url = "://" in low or "www." in low or "@" in low
+        urls = [m.span() for m in _URL.finditer(low)] if has_url else []
+        candidates = []
+        for end, (skill_id, length) in self._automaton.iter(low):
+            start = end - length + 1
+            stop = end + 1
+            if start > 0 and low[start - 1].isalnum() and low[start].isalnum():
+                continue
+            if stop < len(low) and low[stop].isalnum() and low[end].isalnum():
+                continue
+            rule = self._rules.get((skill_id, low[start:stop]))
+            if rule is not None and not self._passes(rule, text, low, start, stop):
+                continue
+            if urls and any(a <= start < b for a, b in urls):
+                continue
+            candidates.append((start, stop, skill_id))
+        candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
+        spans: dict[str, list[tuple[int, int]]] = {}
+        last_stop = -1
+        for start, stop, skill_id in candidates:
+            if start >= last_stop:
+                spans.setdefault(skill_id, []).append((start, stop))
+                last_stop = stop
+        hits = []
+        for skill_id, where in spans.items():
+            skill = self._tax.by_id[skill_id]
+            hits.append(
+                SkillHit(
+                    id=skill_id,
+                    name=skill.name,
+                    category=skill.category,
+                    area=skill.area,
+                    count=len(where),
+                    spans=where,
+                )
+            )
+        hits.sort(key=lambda h: (-h.count, h.spans[0][0]))
+        return hits
+
+    @staticmethod
+    def _passes(rule: _Rule, text: str, low: str, start: int, stop: int) -> bool:
+        if rule.cased and text[start:stop] not in rule.cased:
+            return False
+        if rule.not_before:
+            following = low[stop : stop + 24].lstrip(" -").split(maxsplit=1)
+            if following and following[0].strip(".,;:!?)") in rule.not_before:
+                return False
+        if rule.context is not None:
+            origin = max(0, start - rule.window)
+            window = low[origin : stop + rule.window]
+            # The match itself is no evidence for itself ("go" is a context word for "c").
+            return any(
+                origin + m.end() <= start or origin + m.start() >= stop
+                for m in rule.context.finditer(window)
+            )
+        return True
+
+
+@cache
+def skill_matcher() -> SkillMatcher:
+    """The shared matcher over the packaged taxonomy (built once per process)."""
+    return SkillMatcher()
+
+
+def find_skills(text: str) -> list[SkillHit]:
+    """Skills mentioned in a text (a posting, a résumé), with counts and offsets."""
+    return skill_matcher().find(text)

@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 
 from rolediff.data.schema import (
     CityName,
+    ContextRules,
     Dataset,
     MetroCounty,
     PlaceAlias,
@@ -80,6 +81,11 @@ def skills() -> tuple[Skill, ...]:
         record["sources"] = _split(row["sources"])  # type: ignore[assignment]
         rows.append(Skill.model_validate(record))
     return tuple(rows)
+
+
+@cache
+def skill_context_rules() -> ContextRules:
+    return ContextRules.model_validate(read_toml("skills/context_rules.toml"))
 
 
 @cache

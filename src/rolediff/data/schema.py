@@ -251,3 +251,19 @@ class CityName(Record):
 
     lookup_key: str
     common_name: str
+
+
+class ContextRule(Record):
+    """When a form that is also an ordinary word counts as a skill (see context_rules.toml)."""
+
+    skill: Slug
+    forms: list[str] = Field(min_length=1)
+    cased: list[str] = []
+    context: list[str] = []
+    window: int = Field(default=80, ge=1)
+    not_before: list[str] = []
+
+
+class ContextRules(Record):
+    stop: list[str] = []
+    rule: list[ContextRule] = []

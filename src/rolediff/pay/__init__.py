@@ -1,0 +1,1 @@
+"""Pay: taxes, living costs, salary estimates and take-home pay."""

@@ -1,0 +1,178 @@
+"""What every tax module shares: filing statuses, input checks, bracket arithmetic, data models.
+
+Amounts are float64 numpy arrays in dollars per year; scalars broadcast. Tax is computed exactly
+from the brackets, not from the IRS Tax Table's $50 bands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Annotated, Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from rolediff.errors import RolediffError
+
+FilingStatus = Literal["single", "married_joint", "head_of_household"]
+FILING_STATUSES: tuple[FilingStatus, ...] = ("single", "married_joint", "head_of_household")
+
+Amount: TypeAlias = npt.ArrayLike
+"""Dollars per year: a scalar or anything numpy turns into an array."""
+
+
+def check_status(status: str) -> FilingStatus:
+    """The filing status itself, or a ValueError naming the choices."""
+    for choice in FILING_STATUSES:
+        if status == choice:
+            return choice
+    raise RolediffError(
+        f"unknown filing status {status!r}; choose one of {', '.join(FILING_STATUSES)}."
+    )
+
+
+def check_year(year: int, covered: Collection[int], what: str) -> int:
+    """The year itself, or a ValueError naming the years the data covers for ``what``."""
+    if year not in covered:
+        years = ", ".join(map(str, sorted(covered)))
+        raise RolediffError(f"{what} covers tax years {years}; {year} is not one of them.")
+    return year
+
+
+def amounts(name: str, value: Amount) -> npt.NDArray[np.float64]:
+    """A dollar input as float64, or a ValueError if any element is negative or not finite."""
+    array = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(array)):
+        raise RolediffError(f"{name} must be a finite number of dollars.")
+    if np.any(array < 0):
+        raise RolediffError(f"{name} must not be negative.")
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledBrackets:
+    """A progressive schedule prepared once: lower bounds from 0, their rates, tax at each bound."""
+
+    lower: npt.NDArray[np.float64]
+    rate: npt.NDArray[np.float64]
+    base: npt.NDArray[np.float64]
+
+    def _bracket(
+        self, income: npt.ArrayLike
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+        x = np.maximum(np.asarray(income, dtype=np.float64), 0.0)
+        return x, np.searchsorted(self.lower, x, side="right") - 1
+
+    def tax(self, income: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Tax on ``income``; income below the first threshold and negative income are untaxed."""
+        x, i = self._bracket(income)
+        tax: npt.NDArray[np.float64] = self.base[i] + self.rate[i] * (x - self.lower[i])
+        return tax
+
+    def marginal_rate(self, income: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The rate on the next dollar of ``income``."""
+        _, i = self._bracket(income)
+        return self.rate[i]
+
+
+def compile_brackets(thresholds: npt.ArrayLike, rates: npt.ArrayLike) -> CompiledBrackets:
+    """Prepare a schedule where ``rates[i]`` applies from ``thresholds[i]`` up to the next one."""
+    lower = np.asarray(thresholds, dtype=np.float64)
+    rate = np.asarray(rates, dtype=np.float64)
+    if lower.ndim != 1 or lower.shape != rate.shape or lower.size == 0:
+        raise ValueError("a bracket schedule needs as many thresholds as rates, at least one")
+    if np.any(np.diff(lower) <= 0):
+        raise ValueError("bracket thresholds must be strictly ascending")
+    if lower[0] > 0:
+        lower = np.concatenate(([0.0], lower))
+        rate = np.concatenate(([0.0], rate))
+    base = np.concatenate(([0.0], np.cumsum(np.diff(lower) * rate[:-1])))
+    return CompiledBrackets(lower, rate, base)
+
+
+def bracket_tax(
+    income: npt.ArrayLike, thresholds: npt.ArrayLike, rates: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Tax on ``income`` under a progressive schedule: ``rates[i]`` applies from ``thresholds[i]``.
+
+    Income below the first threshold and negative income are untaxed. Callers that apply one
+    schedule many times can keep the result of :func:`compile_brackets` instead.
+    """
+    return compile_brackets(thresholds, rates).tax(income)
+
+
+def marginal_rate(
+    income: npt.ArrayLike, thresholds: npt.ArrayLike, rates: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """The rate on the next dollar of ``income`` under the same schedule as :func:`bracket_tax`."""
+    return compile_brackets(thresholds, rates).marginal_rate(income)
+
+
+# --- data models -------------------------------------------------------------------------
+
+
+class Model(BaseModel):
+    """Base for tax data records: immutable, and unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Rate = Annotated[float, Field(ge=0, lt=1)]
+Dollars = Annotated[float, Field(ge=0)]
+
+
+class Reference(Model):
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+
+
+class ByStatus(Model):
+    """One dollar figure per filing status."""
+
+    single: Dollars
+    married_joint: Dollars
+    head_of_household: Dollars
+
+    def of(self, status: FilingStatus) -> float:
+        return float(getattr(self, status))
+
+
+def _ascending_from_zero(schedule: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    thresholds = [t for t, _ in schedule]
+    if thresholds[0] != 0:
+        raise ValueError("a bracket schedule starts at 0")
+    if any(b <= a for a, b in pairwise(thresholds)):
+        raise ValueError("bracket thresholds must be strictly ascending")
+    return schedule
+
+
+Schedule = Annotated[
+    list[tuple[Dollars, Rate]], Field(min_length=1), AfterValidator(_ascending_from_zero)
+]
+"""``[[threshold, rate], ...]``: each rate applies from its threshold up to the next one."""
+
+
+class BracketsByStatus(Model):
+    """A bracket schedule per filing status."""
+
+    single: Schedule
+    married_joint: Schedule
+    head_of_household: Schedule
+
+    def of(self, status: FilingStatus) -> tuple[list[float], list[float]]:
+        """Thresholds and rates, ready for :func:`bracket_tax`."""
+        schedule: list[tuple[float, float]] = getattr(self, status)
+        return [t for t, _ in schedule], [r for _, r in schedule]
+
+
+class Dated(Model):
+    """Where a year's figures come from, and whether they were checked against that source."""
+
+    reference: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+    verified: bool
+    note: str | None = None

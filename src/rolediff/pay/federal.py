@@ -1,0 +1,130 @@
+"""US federal income tax for W-2 wage earners, vectorised over households.
+
+Taxable income is wages less pre-tax contributions less the larger of the standard deduction and
+the itemised deduction for state and local taxes under the SALT cap: a renter whose only income is
+wages has no other itemised deduction worth modelling. Credits that need dependants, the extra
+deductions for age or blindness, and the P.L. 119-21 deductions for tips, overtime, seniors and
+car-loan interest are not modelled. Every figure comes from ``data/tax_federal/income_tax.toml``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from rolediff import data
+from rolediff.pay.common import (
+    Amount,
+    BracketsByStatus,
+    ByStatus,
+    CompiledBrackets,
+    Dated,
+    Dollars,
+    FilingStatus,
+    Model,
+    Rate,
+    Reference,
+    amounts,
+    check_status,
+    check_year,
+    compile_brackets,
+)
+
+
+class SaltPhaseDown(Model):
+    """From 2025 the SALT cap shrinks by ``rate`` of MAGI above a threshold, down to ``floor``."""
+
+    magi_threshold: Dollars
+    rate: Rate
+    floor: Dollars
+
+
+class IncomeTaxYear(Dated):
+    standard_deduction: ByStatus
+    brackets: BracketsByStatus
+    salt_cap: Dollars
+    salt_phase_down: SaltPhaseDown | None = None
+
+
+class IncomeTaxSchedule(Model):
+    id: str
+    unit: str
+    references: list[Reference]
+    years: dict[int, IncomeTaxYear]
+
+
+@cache
+def schedule() -> IncomeTaxSchedule:
+    """The federal income tax parameters, validated, by tax year."""
+    return IncomeTaxSchedule.model_validate(data.read_toml("tax_federal/income_tax.toml"))
+
+
+def years() -> tuple[int, ...]:
+    """The tax years the federal income tax data covers."""
+    return tuple(sorted(schedule().years))
+
+
+def _year(year: int) -> IncomeTaxYear:
+    return schedule().years[check_year(year, schedule().years, "the federal income tax data")]
+
+
+@cache
+def _brackets(year: int, status: FilingStatus) -> CompiledBrackets:
+    return compile_brackets(*_year(year).brackets.of(status))
+
+
+def salt_cap(year: int, magi: Amount) -> npt.NDArray[np.float64]:
+    """The most state and local tax a filer with this modified AGI may deduct."""
+    return _salt_cap(_year(year), amounts("modified adjusted gross income", magi))
+
+
+def _salt_cap(params: IncomeTaxYear, magi: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    phase = params.salt_phase_down
+    if phase is None:
+        return np.full(magi.shape, params.salt_cap)
+    reduced = params.salt_cap - phase.rate * np.maximum(magi - phase.magi_threshold, 0.0)
+    cap: npt.NDArray[np.float64] = np.maximum(reduced, min(phase.floor, params.salt_cap))
+    return cap
+
+
+def taxable_income(
+    year: int,
+    status: str,
+    wages: Amount,
+    deferrals: Amount = 0,
+    section125: Amount = 0,
+    state_local_tax: Amount = 0,
+) -> npt.NDArray[np.float64]:
+    """Wages less pre-tax contributions and the larger of the standard and the SALT deduction.
+
+    ``deferrals`` (401(k)-type) and ``section125`` (HSA, cafeteria plan) both lower income-tax
+    wages. ``state_local_tax`` is the state and local income tax (and deductible state payroll
+    tax) the household pays; for a wage earner AGI is also the MAGI that phases the cap down.
+    """
+    params = _year(year)
+    filing = check_status(status)
+    agi = np.maximum(
+        amounts("wages", wages)
+        - amounts("deferrals", deferrals)
+        - amounts("section125", section125),
+        0.0,
+    )
+    salt = np.minimum(amounts("state and local tax", state_local_tax), _salt_cap(params, agi))
+    deduction = np.maximum(salt, params.standard_deduction.of(filing))
+    taxable: npt.NDArray[np.float64] = np.maximum(agi - deduction, 0.0)
+    return taxable
+
+
+def federal_income_tax(
+    year: int,
+    status: str,
+    wages: Amount,
+    deferrals: Amount = 0,
+    section125: Amount = 0,
+    state_local_tax: Amount = 0,
+) -> npt.NDArray[np.float64]:
+    """Federal income tax before credits, in dollars per year, exact from the brackets."""
+    income = taxable_income(year, status, wages, deferrals, section125, state_local_tax)
+    return _brackets(year, check_status(status)).tax(income)

@@ -1,0 +1,176 @@
+"""Employee payroll taxes, vectorised over households: FICA and state payroll programs.
+
+FICA comes from ``data/tax_federal/fica.toml``; each state's employee programs (disability, paid
+leave, long-term care, transit, unemployment) from ``data/tax_payroll/<state>.toml``. Amounts are
+yearly liabilities; wages are assumed paid evenly over the year. Cafeteria-plan (section 125)
+contributions lower every payroll-tax base; 401(k)-type deferrals lower none.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field
+
+from rolediff import data
+from rolediff.errors import RolediffError
+from rolediff.pay.common import (
+    Amount,
+    ByStatus,
+    Dated,
+    Dollars,
+    Model,
+    Rate,
+    Reference,
+    amounts,
+    check_status,
+    check_year,
+)
+
+WEEKS_PER_YEAR = 52
+"""Weekly caps become yearly ones on the assumption that wages are paid evenly over 52 weeks."""
+
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+class FicaYear(Dated):
+    social_security_rate: Rate
+    social_security_wage_base: Dollars
+    medicare_rate: Rate
+    additional_medicare_rate: Rate
+    additional_medicare_threshold: ByStatus
+
+
+class FicaSchedule(Model):
+    id: str
+    unit: str
+    references: list[Reference]
+    years: dict[int, FicaYear]
+
+
+class ProgramYear(Dated):
+    """One year of a state program: the employee pays ``rate * employee_share`` of covered wages.
+
+    ``share_of_year`` is the part of the year the program collected (a mid-year start).
+    """
+
+    rate: Rate
+    employee_share: Share = 1.0
+    wage_base: Dollars | None = None
+    max_weekly_contribution: Dollars | None = None
+    max_contribution: Dollars | None = None
+    share_of_year: Share = 1.0
+
+
+class PayrollProgram(Model):
+    id: str = Field(pattern=r"^[a-z]{2}(-[a-z0-9]+)+$")
+    name: str
+    agency: str
+    start_year: int
+    references: list[Reference] = Field(min_length=1)
+    note: str | None = None
+    years: dict[int, ProgramYear] = Field(default_factory=dict)
+
+
+class StatePayroll(Model):
+    state: str = Field(pattern=r"^[A-Z]{2}$")
+    unit: str
+    programs: list[PayrollProgram] = Field(min_length=1)
+
+
+@cache
+def fica_schedule() -> FicaSchedule:
+    """The employee FICA parameters, validated, by tax year."""
+    return FicaSchedule.model_validate(data.read_toml("tax_federal/fica.toml"))
+
+
+def years() -> tuple[int, ...]:
+    """The tax years the payroll data covers: those of the FICA data."""
+    return tuple(sorted(fica_schedule().years))
+
+
+def _fica(year: int) -> FicaYear:
+    return fica_schedule().years[check_year(year, fica_schedule().years, "the payroll tax data")]
+
+
+def _covered_wages(wages: Amount, section125: Amount) -> npt.NDArray[np.float64]:
+    return np.maximum(amounts("wages", wages) - amounts("section125", section125), 0.0)
+
+
+def social_security_tax(
+    year: int, wages: Amount, section125: Amount = 0
+) -> npt.NDArray[np.float64]:
+    """Employee Social Security (OASDI) tax on wages up to the year's wage base."""
+    params = _fica(year)
+    base = np.minimum(_covered_wages(wages, section125), params.social_security_wage_base)
+    return params.social_security_rate * base
+
+
+def medicare_tax(
+    year: int, status: str, wages: Amount, section125: Amount = 0
+) -> npt.NDArray[np.float64]:
+    """Employee Medicare tax including the Additional Medicare Tax, as a liability.
+
+    Employers withhold the additional 0.9% above $200,000 whatever the filing status; the return
+    settles it against the status threshold, which is what this computes.
+    """
+    params = _fica(year)
+    threshold = params.additional_medicare_threshold.of(check_status(status))
+    base = _covered_wages(wages, section125)
+    extra = np.maximum(base - threshold, 0.0)
+    return params.medicare_rate * base + params.additional_medicare_rate * extra
+
+
+@cache
+def payroll_states() -> dict[str, StatePayroll]:
+    """Every state with an employee payroll program, by postal code."""
+    folder = data.ROOT / "tax_payroll"
+    records = (
+        StatePayroll.model_validate(data.read_toml(f"tax_payroll/{path.name}"))
+        for path in sorted(folder.glob("*.toml"))
+    )
+    return {record.state: record for record in records}
+
+
+@cache
+def _state_codes() -> frozenset[str]:
+    return frozenset(s.state_abbr for s in data.states())
+
+
+def state_payroll_taxes(
+    state: str, year: int, wages: Amount, section125: Amount = 0
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Each employee payroll program of ``state``, by program id; empty where the state has none.
+
+    A program not yet collecting in ``year`` is present and zero.
+    """
+    code = state.upper()
+    if code not in _state_codes():
+        raise RolediffError(f"unknown state {state!r}; use a two-letter postal code such as 'CA'.")
+    check_year(year, fica_schedule().years, "the payroll tax data")
+    covered = _covered_wages(wages, section125)
+    record = payroll_states().get(code)
+    if record is None:
+        return {}
+    return {p.id: _program_tax(p, year, covered) for p in record.programs}
+
+
+def _program_tax(
+    program: PayrollProgram, year: int, covered: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    if year < program.start_year:
+        return np.zeros(covered.shape)
+    params = program.years[check_year(year, program.years, program.id)]
+    base = covered * params.share_of_year
+    if params.wage_base is not None:
+        base = np.minimum(base, params.wage_base)
+    tax = params.rate * params.employee_share * base
+    if params.max_weekly_contribution is not None:
+        weeks = WEEKS_PER_YEAR * params.share_of_year
+        tax = np.minimum(tax, params.max_weekly_contribution * weeks)
+    if params.max_contribution is not None:
+        tax = np.minimum(tax, params.max_contribution)
+    return tax

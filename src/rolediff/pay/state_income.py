@@ -1,0 +1,309 @@
+"""State personal income tax on wages, for all 50 states and DC, vectorised.
+
+One TOML file per state under ``data/tax_state/`` holds every rate, bracket, deduction, exemption,
+credit and phase-out, dated and referenced; this module holds the arithmetic only. The model is a
+resident renter with wage income only and no dependants. Local income taxes (cities, counties,
+school districts) are modelled elsewhere. One-off rebates (Colorado's TABOR refund, New York's
+2023 inflation refund) are not tax and are not booked here. Tax is computed from the rate
+schedules, not from the states' printed tax tables (which round to bands).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import pairwise
+from typing import Annotated, Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field, model_validator
+
+from rolediff.data import read_toml
+from rolediff.errors import RolediffError
+from rolediff.pay.common import (
+    Amount,
+    BracketsByStatus,
+    ByStatus,
+    Dated,
+    Dollars,
+    FilingStatus,
+    Model,
+    Reference,
+    amounts,
+    bracket_tax,
+    check_status,
+    check_year,
+)
+from rolediff.pay.state_rules import (
+    CtTaxCalculation,
+    NySupplementalTax,
+    ct_tax_calculation,
+    ny_supplemental_tax,
+)
+
+STATE_IDS = (
+    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "dc", "fl", "ga", "hi", "id", "il", "in",
+    "ia", "ks", "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh",
+    "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut",
+    "vt", "va", "wa", "wv", "wi", "wy",
+)  # fmt: skip
+"""Postal codes of the 50 states and DC, lower case: the ids of the data files."""
+
+Basis = Literal["federal_agi", "state_agi"]
+"""The income a phase-out or band is measured against."""
+
+ALLOWANCES = ("standard_deduction", "personal_exemption", "exemption_credit", "federal_tax")
+"""What a phase-out may apply to, besides a named credit."""
+
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Array = npt.NDArray[np.float64]
+
+
+class Phaseout(Model):
+    """An amount that shrinks as income rises above ``start``.
+
+    With ``rate`` the amount falls by ``rate`` per dollar of excess but not below ``floor``. With
+    a ``step`` the excess counts in whole steps, rounded up (a fraction of a step is a step), or,
+    with ``first_step_at_start``, the first step is taken at ``start`` itself (tables that change
+    at round incomes). Without a rate the amount drops to ``floor`` (default 0) on the first dollar
+    above ``start``: a cliff.
+    """
+
+    applies_to: str
+    basis: Basis = "federal_agi"
+    start: ByStatus
+    rate: ByStatus | None = None
+    step: ByStatus | None = None
+    first_step_at_start: bool = False
+    floor: ByStatus | None = None
+
+
+class Credit(Model):
+    """A non-refundable credit of a fixed amount, named so that a phase-out can refer to it."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    amount: ByStatus
+
+
+class FederalTaxDeduction(Model):
+    """A deduction of federal income tax: a fraction of it by income band, up to ``cap``.
+
+    ``fractions`` is ``[[income_from, fraction], ...]``, ascending from 0.
+    """
+
+    basis: Basis = "federal_agi"
+    fractions: list[tuple[Dollars, Fraction]] = Field(min_length=1)
+    cap: ByStatus | None = None
+
+    @model_validator(mode="after")
+    def _ascending(self) -> FederalTaxDeduction:
+        starts = [s for s, _ in self.fractions]
+        if starts[0] != 0 or any(b <= a for a, b in pairwise(starts)):
+            raise ValueError("fractions must start at 0 and ascend")
+        return self
+
+
+class DeductionShare(Model):
+    """A standard deduction set as a share of income, between a floor and a cap."""
+
+    basis: Basis = "state_agi"
+    rate: Fraction
+    min: ByStatus
+    max: ByStatus
+
+
+class StateYear(Dated):
+    """One tax year of one state. Absent parts are zero: no deduction, no credit."""
+
+    brackets: BracketsByStatus | None = None
+    standard_deduction: ByStatus | None = None
+    standard_deduction_share: DeductionShare | None = None
+    personal_exemption: ByStatus | None = None
+    exemption_credit: ByStatus | None = None
+    credits: tuple[Credit, ...] = ()
+    federal_tax_deduction: FederalTaxDeduction | None = None
+    phaseouts: tuple[Phaseout, ...] = ()
+    ny_supplemental_tax: NySupplementalTax | None = None
+    ct_tax_calculation: CtTaxCalculation | None = None
+
+    @model_validator(mode="after")
+    def _phaseouts_name_a_part(self) -> StateYear:
+        names = {c.name for c in self.credits}
+        present = {a for a in ALLOWANCES if getattr(self, _field(a)) is not None} | names
+        if self.standard_deduction_share is not None:
+            present.add("standard_deduction")
+        for p in self.phaseouts:
+            if p.applies_to not in present:
+                raise ValueError(f"phase-out of {p.applies_to!r}, which this year does not have")
+        return self
+
+
+class Coverage(Model):
+    """What a state's file models, for which years, what it leaves out, and where pay can fall."""
+
+    years: list[int] = Field(min_length=1)
+    modelled: list[str] = Field(min_length=1)
+    not_modelled: tuple[str, ...] = ()
+    cliffs: tuple[str, ...] = ()
+
+
+class StateTax(Model):
+    """A state's income tax on wages, as one data file describes it."""
+
+    id: str = Field(pattern=r"^[a-z]{2}$")
+    name: str = Field(min_length=1)
+    wage_tax: bool
+    conforms_401k_exclusion: bool = True
+    conforms_hsa_exclusion: bool = True
+    references: list[Reference] = Field(min_length=1)
+    coverage: Coverage
+    years: dict[int, StateYear] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StateTax:
+        if sorted(self.coverage.years) != sorted(self.years):
+            raise ValueError("coverage.years must list exactly the years in the file")
+        for year, table in self.years.items():
+            if self.wage_tax != (table.brackets is not None):
+                raise ValueError(f"{year}: brackets are required exactly when wage_tax is true")
+            if table.standard_deduction and table.standard_deduction_share:
+                raise ValueError(f"{year}: a standard deduction is an amount or a share, not both")
+        return self
+
+
+class StateTaxBreakdown(NamedTuple):
+    """The components of a state's tax, each an array of dollars per year."""
+
+    state_agi: Array
+    deductions: Array
+    """Standard deduction and personal exemptions, after phase-outs."""
+    federal_tax_deduction: Array
+    taxable_income: Array
+    tax_before_credits: Array
+    credits: Array
+    """Non-refundable credits used, including exemption credits."""
+    tax: Array
+
+
+def _field(part: str) -> str:
+    return "federal_tax_deduction" if part == "federal_tax" else part
+
+
+@cache
+def state_tax_data(state: str) -> StateTax:
+    """The validated data file of one state (postal code, any case)."""
+    code = state.lower()
+    if code not in STATE_IDS:
+        raise RolediffError(
+            f"unknown state {state!r}; choose a postal code of the 50 states or DC: "
+            f"{', '.join(s.upper() for s in STATE_IDS)}."
+        )
+    return StateTax.model_validate(read_toml(f"tax_state/{code}.toml"))
+
+
+def state_income_tax(
+    state: str,
+    year: int,
+    status: FilingStatus,
+    wages: Amount,
+    deferrals: Amount = 0,
+    section125: Amount = 0,
+    federal_income_tax: Amount = 0,
+) -> Array:
+    """State income tax on wages, dollars per year; inputs broadcast.
+
+    ``deferrals`` are 401(k)-type elective deferrals and ``section125`` HSA/cafeteria-plan
+    contributions, excluded from state income only where the state conforms to the federal code.
+    ``federal_income_tax`` matters only in states that allow it as a deduction.
+    """
+    return state_income_tax_breakdown(
+        state, year, status, wages, deferrals, section125, federal_income_tax
+    ).tax
+
+
+def state_income_tax_breakdown(
+    state: str,
+    year: int,
+    status: FilingStatus,
+    wages: Amount,
+    deferrals: Amount = 0,
+    section125: Amount = 0,
+    federal_income_tax: Amount = 0,
+) -> StateTaxBreakdown:
+    """Like :func:`state_income_tax`, with the components of the tax."""
+    data = state_tax_data(state)
+    status = check_status(status)
+    table = data.years[check_year(year, data.years, f"{data.name} income tax")]
+    w, d, s, f = np.broadcast_arrays(
+        amounts("wages", wages),
+        amounts("deferrals", deferrals),
+        amounts("section125", section125),
+        amounts("federal_income_tax", federal_income_tax),
+    )
+    income = {
+        "federal_agi": np.maximum(w - d - s, 0.0),
+        "state_agi": np.maximum(
+            w - d * data.conforms_401k_exclusion - s * data.conforms_hsa_exclusion, 0.0
+        ),
+    }
+    agi = income["state_agi"]
+    if table.brackets is None:
+        zero = np.zeros_like(agi)
+        return StateTaxBreakdown(agi, zero, zero, zero, zero, zero, zero)
+
+    def allowance(part: str, full: Array | float) -> Array:
+        amount = np.broadcast_to(np.asarray(full, dtype=np.float64), agi.shape)
+        for p in table.phaseouts:
+            if p.applies_to == part:
+                amount = _phase_out(p, status, amount, income[p.basis])
+        return amount
+
+    def of(part: ByStatus | None) -> float:
+        return 0.0 if part is None else part.of(status)
+
+    standard: Array | float = of(table.standard_deduction)
+    if (share := table.standard_deduction_share) is not None:
+        standard = np.clip(
+            share.rate * income[share.basis], share.min.of(status), share.max.of(status)
+        )
+    deductions = allowance("standard_deduction", standard) + allowance(
+        "personal_exemption", of(table.personal_exemption)
+    )
+    fed = np.zeros_like(agi)
+    if (rule := table.federal_tax_deduction) is not None:
+        starts = [a for a, _ in rule.fractions]
+        fractions = np.asarray([x for _, x in rule.fractions])
+        band = np.searchsorted(starts, income[rule.basis], side="right") - 1
+        fed = fractions[band] * f
+        if rule.cap is not None:
+            fed = np.minimum(fed, allowance("federal_tax", rule.cap.of(status)))
+    taxable = np.maximum(agi - deductions - fed, 0.0)
+    thresholds, rates = table.brackets.of(status)
+    tax = bracket_tax(taxable, thresholds, rates)
+    if table.ny_supplemental_tax is not None:
+        tax = ny_supplemental_tax(
+            table.ny_supplemental_tax, status, tax, taxable, agi, thresholds, rates
+        )
+    credits = allowance("exemption_credit", of(table.exemption_credit))
+    if table.ct_tax_calculation is not None:
+        tax, personal = ct_tax_calculation(table.ct_tax_calculation, status, tax, agi)
+        credits = credits + personal
+    for credit in table.credits:
+        credits = credits + allowance(credit.name, credit.amount.of(status))
+    used = np.minimum(credits, tax)
+    return StateTaxBreakdown(agi, deductions, fed, taxable, tax, used, tax - used)
+
+
+def _phase_out(p: Phaseout, status: FilingStatus, amount: Array, income: Array) -> Array:
+    start = p.start.of(status)
+    excess = np.maximum(income - start, 0.0)
+    floor = np.minimum(amount, 0.0 if p.floor is None else p.floor.of(status))
+    if p.rate is None:
+        return np.where(excess > 0, floor, amount)
+    if p.step is not None:
+        step = p.step.of(status)
+        if p.first_step_at_start:
+            excess = np.where(income >= start, np.floor(excess / step) + 1, 0.0) * step
+        else:
+            excess = np.ceil(excess / step) * step
+    return np.maximum(amount - p.rate.of(status) * excess, floor)

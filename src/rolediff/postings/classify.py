@@ -1,0 +1,238 @@
+"""The role classifier: a linear model over a posting's words, role phrases and skill areas.
+
+It reads the description alone; a title, when given, is extra evidence. The weights ship as
+data (``data/classifier/role_model.json``, written by ``scripts/train_classifier.py``), and
+prediction needs only numpy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from rolediff import data
+from rolediff.postings.features import (
+    INFRA_ROLES,
+    MENTION,
+    ROLE_PHRASE,
+    ROLES,
+    RolePhrase,
+    phrase_features,
+    role_phrases,
+    skill_features,
+    tokens,
+)
+from rolediff.skills import SkillHit, taxonomy
+
+
+class Evidence(BaseModel):
+    """Something in the posting that pushed the classifier toward its answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    """"title", "phrase" (names a role), "term" (a word or pair of words) or "skill"."""
+    text: str
+    role: str
+    weight: float
+    spans: list[tuple[int, int]] = []
+
+
+class RoleScores(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    scores: dict[str, float]
+    hybrid: bool
+    hybrid_of: list[str]
+    evidence: list[Evidence]
+
+
+class ModelFile(BaseModel):
+    """The shipped model: see scripts/train_classifier.py and data/classifier/SOURCE.md."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    labels: list[str]
+    vocabulary: list[str]
+    idf: list[float]
+    extra_features: list[str]
+    phrase_weight: float
+    skill_weight: float
+    coef: list[list[float]]
+    intercept: list[float]
+    title_boost: float
+    title_other_factor: float
+    hybrid_min_share: float
+    training: dict[str, object]
+
+
+@dataclass(frozen=True)
+class _Weights:
+    labels: list[str]
+    index: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray  # one row per label; vocabulary columns, then extra features
+    intercept: np.ndarray
+    n_vocab: int
+    spec: ModelFile
+
+
+@cache
+def _weights() -> _Weights:
+    spec = ModelFile.model_validate_json(data.read_text("classifier/role_model.json"))
+    if spec.labels != list(ROLES):
+        raise data.DataError("classifier labels do not match rolediff's roles")
+    return _Weights(
+        labels=spec.labels,
+        index={term: i for i, term in enumerate(spec.vocabulary)},
+        idf=np.asarray(spec.idf),
+        coef=np.asarray(spec.coef),
+        intercept=np.asarray(spec.intercept),
+        n_vocab=len(spec.vocabulary),
+        spec=spec,
+    )
+
+
+def model_version() -> str:
+    return _weights().spec.version
+
+
+def title_roles(title: str | None) -> list[str]:
+    """Infrastructure role families a job title names, in title order."""
+    if not title:
+        return []
+    found = []
+    for role in INFRA_ROLES:
+        pattern = MENTION[role] if role in ("devops", "sre", "devsecops") else ROLE_PHRASE[role]
+        match = pattern.search(title)
+        if match:
+            found.append((match.start(), role))
+    return [role for _, role in sorted(found)]
+
+
+def _text_vector(text: str, w: _Weights) -> tuple[np.ndarray, np.ndarray]:
+    counts = Counter(t for t in tokens(text) if t in w.index)
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    idx = np.fromiter((w.index[t] for t in counts), dtype=np.int64, count=len(counts))
+    tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts))
+    values = tf * w.idf[idx]
+    norm = float(np.sqrt(values @ values))
+    return idx, values / norm if norm else values
+
+
+def classify(
+    text: str,
+    title: str | None = None,
+    hits: list[SkillHit] | None = None,
+    phrases: list[RolePhrase] | None = None,
+) -> RoleScores:
+    """Role probabilities for a posting, the hybrid flag and the evidence behind the answer."""
+    from rolediff.skills import find_skills
+
+    w = _weights()
+    spec = w.spec
+    hits = find_skills(text) if hits is None else hits
+    phrases = role_phrases(text) if phrases is None else phrases
+    idx, values = _text_vector(text, w)
+    extra = np.asarray(
+        [v * spec.phrase_weight for v in phrase_features(text, phrases)]
+        + [v * spec.skill_weight for v in skill_features(hits)]
+    )
+    logits = w.intercept + w.coef[:, idx] @ values + w.coef[:, w.n_vocab :] @ extra
+    named = title_roles(title)
+    if named:
+        # The title names the job: weigh its first family most, and 'other' least.
+        prior = np.ones(len(w.labels))
+        for rank, role in enumerate(named):
+            prior[w.labels.index(role)] = spec.title_boost / (rank + 1)
+        prior[w.labels.index("other")] = spec.title_other_factor
+        logits = logits + np.log(prior)
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    scores = {label: round(float(p), 4) for label, p in zip(w.labels, probs, strict=True)}
+    best = w.labels[int(np.argmax(probs))]
+    infra = sorted(INFRA_ROLES, key=lambda r: -scores[r])
+    top, second = infra[0], infra[1]
+    hybrid = len(named) >= 2 or (
+        best != "other" and scores[second] >= spec.hybrid_min_share * scores[top]
+    )
+    evidence = _evidence(best, text, named, idx, values, extra, phrases, hits, w)
+    return RoleScores(
+        role=best,
+        scores=scores,
+        hybrid=hybrid,
+        hybrid_of=[top, second] if hybrid else [],
+        evidence=evidence,
+    )
+
+
+def _evidence(
+    role: str,
+    text: str,
+    named: list[str],
+    idx: np.ndarray,
+    values: np.ndarray,
+    extra: np.ndarray,
+    phrases: list[RolePhrase],
+    hits: list[SkillHit],
+    w: _Weights,
+    limit: int = 6,
+) -> list[Evidence]:
+    row = w.labels.index(role)
+    # A feature's pull toward this role rather than the average of the others.
+    pull = w.coef[row] - (w.coef.sum(axis=0) - w.coef[row]) / (len(w.labels) - 1)
+    out = [Evidence(kind="title", text=r, role=r, weight=1.0) for r in named]
+    role_phrases_found = [p for p in phrases if p.role == role]
+    if role_phrases_found:
+        out.append(
+            Evidence(
+                kind="phrase",
+                text=role_phrases_found[0].text,
+                role=role,
+                weight=round(float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]), 3)
+                if role in INFRA_ROLES
+                else 0.0,
+                spans=[(p.start, p.end) for p in role_phrases_found[:5]],
+            )
+        )
+    if len(idx):
+        contrib = pull[idx] * values
+        vocab = w.spec.vocabulary
+        for j in np.argsort(-contrib)[:limit]:
+            if contrib[j] <= 0:
+                break
+            out.append(
+                Evidence(
+                    kind="term", text=vocab[idx[j]], role=role, weight=round(float(contrib[j]), 3)
+                )
+            )
+    areas = w.spec.extra_features
+    tax = taxonomy()
+    area_pull = {
+        name.removeprefix("area:"): float(pull[w.n_vocab + i] * extra[i])
+        for i, name in enumerate(areas)
+        if name.startswith("area:")
+    }
+    ranked = sorted(hits, key=lambda h: -area_pull.get(h.area or h.id, 0.0))
+    for hit in ranked[:limit]:
+        weight = area_pull.get(hit.area or hit.id, 0.0)
+        if weight <= 0:
+            break
+        out.append(
+            Evidence(
+                kind="skill",
+                text=tax.by_id[hit.id].name,
+                role=role,
+                weight=round(weight, 3),
+                spans=hit.spans[:5],
+            )
+        )
+    return out

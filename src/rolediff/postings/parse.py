@@ -1,0 +1,1034 @@
+"""Read the fields of a job posting: pay, place, seniority and employment type.
+
+Every parser takes text as published and never raises on odd input: it returns None when the text
+says nothing it can read. The conventions it applies (annualisation factors, plausibility bounds,
+seniority thresholds, country names) are data in ``rolediff/data/postings``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
+
+from rolediff import data
+from rolediff.errors import UnknownPlaceError
+from rolediff.geo import Place, normalize, resolve_place
+
+Interval = Literal["year", "month", "week", "day", "hour"]
+SalarySource = Literal["field", "description"]
+RemoteMode = Literal["remote", "hybrid", "onsite"]
+Seniority = Literal[
+    "intern", "junior", "mid", "senior", "staff", "principal", "lead", "manager", "director"
+]
+EmploymentType = Literal["full_time", "part_time", "contract", "temporary", "internship"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- conventions (packaged data) ------------------------------------------------------------
+
+
+class Annualise(_Frozen):
+    hours_per_year: PositiveInt
+    weeks_per_year: PositiveInt
+    working_days_per_year: PositiveInt
+    months_per_year: PositiveInt
+    reference: str
+
+
+class PlausiblePay(_Frozen):
+    """Bounds in US dollars; `CurrencyConvention.usd_scale` scales them to other currencies."""
+
+    annual_min: PositiveFloat
+    annual_max: PositiveFloat
+    bare_hourly_max: PositiveFloat
+    bare_annual_min: PositiveFloat
+    note: str
+
+
+class CurrencyConvention(_Frozen):
+    symbols: tuple[str, ...]
+    usd_scale: PositiveFloat
+
+
+class PayConventions(_Frozen):
+    annualise: Annualise
+    plausible: PlausiblePay
+    currencies: dict[str, CurrencyConvention]
+
+    def per_year(self, interval: Interval) -> int:
+        """How many of `interval` make a year."""
+        a = self.annualise
+        return {
+            "year": 1,
+            "month": a.months_per_year,
+            "week": a.weeks_per_year,
+            "day": a.working_days_per_year,
+            "hour": a.hours_per_year,
+        }[interval]
+
+
+class YearsLevel(_Frozen):
+    min_years: int = Field(ge=0)
+    level: Seniority
+
+
+class YearsBounds(_Frozen):
+    max_credible: PositiveInt
+    note: str
+
+
+class SeniorityConventions(_Frozen):
+    title_levels: dict[str, Seniority]
+    years: tuple[YearsLevel, ...]
+    years_bounds: YearsBounds
+
+
+class BareCity(_Frozen):
+    min_population: PositiveInt
+    note: str
+
+
+class TwoLetterCodes(_Frozen):
+    country_first: tuple[str, ...]
+    note: str
+
+
+class PlaceConventions(_Frozen):
+    bare_city: BareCity
+    two_letter: TwoLetterCodes
+    regions: dict[str, tuple[str, ...]]
+
+
+class Country(_Frozen):
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    name: str
+    aliases: tuple[str, ...]
+
+
+@cache
+def pay_conventions() -> PayConventions:
+    return PayConventions.model_validate(data.read_toml("postings/pay_conventions.toml"))
+
+
+@cache
+def seniority_conventions() -> SeniorityConventions:
+    return SeniorityConventions.model_validate(data.read_toml("postings/seniority.toml"))
+
+
+@cache
+def place_conventions() -> PlaceConventions:
+    return PlaceConventions.model_validate(data.read_toml("postings/places.toml"))
+
+
+@cache
+def countries() -> tuple[Country, ...]:
+    """ISO 3166-1 alpha-2 codes with an everyday English name and other spellings."""
+    return tuple(
+        Country(
+            code=row["code"],
+            name=row["name"],
+            aliases=tuple(a for a in row["aliases"].split(";") if a),
+        )
+        for row in data.read_csv("postings/countries.csv")
+    )
+
+
+# --- pay ------------------------------------------------------------------------------------
+
+
+class Salary(_Frozen):
+    """Pay as a posting states it, and the same pay over a year (same currency)."""
+
+    min: float | None
+    max: float | None
+    currency: str
+    """ISO 4217 code."""
+    interval: Interval
+    annual_min: float | None
+    annual_max: float | None
+    source: SalarySource
+    text: str
+    """The matched text, verbatim."""
+
+
+# A number as postings write it: 120,000 · 120000.0 · 60.000 (European) · 12,00,000 (Indian) ·
+# 13 600 · 57,582.12 · 1.200,00. `_number` decides which separator is the decimal one.
+_NUMBER = (
+    r"(?:\d{1,2}(?:,\d{2})+,\d{3}"
+    r"|\d{1,3}(?:,\d{3})+"
+    r"|\d{1,3}(?:\.\d{3})+"
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"|\d+)"
+    r"(?:[.,]\d{1,2})?(?!\d)"
+)
+# k → thousands; lakh/crore → Indian units; m/bn/million → a company-scale sum, never pay.
+_MULTIPLIER = (
+    r"\s?(?:[kK](?![a-z])"
+    r"|(?i:lakhs?|lacs?|lpa|crores?)(?![a-zA-Z])"
+    r"|(?:mm|MM|[mMbB]n?|(?i:million|billion))(?![a-zA-Z]))"
+)
+_INLINE_INTERVAL = r"\s?(?:/|(?i:per|an?)\s)\s?(?i:year|yr|annum|hour|hr|month|mo|week|wk|day)\b"
+_RANGE_SEPARATOR = (
+    r"\s*(?:\\?-|\u2013|\u2014|~|(?i:\bto\b|\band\b|\bthrough\b)|/(?=\s)|(?=[$£€]))\s*"
+)
+
+_INTERVAL_WORDS: tuple[tuple[Interval, str], ...] = (
+    ("hour", r"hourly|per\s+hour|an\s+hour|/\s?h(?:ou)?r|p/h"),
+    ("day", r"daily|per\s+day|a\s+day|/\s?day|day\s+rate"),
+    ("week", r"weekly|per\s+week|a\s+week|/\s?w(?:ee)?k"),
+    ("month", r"monthly|(?:per|a|each|every)\s+month|/\s?mo(?:nth)?|pcm"),
+    ("year", r"annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|/\s?y(?:ea)?r|p\.a\.|pa|lpa"),
+)
+_INTERVAL_AFTER = re.compile(
+    "|".join(rf"(?P<{name}>(?<![a-z]){words}(?![a-z]))" for name, words in _INTERVAL_WORDS),
+    re.IGNORECASE,
+)
+# Before an amount only adjectives count: "hourly rate of $40", "Annual salary: £50,000".
+_INTERVAL_BEFORE = re.compile(
+    r"\b(?:(?P<hour>hourly)|(?P<day>daily|day\s+rate)|(?P<week>weekly)|(?P<month>monthly)"
+    r"|(?P<year>annual|yearly))\b(?!.*\b(?:hourly|daily|weekly|monthly|annual|yearly)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_WINDOW_STOP = re.compile(r"[\n$£€₹\d]")
+_UP_TO = re.compile(r"(?:up\s+to|max(?:imum)?(?:\s+of)?|as\s+much\s+as)\s*[:\-]?\s*$", re.I)
+_AT_LEAST = re.compile(
+    r"(?:from|starting(?:\s+at)?|at\s+least|min(?:imum)?(?:\s+of)?)\s*[:\-]?\s*$", re.I
+)
+_PAY_WORDS = re.compile(
+    r"salar|\bpay\b|compensation|\bbase\b|\bwages?\b|\brange\b|\bote\b|\bearn"
+    r"|\brate\b|remuneration|\bgross\b|\bpackage\b|\bctc\b|\bbudgeted\s+range",
+    re.IGNORECASE,
+)
+# Money that is not pay: funding, revenue, perks and budgets, said just before the amount...
+_NOT_PAY_BEFORE = re.compile(
+    r"perk|wellness|internet|phone|gym|rais(?:e|ed|ing)\b|fund|revenue|valuation|valued"
+    r"|series\s+[a-f]\b|budget(?!ed\s+(?:comp|sal|pay|base|range))|allowance|stipend|reimburs"
+    r"|bonus|learning|relocation|referral|credit|quota|\bgmv\b|\barr\b|spend|sales|grant"
+    r"|scholarship|award|invest|\bcosts?\b|\bfees?\b|price|saving|worth|insurance|deductible"
+    r"|401|\bmatch|donat|\bprize",
+    re.IGNORECASE,
+)
+# ...or named by the words right after it ("$2,000 annual learning budget", "$40 per post"),
+# though not after "plus" ("$120k plus bonus").
+_NOT_PAY_AFTER = re.compile(
+    r"^\s*(?:(?!plus\b|and\b|with\b)[\w-]+\s+){0,3}?"
+    r"(?:budget|allowance|stipend|benefit|perk|wellness|internet|phone|equipment|coworking"
+    r"|reimburs|credit|grant|setup|set-up|set\s+up|fund|learning|signing|sign-on|relocation"
+    r"|referral|valuation|bonus|in\s+(?:arr|revenue|sales|funding|gmv)|of\s+(?:funding|revenue)"
+    r"|per\s+(?!(?:hour|hr|year|yr|annum|month|week|day)\b)[a-z]+)",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"\n|[;•!?]|\.\s")
+_MIN_DESCRIPTION_SCORE = 3
+
+
+@dataclass(frozen=True)
+class _PayGrammar:
+    money: re.Pattern[str]
+    symbol_currency: dict[str, str]
+    needles: tuple[str, ...]
+    """Currency signs and Indian units, found with str.find."""
+    codes: re.Pattern[str]
+    """ISO codes written "USD" or "Usd" (a mention marked only by "usd" is missed)."""
+
+
+@cache
+def _pay_grammar() -> _PayGrammar:
+    conventions = pay_conventions()
+    symbol_currency = {
+        symbol: code for code, c in conventions.currencies.items() for symbol in c.symbols
+    }
+    symbols = "|".join(re.escape(s) for s in sorted(symbol_currency, key=len, reverse=True))
+    codes = "|".join(sorted(conventions.currencies))
+    # "100 €" is written, "100 $" hardly ever: a "$" after an amount starts the next one.
+    post_symbols = "|".join(re.escape(s) for s in symbol_currency if not s.endswith("$"))
+
+    def amount(tag: str) -> str:
+        return (
+            rf"(?:(?P<code_pre{tag}>(?i:\b(?:{codes})))\b\)?\s?)?"
+            rf"(?P<symbol{tag}>{symbols})?\s?"
+            rf"(?P<number{tag}>{_NUMBER})"
+            rf"(?P<multiplier{tag}>{_MULTIPLIER})?"
+            rf"(?:\s?(?P<code_post{tag}>(?i:(?:{codes})\b)|{post_symbols})|(?![a-z]))"
+            rf"(?P<interval{tag}>{_INLINE_INTERVAL})?"
+        )
+
+    money = re.compile(rf"(?<![\w.,/]){amount('_a')}(?:{_RANGE_SEPARATOR}{amount('_b')})?")
+    # "$" stands for "US$", "CA$" and the rest: one needle per distinct last character.
+    needles = {s[-1] for s in symbol_currency} | {"lakh", "Lakh", "LPA"}
+    spelled = sorted({*conventions.currencies, *(c.capitalize() for c in conventions.currencies)})
+    return _PayGrammar(
+        money, symbol_currency, tuple(sorted(needles)), re.compile("|".join(spelled))
+    )
+
+
+@dataclass(frozen=True)
+class _Amount:
+    value: float
+    factor: float
+    """The multiplier applied: 1000 for "k", 100,000 for "lakh", else 1."""
+    big: bool
+    """Millions or billions: a company-scale sum."""
+    currency: str | None
+    explicit_code: bool
+    interval: Interval | None
+
+
+@dataclass(frozen=True)
+class _Mention:
+    low: float
+    high: float
+    is_range: bool
+    currency: str | None
+    marked: bool
+    """A currency sign or code is written."""
+    interval: Interval | None
+    big: bool
+    start: int
+    end: int
+
+
+def _number(raw: str) -> float:
+    digits = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    whole, decimals = digits, ""
+    if len(digits) >= 3 and digits[-3] in ".,":
+        whole, decimals = digits[:-3], digits[-2:]
+    elif len(digits) >= 2 and digits[-2] in ".,":
+        whole, decimals = digits[:-2], digits[-1:]
+    whole = whole.replace(",", "").replace(".", "")
+    return float(f"{whole}.{decimals}" if decimals else whole)
+
+
+def _interval_of(match: re.Match[str] | None) -> Interval | None:
+    """The interval a match of `_INTERVAL_AFTER` or `_INTERVAL_BEFORE` names by its group."""
+    if match is None:
+        return None
+    return next((i for i, _ in _INTERVAL_WORDS if i == match.lastgroup), None)
+
+
+def _amount(m: re.Match[str], tag: str, grammar: _PayGrammar) -> _Amount:
+    value = _number(m.group(f"number{tag}"))
+    multiplier = (m.group(f"multiplier{tag}") or "").strip().lower()
+    factor = 1.0
+    interval: Interval | None = "year" if multiplier == "lpa" else None
+    if multiplier == "k":
+        # "$68,000k" is someone writing thousands twice, not 68 million.
+        factor = 1000.0 if value < 1000 else 1.0
+    elif multiplier.startswith(("lakh", "lac", "lpa")):
+        factor = 100_000.0
+    elif multiplier.startswith("crore"):
+        factor = 10_000_000.0
+    code = m.group(f"code_pre{tag}") or m.group(f"code_post{tag}")
+    symbol = m.group(f"symbol{tag}")
+    explicit_code = code is not None and code.upper() in pay_conventions().currencies
+    currency = code.upper() if explicit_code and code else None
+    if currency is None and symbol:
+        currency = grammar.symbol_currency[symbol]
+    if currency is None and code:  # a sign written after the amount: "100 €", "5 000 zł"
+        currency = grammar.symbol_currency.get(code)
+    inline = m.group(f"interval{tag}")
+    if inline:
+        interval = _interval_of(_INTERVAL_AFTER.search(inline)) or _inline_unit(inline)
+    big = bool(multiplier) and factor == 1.0 and multiplier != "k"
+    return _Amount(value * factor, factor, big, currency, explicit_code, interval)
+
+
+_UNIT_PREFIXES: tuple[tuple[Interval, tuple[str, ...]], ...] = (
+    ("year", ("year", "yr", "annum")),
+    ("hour", ("hour", "hr")),
+    ("month", ("month", "mo")),
+    ("week", ("week", "wk")),
+    ("day", ("day",)),
+)
+
+
+def _inline_unit(inline: str) -> Interval | None:
+    """The unit of "/yr", "per annum", "a day" (the forms `_INTERVAL_AFTER` does not spell)."""
+    unit = inline.strip().split()[-1].lstrip("/").lower()
+    return next((i for i, prefixes in _UNIT_PREFIXES if unit.startswith(prefixes)), None)
+
+
+def _mention(m: re.Match[str], grammar: _PayGrammar) -> _Mention:
+    a = _amount(m, "_a", grammar)
+    if m.group("number_b") is None:
+        return _Mention(
+            a.value, a.value, False, a.currency, a.currency is not None, a.interval, a.big,
+            m.start(), m.end(),
+        )  # fmt: skip
+    b = _amount(m, "_b", grammar)
+    low, high = a.value, b.value
+    # "85-110k", "$180-220k", "32-35 Lakhs": the multiplier is written once for both ends.
+    if b.factor > 1 and a.factor == 1 and low < 1000:
+        low *= b.factor
+    elif a.factor > 1 and b.factor == 1 and high < 1000:
+        high *= a.factor
+    # "$60,675- $101, 125", "$113,000 - $175-000": a broken high end, off by a thousand.
+    elif low >= 1000 > high and low <= high * 1000 <= 10 * low:
+        high *= 1000
+    elif high >= 1000 > low and low * 1000 <= high <= 10 * low * 1000:  # "$100-150,000"
+        low *= 1000
+    low, high = min(low, high), max(low, high)
+    codes = [x.currency for x in (a, b) if x.explicit_code]
+    currency = codes[0] if codes else (a.currency or b.currency)
+    return _Mention(
+        low, high, True, currency, currency is not None, a.interval or b.interval,
+        a.big or b.big, m.start(), m.end(),
+    )  # fmt: skip
+
+
+def _windows(
+    text: str,
+    needles: tuple[str, ...],
+    before: int,
+    after: int,
+    pattern: re.Pattern[str] | None = None,
+) -> list[tuple[int, int]]:
+    """Merged spans of `text` around each needle (case-sensitive) or match of `pattern`.
+
+    Scanning a few short spans instead of a whole 4 KB posting keeps the regexes cheap: str.find
+    and a case-sensitive literal pattern are many times faster than a case-insensitive scan.
+    """
+    hits: list[tuple[int, int]] = []
+    for needle in needles:
+        i = text.find(needle)
+        while i != -1:
+            hits.append((i, i + len(needle)))
+            i = text.find(needle, i + len(needle))
+    if pattern is not None and (hits or pattern.search(text)):
+        hits.extend(m.span() for m in pattern.finditer(text))
+    hits.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in hits:
+        lo, hi = max(0, start - before), end + after
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _window_after(text: str, end: int, size: int = 40) -> str:
+    after = text[end : end + size]
+    stop = _WINDOW_STOP.search(after)
+    return after[: stop.start()] if stop else after
+
+
+def _resolve_interval(text: str, mention: _Mention, whole_text: bool) -> Interval | None:
+    if mention.interval:
+        return mention.interval
+    found = _interval_of(_INTERVAL_AFTER.search(_window_after(text, mention.end)))
+    if found is None and whole_text:
+        found = _interval_of(_INTERVAL_AFTER.search(text, mention.end))
+    if found is None:
+        found = _interval_of(
+            _INTERVAL_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+        )
+    return found
+
+
+def _salary(
+    text: str, mention: _Mention, source: SalarySource, whole_text: bool, span: tuple[int, int]
+) -> tuple[Salary | None, str]:
+    conventions = pay_conventions()
+    bounds = conventions.plausible
+    if mention.big:
+        return None, "not pay: a sum in millions or billions"
+    currency = mention.currency or "USD"
+    scale = conventions.currencies[currency].usd_scale
+    low: float | None = mention.low
+    high: float | None = mention.high
+    if not mention.is_range:
+        before = text[max(0, mention.start - 24) : mention.start]
+        if _UP_TO.search(before):
+            low = None
+        elif _AT_LEAST.search(before) or text[mention.end : mention.end + 1] == "+":
+            high = None
+    interval = _resolve_interval(text, mention, whole_text)
+    if interval is None:
+        if mention.high < bounds.bare_hourly_max * scale:
+            interval = "hour"
+        elif mention.low >= bounds.bare_annual_min * scale:
+            interval = "year"
+        else:
+            return None, (
+                f"no interval: {_fmt(mention.low)}-{_fmt(mention.high)} {currency} is neither "
+                "an hourly rate nor a yearly salary"
+            )
+    factor = conventions.per_year(interval)
+    annual_low = low * factor if low is not None else None
+    annual_high = high * factor if high is not None else None
+    floor, ceiling = bounds.annual_min * scale, bounds.annual_max * scale
+    stated = [v for v in (annual_low, annual_high) if v is not None]
+    if min(stated) < floor:
+        return None, f"implausible: {_fmt(min(stated))} {currency} a year is below {_fmt(floor)}"
+    if max(stated) > ceiling:
+        return None, f"implausible: {_fmt(max(stated))} {currency} a year is above {_fmt(ceiling)}"
+    salary = Salary(
+        min=low,
+        max=high,
+        currency=currency,
+        interval=interval,
+        annual_min=annual_low,
+        annual_max=annual_high,
+        source=source,
+        text=text[span[0] : span[1]].strip(),
+    )
+    return salary, "parsed"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def explain_salary(text: str | None, source: SalarySource = "field") -> tuple[Salary | None, str]:
+    """Parse a salary statement, and say why when it yields nothing.
+
+    The first range wins; several single figures ("MIN: $107,200 - MID: ... - MAX: $160,800")
+    make a range from the lowest to the highest. The reason is "parsed" on success, else starts
+    with one of "empty", "no amount", "not pay", "no interval", "implausible".
+    """
+    if text is None or not text.strip():
+        return None, "empty"
+    grammar = _pay_grammar()
+    mentions = [_mention(m, grammar) for m in grammar.money.finditer(text)]
+    if any(m.currency for m in mentions):
+        # "$136,000 USD (Zone 2)": a bare number beside an amount with a currency is no pay.
+        mentions = [m for m in mentions if m.currency]
+    if not mentions:
+        return None, "no amount: the text states no figure"
+    ranges = [m for m in mentions if m.is_range]
+    if ranges:
+        chosen = ranges[0]
+        span = (chosen.start, chosen.end)
+    elif len(mentions) > 1 and not any(m.big for m in mentions):
+        first = mentions[0]
+        chosen = _Mention(
+            min(m.low for m in mentions), max(m.high for m in mentions), True,
+            next((m.currency for m in mentions if m.currency), None), first.marked,
+            next((m.interval for m in mentions if m.interval), None), False,
+            first.start, mentions[-1].end,
+        )  # fmt: skip
+        span = (first.start, mentions[-1].end)
+    else:
+        chosen = mentions[0]
+        span = (chosen.start, chosen.end)
+    return _salary(text, chosen, source, whole_text=True, span=span)
+
+
+def parse_salary(text: str | None, source: SalarySource) -> Salary | None:
+    """Parse a salary statement ("$120k-$150k", "£70,000 a year", "$65/hr"); None if unreadable."""
+    return explain_salary(text, source)[0]
+
+
+def find_salary_in_description(description: str | None) -> Salary | None:
+    """The most salary-like money mention in free text, or None.
+
+    Each mention with a currency is scored: pay words nearby (salary, base, range, ...) +3, a
+    range +2, a stated interval +1, a yearly-sized range +1; funding, budgets, perks and bonuses
+    -6. The best mention scoring at least 3 wins (the first on a tie).
+    """
+    if not description:
+        return None
+    grammar = _pay_grammar()
+    best: tuple[int, Salary] | None = None
+    bounds = pay_conventions().plausible
+    matches = (
+        m
+        for lo, hi in _windows(description, grammar.needles, 30, 70, grammar.codes)
+        for m in grammar.money.finditer(description, lo, hi)
+    )
+    for m in matches:
+        mention = _mention(m, grammar)
+        if not mention.marked or mention.big:
+            continue
+        before = description[max(0, mention.start - 80) : mention.start]
+        # Perks and bonuses count against a mention only on its own line or bullet.
+        line_before = _CLAUSE_BREAK.split(before[-50:])[-1]
+        line_after = _CLAUSE_BREAK.split(description[mention.end : mention.end + 30])[0]
+        score = 0
+        if _PAY_WORDS.search(before) or _PAY_WORDS.search(_window_after(description, mention.end)):
+            score += 3
+        if _NOT_PAY_BEFORE.search(line_before) or _NOT_PAY_AFTER.search(line_after):
+            score -= 6
+        if mention.is_range:
+            score += 2
+            scale = pay_conventions().currencies[mention.currency or "USD"].usd_scale
+            if mention.low >= bounds.bare_annual_min * scale:
+                score += 1
+        if _resolve_interval(description, mention, whole_text=False):
+            score += 1
+        if score < _MIN_DESCRIPTION_SCORE or (best is not None and score <= best[0]):
+            continue
+        salary, _ = _salary(
+            description, mention, "description", whole_text=False, span=(m.start(), m.end())
+        )
+        if salary is not None:
+            best = (score, salary)
+    return best[1] if best else None
+
+
+# --- place ----------------------------------------------------------------------------------
+
+
+class PostingLocation(_Frozen):
+    """Where a posting's job is, and whether it is remote.
+
+    `city`, `state` and `metro_cbsa` describe the first US place named (`metro_cbsa` only when
+    `rolediff.resolve_place` knows the city). `country` is an ISO 3166-1 alpha-2 code: the first
+    country named, or "US" for a US place. `places` lists every city, country and region read.
+    """
+
+    city: str | None
+    state: str | None
+    metro_cbsa: str | None
+    country: str | None
+    remote: RemoteMode | None
+    places: list[str]
+    text: str
+
+
+_SEGMENT_SPLIT = re.compile(
+    r"\s*(?:[;|()\[\]\n:]|/|\s+or\s+|\s+[-\u2013\u2014]\s+)\s*", re.IGNORECASE
+)
+_HYBRID_FIELD = re.compile(r"\bhybrid\b", re.IGNORECASE)
+_REMOTE_FIELD = re.compile(
+    r"\b(?:remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|anywhere|worldwide)\b",
+    re.IGNORECASE,
+)
+_ONSITE_FIELD = re.compile(r"\b(?:on-?site|in[- ]office|in[- ]person)\b", re.IGNORECASE)
+# In a description, only phrases about the job itself count: "hybrid cloud" is not a schedule.
+_HYBRID_DESCRIPTION = re.compile(
+    r"\bhybrid[\s-]+(?:role|position|work(?:ing|place)?|schedule|model|arrangement|opportunity"
+    r"|job|remote|basis|setup|set-up|environment\s+\(|office)\b|\b(?:is|be)\s+(?:a\s+)?hybrid\b"
+    r"|\(hybrid\)|\b(?:on-?site|in[- ](?:the\s+)?office)\s+\w+\s+(?:days?|times)\s+(?:a|per)\s+week"
+    r"|\b\w+\s+days?\s+(?:a|per)\s+week\s+(?:on-?site|in[- ](?:the\s+|our\s+)?office)",
+    re.IGNORECASE,
+)
+_REMOTE_DESCRIPTION = re.compile(
+    r"\b(?:fully|100%|completely|entirely)\s+remote\b|\bremote[- ](?:first|only)\b"
+    r"|\bremote\s+(?:role|position|job|opportunity)\b|\b(?:role|position|job)\s+is\s+remote\b"
+    r"|\bwork\s+(?:fully\s+)?remotely\b|\bwork\s+from\s+(?:home|anywhere)\b",
+    re.IGNORECASE,
+)
+_ONSITE_DESCRIPTION = re.compile(
+    r"\b(?:fully|100%)\s+on-?site\b|\bon-?site\s+(?:role|position|job)\b"
+    r"|\b(?:role|position|job)\s+is\s+(?:on-?site|in[- ]office)\b|\bmust\s+(?:be|work)\s+on-?site\b"
+    r"|\bin[- ]office\s+(?:role|position|job)\b",
+    re.IGNORECASE,
+)
+_DESCRIPTION_MODES: tuple[tuple[RemoteMode, re.Pattern[str]], ...] = (
+    ("hybrid", _HYBRID_DESCRIPTION),
+    ("remote", _REMOTE_DESCRIPTION),
+    ("onsite", _ONSITE_DESCRIPTION),
+)
+_DESCRIPTION_NEEDLES = tuple(
+    spelling
+    for word in ("remote", "hybrid", "on-site", "onsite", "on site", "office", "from home")
+    for spelling in (word, word.capitalize(), word.upper())
+)
+# Words a location line wraps places in ("Remote OK", "US only", "will consider remote in TW").
+_FILLER = re.compile(
+    r"\b(?:fully|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|hybrid|on-?site"
+    r"|in[- ]office|ok|only|first|friendly|position|job|role|based|national|nationwide"
+    r"|recruiting|will|consider|in|from|within|any|location|locations|flexible|preferred"
+    r"|anywhere\s+in|work\s+from\s+anywhere\s+in|and|or)\b|%",
+    re.IGNORECASE,
+)
+_CODE_PREFIX = re.compile(r"^[A-Z]{2}\s+(\S.*)$")
+_PUNCTUATION = " \t-\u2013\u2014.,!*'\""
+
+
+@dataclass(frozen=True)
+class _PlaceVocabulary:
+    countries: dict[str, Country]
+    """lower-case name or alias → country"""
+    codes: dict[str, Country]
+    states: dict[str, str]
+    """lower-case name → abbreviation"""
+    state_names: dict[str, str]
+    state_abbrs: frozenset[str]
+    regions: dict[str, str]
+    """lower-case spelling → region label"""
+    us_cities: frozenset[str]
+    """Normalised names `resolve_place` may know; others are not worth a (slow) failed lookup."""
+    min_population: int
+    country_first: frozenset[str]
+
+
+@cache
+def _vocabulary() -> _PlaceVocabulary:
+    by_name: dict[str, Country] = {}
+    codes: dict[str, Country] = {}
+    for country in countries():
+        codes[country.code] = country
+        for spelling in (country.name, *country.aliases):
+            by_name[spelling.lower()] = country
+    states = {s.state_name.lower(): s.state_abbr for s in data.states()}
+    regions = {
+        spelling: label
+        for label, spellings in place_conventions().regions.items()
+        for spelling in spellings
+    }
+    cities = {normalize(c.city_name) for c in data.principal_cities()}
+    cities |= {normalize(c.common_name) for c in data.city_names()}
+    cities |= {normalize(a.alias) for a in data.place_aliases()}
+    return _PlaceVocabulary(
+        countries=by_name,
+        codes=codes,
+        states=states,
+        state_names={s.state_abbr: s.state_name for s in data.states()},
+        state_abbrs=frozenset(states.values()),
+        regions=regions,
+        us_cities=frozenset(cities),
+        min_population=place_conventions().bare_city.min_population,
+        country_first=frozenset(place_conventions().two_letter.country_first),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _resolve(query: str) -> Place | None:
+    try:
+        return resolve_place(query)
+    except UnknownPlaceError:
+        return None
+
+
+TokenKind = Literal["country", "state", "region", "name"]
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: TokenKind
+    text: str
+    value: str
+    """country code, state abbreviation, region label or the name as written"""
+    state: str | None = None
+    """The US state the text can also mean ("Georgia", "DE")."""
+    country: str | None = None
+    """The country the text can also mean ("DE": Delaware or Germany)."""
+
+
+def _classify(raw: str, vocab: _PlaceVocabulary) -> _Token | None:
+    """A country, US state, region or other name; full names are countries first ("Georgia"),
+    two-letter codes states first ("DE", "IN")."""
+    stripped = raw.strip()
+    spaced = (" ".join(c.split()) for c in (stripped, _FILLER.sub(" ", stripped)))
+    for candidate in (form for c in spaced for form in (c, c.strip(_PUNCTUATION))):
+        lowered = candidate.lower()
+        if not candidate:
+            continue
+        if candidate in vocab.state_abbrs:
+            other = vocab.codes.get(candidate)
+            return _Token("state", candidate, candidate, candidate, other.code if other else None)
+        country = vocab.countries.get(lowered)
+        if country is None and len(candidate) == 2 and candidate.isupper():
+            country = vocab.codes.get(candidate)
+        state = vocab.states.get(lowered)
+        if country is not None:
+            return _Token("country", candidate, country.code, state, country.code)
+        if state is not None:
+            return _Token("state", candidate, state, state)
+        if lowered in vocab.regions:
+            return _Token("region", candidate, vocab.regions[lowered])
+    cleaned = " ".join(_FILLER.sub(" ", stripped).split()).strip(_PUNCTUATION)
+    return _Token("name", cleaned, cleaned) if cleaned else None
+
+
+@dataclass
+class _Reading:
+    """What a location line says, filled in token by token."""
+
+    foreign: bool
+    """The line names a country other than the US: a bare city name is not read as a US one."""
+    us_only: bool
+    """The line names the US: a bare city name is read as a US one at any size."""
+    city: str | None = None
+    state: str | None = None
+    metro_cbsa: str | None = None
+    country: str | None = None
+    resolved: bool = False
+
+    def __post_init__(self) -> None:
+        self.places: list[str] = []
+
+    def add_label(self, label: str) -> None:
+        if label not in self.places:
+            self.places.append(label)
+
+    def add_country(self, code: str) -> None:
+        self.country = self.country or code
+
+    def add_us(self, label: str | None, city: str | None, state: str, place: Place | None) -> None:
+        if label:
+            self.add_label(label)
+        self.add_country("US")
+        if place is not None and not self.resolved:
+            self.city, self.state, self.metro_cbsa = place.city, place.state, place.cbsa_code
+            self.resolved = True
+        elif not self.resolved and self.state is None:
+            self.city, self.state = city, state
+
+    def add_foreign(self, label: str, code: str) -> None:
+        self.add_label(label)
+        self.add_country(code)
+
+
+def _us_place(name: str, state: str) -> Place | None:
+    if normalize(name) not in _vocabulary().us_cities:
+        return None  # a failed resolve_place is slow: it computes suggestions
+    place = _resolve(f"{name}, {state}")
+    if place is None:  # "New York City, NY": a nickname with its state
+        place = _resolve(name)
+    return place if place is not None and place.state == state else None
+
+
+def _read_bare_name(name: str, reading: _Reading) -> bool:
+    """A city named alone: a US principal city when it is large enough to be the likely one."""
+    vocab = _vocabulary()
+    if (reading.foreign and not reading.us_only) or normalize(name) not in vocab.us_cities:
+        return False
+    place = _resolve(name)
+    if place is None or not (
+        reading.us_only
+        or place.matched_by in ("alias", "metro")
+        or place.city_population_2020 >= vocab.min_population
+    ):
+        return False
+    reading.add_us(place.label, place.city, place.state, place)
+    return True
+
+
+def _read_city(name: str, region: _Token, reading: _Reading) -> bool:
+    """`name, region`: a US city and its state, or a city and its country. False if neither."""
+    vocab = _vocabulary()
+    if region.state is not None:
+        place = _us_place(name, region.state)
+        if place is not None:
+            reading.add_us(place.label, place.city, place.state, place)
+            return True
+        if region.kind == "state" and region.value not in vocab.country_first:
+            reading.add_us(f"{name}, {region.state}", name, region.state, None)
+            return True
+    if region.country is not None and region.country != "US":
+        reading.add_foreign(f"{name}, {vocab.codes[region.country].name}", region.country)
+        return True
+    return False
+
+
+def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
+    vocab = _vocabulary()
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        # "New York, NY", "Washington, DC": a state's name used as a city's.
+        if token.kind == "state" and following is not None and following.kind == "state":
+            token = _Token("name", token.text, token.text)
+        if token.kind == "name" and following is not None:
+            if _read_city(token.value, following, reading):
+                i += 2
+                continue
+            # "London, England, United Kingdom", "Berlin, Berlin, Germany": city, region, country.
+            third = tokens[i + 2] if i + 2 < len(tokens) else None
+            if (
+                following.kind == "name"
+                and third is not None
+                and _read_city(token.value, third, reading)
+            ):
+                i += 3
+                continue
+        if token.kind == "name" or (token.kind == "state" and token.text != token.value):
+            # A state's full name alone may be its city ("New York"): read it as one if it is.
+            if not _read_bare_name(token.text, reading) and token.kind == "state":
+                reading.add_us(vocab.state_names[token.value], None, token.value, None)
+        elif token.kind == "country":
+            reading.add_foreign(vocab.codes[token.value].name, token.value)
+        elif token.kind == "region":
+            reading.add_label(token.value)
+        else:
+            reading.add_us(vocab.state_names[token.value], None, token.value, None)
+        i += 1
+
+
+def _tokens(segment: str, vocab: _PlaceVocabulary) -> list[_Token]:
+    raw = [part for part in segment.split(",") if part.strip()]
+    # "AZ Phoenix, Arizona, United States", "BE Berlin, Berlin, Germany": a region code written
+    # before the city.
+    if len(raw) >= 3:
+        prefixed = _CODE_PREFIX.match(raw[0].strip())
+        if prefixed:
+            raw[0] = prefixed.group(1)
+    return [t for t in (_classify(part, vocab) for part in raw) if t is not None]
+
+
+def _remote_in_field(text: str) -> RemoteMode | None:
+    if re.search(r"\bhybrid[\s-]+remote\b|\bremote[\s-]+hybrid\b", text, re.IGNORECASE):
+        return "hybrid"
+    if _REMOTE_FIELD.search(text):
+        return "remote"
+    if _HYBRID_FIELD.search(text):
+        return "hybrid"
+    if _ONSITE_FIELD.search(text):
+        return "onsite"
+    return None
+
+
+def remote_in_description(description: str | None) -> RemoteMode | None:
+    """Hybrid, remote or on-site, from phrases about the job ("fully remote", "3 days a week
+    in the office"); hybrid wins over remote, remote over on-site."""
+    if not description:
+        return None
+    windows = _windows(description, _DESCRIPTION_NEEDLES, 60, 60)
+    for mode, pattern in _DESCRIPTION_MODES:
+        if any(pattern.search(description, lo, hi) for lo, hi in windows):
+            return mode
+    return None
+
+
+def parse_location(text: str | None, description: str | None = None) -> PostingLocation | None:
+    """Read a posting's location line ("San Francisco, CA or Remote (USA)", "London, GB - Remote
+    OK", "Canada,United States"); the description says remote/hybrid/on-site when the line does
+    not. None when neither says anything.
+    """
+    line = text.strip() if text else ""
+    location = _read_line(line)
+    if location is None or location.remote is not None:
+        remote = location.remote if location else remote_in_description(description)
+        if location is None and remote is not None:
+            return PostingLocation(
+                city=None, state=None, metro_cbsa=None, country=None, remote=remote, places=[],
+                text=line,
+            )  # fmt: skip
+        return location
+    remote = remote_in_description(description)
+    return location.model_copy(update={"remote": remote}) if remote else location
+
+
+@lru_cache(maxsize=8192)
+def _read_line(line: str) -> PostingLocation | None:
+    """The location line alone; cached because a few lines ("Remote", "United States") recur."""
+    vocab = _vocabulary()
+    segments = [_tokens(s, vocab) for s in _SEGMENT_SPLIT.split(line) if s.strip()]
+    named = {t.value for s in segments for t in s if t.kind == "country"}
+    reading = _Reading(foreign=bool(named - {"US"}), us_only="US" in named)
+    for tokens in segments:
+        _read_segment(tokens, reading)
+    remote = _remote_in_field(line)
+    if not reading.places and reading.country is None and reading.state is None and not remote:
+        return None
+    return PostingLocation(
+        city=reading.city,
+        state=reading.state,
+        metro_cbsa=reading.metro_cbsa,
+        country=reading.country,
+        remote=remote,
+        places=reading.places,
+        text=line,
+    )
+
+
+# --- seniority and employment type ------------------------------------------------------------
+
+# Title words, most senior first: "Senior Manager" is a manager, "Associate Director" a director.
+_TITLE_WORDS: tuple[tuple[Seniority, str], ...] = (
+    ("director", r"\bdirector\b|\bhead\s+of\b|\bvp\b|vice\s+president|\bchief\b|\bc[tio]o\b"),
+    ("manager", r"\bmanager\b|\bmgr\b"),
+    ("principal", r"\bprincipal\b|\bdistinguished\b|\bfellow\b"),
+    ("staff", r"\bstaff\b"),
+    ("lead", r"\blead\b|\bleader\b"),
+    ("senior", r"\bsenior\b|\bsr\b\.?|\bsnr\b"),
+    ("mid", r"\bmid(?:[- ]?level)?\b|\bintermediate\b"),
+    ("junior", r"\bjunior\b|\bjr\b|\bassociate\b|\bentry[- ]level\b|\bgraduate\b|\bnew\s+grad\b"),
+    ("intern", r"\bintern(?:ship)?s?\b|\bco-?op\b|\btrainee\b|\bapprentice(?:ship)?\b"),
+)
+_TITLE_LEVELS = tuple((level, re.compile(p, re.IGNORECASE)) for level, p in _TITLE_WORDS)
+# "SRE II", "DevOps Engineer 3", "Engineer Level 2". Roman numerals are upper-case only.
+_TITLE_NUMBER = re.compile(
+    r"(?:\b(?:level|lvl|l)\s?(?P<level>[1-5])\b)|\s(?P<roman>I{1,3}|IV|V)\b(?![.'])"
+    r"|\s(?P<digit>[1-5])\s*(?:$|[,(/|-])"
+)
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15,
+}  # fmt: skip
+_WORD_NUMBER = "|".join(_NUMBER_WORDS)
+_YEARS = re.compile(
+    rf"\b(?P<years>\d{{1,2}}|{_WORD_NUMBER})\s*(?:\+|plus)?"
+    r"\s*(?:(?:-|\u2013|to)\s*\d{1,2}\s*)?\+?\s*(?:years?|yrs?)\b(?=(?P<context>.{0,60}))",
+    re.IGNORECASE,
+)
+_YEARS_NEEDLES = ("year", "Year", "YEAR", "yrs", "Yrs")
+_EXPERIENCE = re.compile(r"experience|\bexp\b|background|working|hands-on", re.IGNORECASE)
+
+
+def parse_seniority(title: str | None, description: str | None) -> Seniority | None:
+    """The level a posting hires at: from the title, else from the years of experience asked.
+
+    Title words win, most senior first; a trailing level number (I-V, 1-5) maps through
+    seniority.toml. Otherwise the largest "N+ years ... experience" in the description maps to
+    junior, mid or senior by the thresholds in seniority.toml.
+    """
+    if title:
+        for level, pattern in _TITLE_LEVELS:
+            if pattern.search(title):
+                return level
+        number = _TITLE_NUMBER.search(title)
+        if number:
+            key = number.group("level") or number.group("digit") or _ROMAN[number.group("roman")]
+            return seniority_conventions().title_levels.get(key)
+    return _seniority_from_years(description)
+
+
+def _seniority_from_years(description: str | None) -> Seniority | None:
+    if not description:
+        return None
+    conventions = seniority_conventions()
+    asked: list[int] = []
+    windows = _windows(description, _YEARS_NEEDLES, 30, 70)
+    for m in (m for lo, hi in windows for m in _YEARS.finditer(description, lo, hi)):
+        if not _EXPERIENCE.search(m.group("context")):
+            continue
+        raw = m.group("years").lower()
+        years = _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)
+        if years <= conventions.years_bounds.max_credible:
+            asked.append(years)
+    if not asked:
+        return None
+    most = max(asked)
+    eligible = [y for y in conventions.years if y.min_years <= most]
+    return max(eligible, key=lambda y: y.min_years).level if eligible else None
+
+
+_EMPLOYMENT_TYPES: tuple[EmploymentType, ...] = (
+    "full_time",
+    "part_time",
+    "contract",
+    "temporary",
+    "internship",
+)
+_EMPLOYMENT = re.compile(
+    r"(?P<internship>\bintern(?:ship)?s?\b|\bco-?op\b)"
+    r"|(?P<part_time>\bpart[-_ ]?time\b)"
+    r"|(?P<full_time>\bfull[-_ ]?time\b|\bpermanent\b|\bFTE\b)"
+    r"|(?P<contract>\bcontract(?:or|s)?\b|\bfreelance(?:r)?\b|\bC2C\b|\bcorp[- ]to[- ]corp\b"
+    r"|\b1099\b|\bB2B\b)"
+    r"|(?P<temporary>\btemp(?:orary)?\b|\bseasonal\b|\bfixed[- ]term\b)",
+    re.IGNORECASE,
+)
+
+
+def parse_employment_type(text: str | None) -> EmploymentType | None:
+    """Full-time, part-time, contract, temporary or internship, from a short field such as
+    "Full-time", "FULL_TIME" or "Contract (6 months)"; the first one named wins."""
+    if not text:
+        return None
+    m = _EMPLOYMENT.search(text)
+    return next((t for t in _EMPLOYMENT_TYPES if m and t == m.lastgroup), None)

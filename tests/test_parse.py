@@ -1,0 +1,218 @@
+"""The posting parsers: golden cases under tests/cases/, the conventions files, properties."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rolediff.postings.parse import (
+    Salary,
+    countries,
+    explain_salary,
+    find_salary_in_description,
+    parse_employment_type,
+    parse_location,
+    parse_salary,
+    parse_seniority,
+    pay_conventions,
+    place_conventions,
+    seniority_conventions,
+)
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _cases(folder: str) -> list[Any]:
+    files = sorted((CASES / folder).glob("*.json"))
+    return [pytest.param(json.loads(f.read_text(encoding="utf-8")), id=f.stem) for f in files]
+
+
+def test_enough_golden_cases() -> None:
+    assert len(_cases("pay")) >= 45
+    assert len(_cases("place")) >= 25
+    assert len(_cases("seniority")) >= 20
+
+
+@pytest.mark.parametrize("case", _cases("pay"))
+def test_pay(case: dict[str, Any]) -> None:
+    if case["source"] == "field":
+        salary, reason = explain_salary(case["input"], "field")
+    else:
+        salary, reason = find_salary_in_description(case["input"]), ""
+    expected = case["expected"]
+    if expected is None:
+        assert salary is None
+        assert reason.startswith(case.get("reason", ""))
+        return
+    assert salary is not None, reason
+    assert salary.source == case["source"]
+    for key, value in expected.items():
+        actual = getattr(salary, key)
+        assert actual == (pytest.approx(value) if isinstance(value, float) else value), key
+
+
+@pytest.mark.parametrize("case", _cases("place"))
+def test_place(case: dict[str, Any]) -> None:
+    location = parse_location(case["input"], case.get("description"))
+    if case["expected"] is None:
+        assert location is None
+    else:
+        assert location is not None
+        assert location.model_dump(exclude={"text"}) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _cases("seniority"))
+def test_seniority(case: dict[str, Any]) -> None:
+    assert parse_seniority(case["title"], case.get("description")) == case["expected"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Full-time", "full_time"),
+        ("FULL_TIME", "full_time"),
+        ("Permanent", "full_time"),
+        ("Part time", "part_time"),
+        ("Contract (6 months)", "contract"),
+        ("Contractor, C2C", "contract"),
+        ("B2B", "contract"),
+        ("Temporary", "temporary"),
+        ("Fixed-term", "temporary"),
+        ("Internship", "internship"),
+        ("Contract or full-time", "contract"),
+        ("", None),
+        (None, None),
+        ("Remote", None),
+    ],
+)
+def test_employment_type(text: str | None, expected: str | None) -> None:
+    assert parse_employment_type(text) == expected
+
+
+# --- the conventions files --------------------------------------------------------------------
+
+
+def test_annualisation_follows_bls_oews() -> None:
+    a = pay_conventions().annualise
+    assert a.hours_per_year == a.weeks_per_year * 40 == 2080
+    assert a.working_days_per_year == a.weeks_per_year * 5 == 260
+    assert a.months_per_year == 12
+    assert "bls.gov/oes" in a.reference
+
+
+def test_plausibility_bounds_are_ordered() -> None:
+    p = pay_conventions().plausible
+    assert p.annual_min < p.bare_annual_min < p.annual_max
+    assert p.bare_hourly_max * pay_conventions().per_year("hour") > p.annual_min
+
+
+def test_currencies_are_iso_codes_with_unique_symbols() -> None:
+    currencies = pay_conventions().currencies
+    assert all(len(code) == 3 and code.isupper() for code in currencies)
+    symbols = [s for c in currencies.values() for s in c.symbols]
+    assert len(symbols) == len(set(symbols))
+    assert currencies["USD"].usd_scale == 1.0
+
+
+def test_seniority_thresholds_ascend_from_zero() -> None:
+    years = [y.min_years for y in seniority_conventions().years]
+    assert years[0] == 0 and years == sorted(years) and len(set(years)) == len(years)
+    assert set(seniority_conventions().title_levels) == {"1", "2", "3", "4", "5"}
+
+
+def test_countries_and_regions_are_unambiguous() -> None:
+    table = countries()
+    assert len({c.code for c in table}) == len(table) >= 240
+    spellings = [s.lower() for c in table for s in (c.name, *c.aliases)]
+    assert len(spellings) == len(set(spellings))
+    regions = [s for spellings in place_conventions().regions.values() for s in spellings]
+    assert not set(regions) & set(spellings)
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+_MONEYISH = st.text(
+    alphabet=st.sampled_from(list("0123456789$£€₹,.~-\u2013/ kKmMAUSDEGBPhryearmonthwk+()")),
+    max_size=40,
+)
+
+
+def _consistent(salary: Salary) -> None:
+    per_year = pay_conventions().per_year(salary.interval)
+    for stated, annual in ((salary.min, salary.annual_min), (salary.max, salary.annual_max)):
+        assert (stated is None) == (annual is None)
+        if stated is not None:
+            assert annual == pytest.approx(stated * per_year)
+    if salary.annual_min is not None and salary.annual_max is not None:
+        assert salary.annual_min <= salary.annual_max
+    assert salary.min is not None or salary.max is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), _MONEYISH))
+def test_pay_parsers_never_raise_and_stay_consistent(text: str) -> None:
+    for salary in (parse_salary(text, "field"), find_salary_in_description(text)):
+        if salary is not None:
+            _consistent(salary)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(min_value=1, max_value=1e7, allow_nan=False),
+    st.floats(min_value=1, max_value=1e7, allow_nan=False),
+    st.sampled_from(["", " per hour", "/month", " a week", " a day", " per year"]),
+)
+def test_ranges_are_ordered_and_annualised_by_the_conventions(
+    low: float, high: float, unit: str
+) -> None:
+    salary = parse_salary(f"${low:,.2f} - ${high:,.2f}{unit}", "field")
+    if salary is not None:
+        _consistent(salary)
+        assert salary.min is not None and salary.max is not None
+        assert salary.min <= salary.max
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120), st.one_of(st.none(), st.text(max_size=300)))
+def test_location_and_seniority_never_raise(text: str, description: str | None) -> None:
+    location = parse_location(text, description)
+    if location is not None:
+        assert location.country is None or len(location.country) == 2
+    parse_seniority(text, description)
+    parse_employment_type(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$$$",
+        "$,",
+        "$.5",
+        "1e9",
+        "--",
+        "~",
+        "k",
+        "9" * 400,
+        "$" + "9" * 30,
+        "12,34,56,78,90",
+        "1.2.3.4",
+        "€ - €",
+        "USD USD USD",
+        "\x00\ud7ff\ufeff",
+        "$100k - ",
+        "to $",
+        "NaN",
+        "inf",
+    ],
+)
+def test_malformed_pay_gives_none_or_a_reason(text: str) -> None:
+    salary, reason = explain_salary(text, "field")
+    assert (salary is None) == (reason != "parsed")
+    if salary is not None:
+        _consistent(salary)
+    find_salary_in_description(text)
