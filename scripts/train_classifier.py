@@ -28,8 +28,8 @@ from rolediff.postings.features import (
     INFRA_ROLES,
     ROLES,
     extra_feature_names,
+    mentions,
     phrase_features,
-    role_phrases,
     skill_features,
     tokens,
 )
@@ -59,10 +59,9 @@ def load(path: Path) -> list[dict[str, Any]]:
 def extras(descriptions: list[str]) -> np.ndarray:
     rows = []
     for text in descriptions:
-        phrases = role_phrases(text)
         hits = find_skills(text)
         rows.append(
-            [v * PHRASE_WEIGHT for v in phrase_features(text, phrases)]
+            [v * PHRASE_WEIGHT for v in phrase_features(mentions(text))]
             + [v * SKILL_WEIGHT for v in skill_features(hits)]
         )
     return np.asarray(rows)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -30,7 +32,7 @@ Format = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="Output format: table (default), json, csv or markdown.",
+        help="Output format: table (default), json, jsonl, csv or markdown.",
     ),
 ]
 
@@ -124,6 +126,106 @@ def where_command(
 
     result = resolve_place(place)
     emit(result.model_dump(mode="json"), place_tables(result), fmt)
+
+
+@app.command("posting")
+def posting_command(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="A posting file (text, HTML, JSON, JSONL, CSV) or - for stdin."
+        ),
+    ],
+    title: Annotated[
+        str | None, typer.Option("--title", "-t", help="Job title, for a plain-text posting.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", help="Location, for a plain-text posting.")
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="text, html, json, jsonl or csv (default: guess)."),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail (exit 2) on any malformed record instead of skipping it."
+        ),
+    ] = False,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Classify job postings (DevOps, SRE, ...) with evidence, and extract skills, pay and place."""
+    from rolediff.postings.analyze import analyze_postings
+    from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff
+    from rolediff.views import posting_tables
+
+    text = _read_input(source)
+    kind = input_format or sniff(text, None if source == "-" else source)
+    records = list(read_postings(text, kind, title=title, location=location))
+    bad = [r for r in records if isinstance(r, Malformed)]
+    for record in bad:
+        typer.echo(f"line {record.line}: skipped: {record.reason}", err=True)
+    if bad and strict:
+        raise RolediffError(f"{len(bad)} malformed record(s); nothing analysed (--strict).")
+    postings = [r for r in records if isinstance(r, RawPosting)]
+    if not postings:
+        raise RolediffError("No posting to analyse in the input.")
+    results = list(
+        _with_progress(
+            analyze_postings(postings, workers=None if len(postings) > 64 else 1), len(postings)
+        )
+    )
+    payload: Any = [r.model_dump(mode="json") for r in results]
+    if len(results) == 1 and kind in ("text", "html", "json"):
+        payload = payload[0]
+    detailed = fmt in (OutputFormat.table, OutputFormat.markdown)
+    emit(payload, posting_tables(results, detailed), fmt)
+
+
+MAX_INPUT_BYTES = 200_000_000
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        raise RolediffError(f"No such file: {source}")
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        raise RolediffError(f"{source} is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RolediffError(f"{source} is not UTF-8 text (byte {exc.start}).") from None
+
+
+def _with_progress(items: Any, total: int) -> Any:
+    """Yield items, with a progress bar on stderr when it is a terminal and the batch is large."""
+    if total < 50 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("Analysing postings", total=total)
+        for item in items:
+            progress.advance(task)
+            yield item
 
 
 @data_app.command("sources")

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
     markdown = "markdown"
 
@@ -28,10 +29,14 @@ class Table:
 
 
 def emit(payload: Any, tables: list[Table], fmt: OutputFormat, out: TextIO | None = None) -> None:
-    """Write ``payload`` (JSON-ready data) as JSON, or ``tables`` in the other formats."""
+    """Write ``payload`` (JSON-ready data) as JSON or JSON lines (one line per list item), or
+    ``tables`` in the other formats."""
     out = out or sys.stdout
     if fmt is OutputFormat.json:
         out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    elif fmt is OutputFormat.jsonl:
+        for item in payload if isinstance(payload, list) else [payload]:
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
     elif fmt is OutputFormat.csv:
         _csv(tables, out)
     elif fmt is OutputFormat.markdown:

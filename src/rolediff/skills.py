@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING
 
 from rolediff import data
 from rolediff.data.schema import Skill
 from rolediff.errors import UnknownSkillError, suggest
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def surface(text: str) -> str:
@@ -71,10 +74,9 @@ def get_skill(text: str) -> Skill:
     return taxonomy().resolve(text)
 
 
-class SkillHit(BaseModel):
+@dataclass(frozen=True)
+class SkillHit:
     """One skill found in a text: how often, and where (character offsets, end exclusive)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     name: str
@@ -84,7 +86,7 @@ class SkillHit(BaseModel):
     spans: list[tuple[int, int]]
 
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,51 @@ class _Rule:
     not_before: frozenset[str]
 
 
-def _lower_same_length(text: str) -> str:
+def lower_same_length(text: str) -> str:
     """Lower-case without changing any offset (a few characters lower-case to two)."""
     low = text.lower()
     if len(low) == len(text):
         return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@cache
+def _separator_table() -> np.ndarray:
+    """True for code points that separate words: punctuation, symbols, spaces and controls,
+    except '+' and '#' ("C++", "C#"). Code points beyond the table count as letters."""
+    import numpy as np
+
+    table = np.zeros(0x3000, dtype=bool)
+    for code in range(len(table)):
+        char = chr(code)
+        table[code] = unicodedata.category(char)[0] in "PSZC" and char not in "+#"
+    return table
+
+
+def spaced(low: str) -> str:
+    """Every separator turned into a space, offsets unchanged, so that an automaton looking for
+    " kubernetes " finds the word and only the word."""
+    import numpy as np
+
+    separator = _separator_table()
+    codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    known = codes < len(separator)
+    codes[np.flatnonzero(known)[separator[codes[known]]]] = ord(" ")
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A text with its lower-case and word-spaced forms, computed once and shared."""
+
+    text: str
+    low: str
+    spaced: str
+
+    @classmethod
+    def of(cls, text: str) -> Prepared:
+        low = lower_same_length(text)
+        return cls(text, low, spaced(low))
 
 
 class SkillMatcher:
@@ -124,29 +165,32 @@ class SkillMatcher:
                 words = "|".join(re.escape(w.lower()) for w in rule.context)
                 context = re.compile(rf"(?<![\w+#])(?:{words})(?![\w+#])")
             for form in rule.forms:
-                self._rules[(rule.skill, surface(form))] = _Rule(
+                self._rules[(rule.skill, spaced(surface(form)).strip())] = _Rule(
                     frozenset(rule.cased), context, rule.window, frozenset(rule.not_before)
                 )
         self._automaton = ahocorasick.Automaton()
         for form, skill_id in tax.by_surface.items():
-            if form not in stop:
-                self._automaton.add_word(form, (skill_id, len(form)))
+            core = spaced(form)
+            if form in stop or not core.strip():
+                continue
+            key = f" {core} "
+            lead = len(key) - len(key.lstrip(" "))
+            trail = len(key) - len(key.rstrip(" "))
+            self._automaton.add_word(key, (skill_id, len(key), lead, trail))
         self._automaton.make_automaton()
 
-    def find(self, text: str) -> list[SkillHit]:
-        """Skills in ``text``, most mentioned first (ties by first position)."""
-        low = _lower_same_length(text)
+    def find(self, text: str | Prepared) -> list[SkillHit]:
+        """Skills in a text, most mentioned first (ties by first position)."""
+        prepared = text if isinstance(text, Prepared) else Prepared.of(text)
+        text, low = prepared.text, prepared.low
+        padded = f" {prepared.spaced} "
         has_url = "://" in low or "www." in low or "@" in low
         urls = [m.span() for m in _URL.finditer(low)] if has_url else []
         candidates = []
-        for end, (skill_id, length) in self._automaton.iter(low):
-            start = end - length + 1
-            stop = end + 1
-            if start > 0 and low[start - 1].isalnum() and low[start].isalnum():
-                continue
-            if stop < len(low) and low[stop].isalnum() and low[end].isalnum():
-                continue
-            rule = self._rules.get((skill_id, low[start:stop]))
+        for end, (skill_id, length, lead, trail) in self._automaton.iter(padded):
+            start = end - length + lead  # offsets in `text`: padded has one extra leading space
+            stop = end - trail
+            rule = self._rules.get((skill_id, padded[start + 1 : stop + 1].strip()))
             if rule is not None and not self._passes(rule, text, low, start, stop):
                 continue
             if urls and any(a <= start < b for a, b in urls):
@@ -163,14 +207,7 @@ class SkillMatcher:
         for skill_id, where in spans.items():
             skill = self._tax.by_id[skill_id]
             hits.append(
-                SkillHit(
-                    id=skill_id,
-                    name=skill.name,
-                    category=skill.category,
-                    area=skill.area,
-                    count=len(where),
-                    spans=where,
-                )
+                SkillHit(skill_id, skill.name, skill.category, skill.area, len(where), where)
             )
         hits.sort(key=lambda h: (-h.count, h.spans[0][0]))
         return hits
@@ -200,6 +237,6 @@ def skill_matcher() -> SkillMatcher:
     return SkillMatcher()
 
 
-def find_skills(text: str) -> list[SkillHit]:
+def find_skills(text: str | Prepared) -> list[SkillHit]:
     """Skills mentioned in a text (a posting, a résumé), with counts and offsets."""
     return skill_matcher().find(text)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rolediff.data.schema import Dataset, RoleProfile, Source
 from rolediff.geo import Place
 from rolediff.render import Table
 from rolediff.roles import ComparedSkill, Comparison, Named
 from rolediff.skills import taxonomy
+
+if TYPE_CHECKING:
+    from rolediff.postings.analyze import PostingAnalysis
+    from rolediff.postings.parse import PostingLocation, Salary
 
 ABSENT = "—"
 CLAIM_LABELS = {
@@ -217,3 +222,58 @@ def place_tables(p: Place) -> list[Table]:
 def datasets_tables(items: Sequence[Dataset]) -> list[Table]:
     rows = [[d.id, d.title, d.publisher, d.vintage, d.licence] for d in items]
     return [Table("Packaged datasets", ["id", "title", "publisher", "vintage", "licence"], rows)]
+
+
+def _salary_text(s: Salary | None) -> str:
+    if s is None:
+        return ABSENT
+    low, high = s.annual_min, s.annual_max
+    span = " - ".join(f"{v:,.0f}" for v in dict.fromkeys(v for v in (low, high) if v is not None))
+    return f"{s.currency} {span} a year ({s.source})" if span else ABSENT
+
+
+def _place_text(p: PostingLocation | None) -> str:
+    if p is None:
+        return ABSENT
+    where = ", ".join(p.places) or ABSENT
+    return f"{where} ({p.remote})" if p.remote else where
+
+
+def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[Table]:
+    """A summary row per posting; with ``detailed``, a single posting's evidence and skills."""
+    columns = ["posting", "role", "hybrid", "top skills", "pay", "place", "seniority"]
+    rows = [
+        [
+            r.id or r.title or str(i),
+            f"{r.role} ({r.role_scores[r.role]:.0%})",
+            " + ".join(r.hybrid_of) if r.hybrid else "no",
+            ", ".join(s.name for s in r.skills[:6]) or ABSENT,
+            _salary_text(r.salary),
+            _place_text(r.location),
+            r.seniority or ABSENT,
+        ]
+        for i, r in enumerate(results, 1)
+    ]
+    summary = Table("Postings", columns, rows)
+    if len(results) != 1 or not detailed:
+        return [summary]
+    r = results[0]
+    evidence = [
+        [e.kind, e.text, f"{e.weight:+.3f}" if e.kind != "title" else "title names it"]
+        for e in r.evidence
+    ]
+    scores = sorted(r.role_scores.items(), key=lambda kv: -kv[1])
+    return [
+        summary,
+        Table(
+            f"Why {r.role}",
+            ["evidence", "text", "pull toward it"],
+            evidence,
+            notes=["Scores: " + ", ".join(f"{k} {v:.1%}" for k, v in scores)],
+        ),
+        Table(
+            "Skills asked for",
+            ["skill", "category", "mentions"],
+            [[s.name, s.category, str(s.count)] for s in r.skills],
+        ),
+    ]

@@ -7,8 +7,6 @@ prediction needs only numpy.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,16 +16,15 @@ from pydantic import BaseModel, ConfigDict
 from rolediff import data
 from rolediff.postings.features import (
     INFRA_ROLES,
-    MENTION,
-    ROLE_PHRASE,
     ROLES,
-    RolePhrase,
+    Mention,
+    mentions,
     phrase_features,
-    role_phrases,
     skill_features,
+    title_roles,
     tokens,
 )
-from rolediff.skills import SkillHit, taxonomy
+from rolediff.skills import Prepared, SkillHit, find_skills, taxonomy
 
 
 class Evidence(BaseModel):
@@ -40,7 +37,7 @@ class Evidence(BaseModel):
     text: str
     role: str
     weight: float
-    spans: list[tuple[int, int]] = []
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 class RoleScores(BaseModel):
@@ -76,7 +73,7 @@ class ModelFile(BaseModel):
 @dataclass(frozen=True)
 class _Weights:
     labels: list[str]
-    index: dict[str, int]
+    shifted_index: dict[str, int]
     idf: np.ndarray
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
     intercept: np.ndarray
@@ -91,7 +88,7 @@ def _weights() -> _Weights:
         raise data.DataError("classifier labels do not match rolediff's roles")
     return _Weights(
         labels=spec.labels,
-        index={term: i for i, term in enumerate(spec.vocabulary)},
+        shifted_index={term: i + 1 for i, term in enumerate(spec.vocabulary)},
         idf=np.asarray(spec.idf),
         coef=np.asarray(spec.coef),
         intercept=np.asarray(spec.intercept),
@@ -104,46 +101,31 @@ def model_version() -> str:
     return _weights().spec.version
 
 
-def title_roles(title: str | None) -> list[str]:
-    """Infrastructure role families a job title names, in title order."""
-    if not title:
-        return []
-    found = []
-    for role in INFRA_ROLES:
-        pattern = MENTION[role] if role in ("devops", "sre", "devsecops") else ROLE_PHRASE[role]
-        match = pattern.search(title)
-        if match:
-            found.append((match.start(), role))
-    return [role for _, role in sorted(found)]
-
-
-def _text_vector(text: str, w: _Weights) -> tuple[np.ndarray, np.ndarray]:
-    counts = Counter(t for t in tokens(text) if t in w.index)
-    if not counts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    idx = np.fromiter((w.index[t] for t in counts), dtype=np.int64, count=len(counts))
-    tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts))
-    values = tf * w.idf[idx]
+def _text_vector(prepared: Prepared, w: _Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and l2-normalised sublinear tf-idf values of the text's known n-grams."""
+    # Indices are stored shifted by one so that filter(None, ...) drops unknown n-grams in C.
+    known = list(filter(None, map(w.shifted_index.get, tokens(prepared))))
+    idx, counts = np.unique(np.asarray(known, dtype=np.int64) - 1, return_counts=True)
+    values = (1.0 + np.log(counts)) * w.idf[idx]
     norm = float(np.sqrt(values @ values))
     return idx, values / norm if norm else values
 
 
 def classify(
-    text: str,
+    text: str | Prepared,
     title: str | None = None,
     hits: list[SkillHit] | None = None,
-    phrases: list[RolePhrase] | None = None,
+    found: list[Mention] | None = None,
 ) -> RoleScores:
     """Role probabilities for a posting, the hybrid flag and the evidence behind the answer."""
-    from rolediff.skills import find_skills
-
     w = _weights()
     spec = w.spec
-    hits = find_skills(text) if hits is None else hits
-    phrases = role_phrases(text) if phrases is None else phrases
-    idx, values = _text_vector(text, w)
+    prepared = text if isinstance(text, Prepared) else Prepared.of(text)
+    hits = find_skills(prepared) if hits is None else hits
+    found = mentions(prepared) if found is None else found
+    idx, values = _text_vector(prepared, w)
     extra = np.asarray(
-        [v * spec.phrase_weight for v in phrase_features(text, phrases)]
+        [v * spec.phrase_weight for v in phrase_features(found)]
         + [v * spec.skill_weight for v in skill_features(hits)]
     )
     logits = w.intercept + w.coef[:, idx] @ values + w.coef[:, w.n_vocab :] @ extra
@@ -164,7 +146,7 @@ def classify(
     hybrid = len(named) >= 2 or (
         best != "other" and scores[second] >= spec.hybrid_min_share * scores[top]
     )
-    evidence = _evidence(best, text, named, idx, values, extra, phrases, hits, w)
+    evidence = _evidence(best, named, idx, values, extra, found, hits, w)
     return RoleScores(
         role=best,
         scores=scores,
@@ -176,12 +158,11 @@ def classify(
 
 def _evidence(
     role: str,
-    text: str,
     named: list[str],
     idx: np.ndarray,
     values: np.ndarray,
     extra: np.ndarray,
-    phrases: list[RolePhrase],
+    found: list[Mention],
     hits: list[SkillHit],
     w: _Weights,
     limit: int = 6,
@@ -190,7 +171,7 @@ def _evidence(
     # A feature's pull toward this role rather than the average of the others.
     pull = w.coef[row] - (w.coef.sum(axis=0) - w.coef[row]) / (len(w.labels) - 1)
     out = [Evidence(kind="title", text=r, role=r, weight=1.0) for r in named]
-    role_phrases_found = [p for p in phrases if p.role == role]
+    role_phrases_found = [m for m in found if m.role == role and m.is_role]
     if role_phrases_found:
         out.append(
             Evidence(
@@ -200,7 +181,7 @@ def _evidence(
                 weight=round(float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]), 3)
                 if role in INFRA_ROLES
                 else 0.0,
-                spans=[(p.start, p.end) for p in role_phrases_found[:5]],
+                spans=tuple((p.start, p.end) for p in role_phrases_found[:5]),
             )
         )
     if len(idx):
@@ -232,7 +213,7 @@ def _evidence(
                 text=tax.by_id[hit.id].name,
                 role=role,
                 weight=round(weight, 3),
-                spans=hit.spans[:5],
+                spans=tuple(hit.spans[:5]),
             )
         )
     return out

@@ -8,91 +8,135 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
-from rolediff.skills import SkillHit, taxonomy
+from rolediff.skills import Prepared, SkillHit, taxonomy
 
 ROLES = ("devops", "sre", "devsecops", "cloud", "platform", "other")
 INFRA_ROLES = ROLES[:-1]
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
 
 _NOUN = (
     r"(?:engineers?|engineering|teams?|roles?|developers?|managers?|architects?|specialists?"
     r"|consultants?|administrators?|admins?|leads?|practices?|positions?|ops)"
 )
-# A family *mention* anywhere, and a family named as a role ("SRE team", "DevOps engineer").
-# Built from the rules that label the development corpus by title (see its SOURCE.md).
-_MENTION = {
-    "devops": r"(?<![a-z])(?<!sec[\s-])dev[\s-]?ops\b",
-    "sre": r"site[\s-]reliability|\bsres?\b|service reliability",
-    "devsecops": r"dev[\s-]?sec[\s-]?ops",
-    "cloud": r"\b(?:cloud|aws|azure|gcp)\b",
-    "platform": r"\bplatform\b",
+# One pass over the lower-cased text finds every family *mention*; a mention followed by a role
+# noun is a *role phrase* ("SRE team", "DevOps engineer"). Built from the rules that label the
+# development corpus by title (see its SOURCE.md).
+_MENTION = re.compile(
+    r"\b(?:(?P<devsecops>dev[\s-]?sec[\s-]?ops)"
+    r"|(?P<devops>dev[\s-]?ops)\b"
+    r"|(?P<sre_token>sres?)\b"
+    r"|(?P<sre>site[\s-]reliability|service reliability)"
+    r"|(?P<cloud>cloud|aws|azure|gcp)\b"
+    r"|(?P<platform>platform)\b)"
+)
+_FOLLOWED_BY_NOUN = {
+    "devsecops": re.compile(rf"[\s-]+{_NOUN}"),
+    "devops": re.compile(rf"[\s-]+{_NOUN}"),
+    "sre": re.compile(rf"[\s-]+{_NOUN}"),
+    "cloud": re.compile(
+        r"(?:\s+cloud)?[\s-]+(?:engineers?|engineering|architects?|administrators?|admins?"
+        r"|consultants?|specialists?|ops|operations|team)"
+    ),
+    "platform": re.compile(
+        r"[\s-]+(?:engineers?|engineering|teams?|reliability|ops|operations|infrastructure)"
+    ),
 }
-_ROLE_PHRASE = {
-    "devops": rf"(?<![a-z])(?<!sec[\s-])dev[\s-]?ops[\s-]+{_NOUN}",
-    "sre": rf"site[\s-]reliability[\s-]+{_NOUN}|\bsres?\b(?:[\s-]+{_NOUN})?"
-    rf"|service reliability[\s-]+{_NOUN}",
-    "devsecops": rf"dev[\s-]?sec[\s-]?ops[\s-]+{_NOUN}",
-    "cloud": r"\b(?:cloud|aws|azure|gcp)(?:\s+cloud)?[\s-]+(?:engineers?|engineering|architects?"
-    r"|administrators?|admins?|consultants?|specialists?|ops|operations|team)",
-    "platform": r"platform[\s-]+(?:engineers?|engineering|teams?|reliability|ops|operations"
-    r"|infrastructure)",
-}
-MENTION = {k: re.compile(v, re.IGNORECASE) for k, v in _MENTION.items()}
-ROLE_PHRASE = {k: re.compile(v, re.IGNORECASE) for k, v in _ROLE_PHRASE.items()}
 EARLY_CHARS = 600
 """A role phrase this close to the start usually names the job being offered."""
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case word unigrams and bigrams (the classifier's text features)."""
-    words = _TOKEN.findall(text.lower())
-    return words + [f"{a} {b}" for a, b in pairwise(words)]
-
-
 @dataclass(frozen=True)
-class RolePhrase:
+class Mention:
     role: str
     start: int
     end: int
     text: str
+    is_role: bool
+    """Names the role ("SRE team"), not just the word ("cloud")."""
 
 
-def role_phrases(text: str) -> list[RolePhrase]:
-    """Every place the text names an infrastructure role, in order."""
-    found = [
-        RolePhrase(role, m.start(), m.end(), m.group())
-        for role, pattern in ROLE_PHRASE.items()
-        for m in pattern.finditer(text)
-    ]
-    return sorted(found, key=lambda p: p.start)
+_MENTION_STARTS = ("dev", "sre", "site", "service", "cloud", "aws", "azure", "gcp", "platform")
 
 
-def phrase_features(text: str, phrases: list[RolePhrase]) -> list[float]:
+def mentions(text: str | Prepared) -> list[Mention]:
+    """Every place the text names an infrastructure role family, in order."""
+    prepared = text if isinstance(text, Prepared) else Prepared.of(text)
+    low = prepared.low
+    # str.find is far cheaper than running the pattern at every position of a long posting.
+    starts = set()
+    for key in _MENTION_STARTS:
+        at = low.find(key)
+        while at != -1:
+            starts.add(at)
+            at = low.find(key, at + 1)
+    found = []
+    last_end = -1
+    for pos in sorted(starts):
+        m = _MENTION.match(low, pos)
+        if m is None or pos < last_end:
+            continue
+        kind = m.lastgroup or ""
+        role = "sre" if kind == "sre_token" else kind
+        follow = _FOLLOWED_BY_NOUN[role].match(low, m.end())
+        end = follow.end() if follow else m.end()
+        is_role = kind == "sre_token" or follow is not None
+        found.append(Mention(role, pos, end, prepared.text[pos:end], is_role))
+        last_end = m.end()
+    return found
+
+
+def title_roles(title: str | None) -> list[str]:
+    """Infrastructure role families a job title names, in title order (first mention each)."""
+    if not title:
+        return []
+    named = []
+    for m in mentions(title):
+        if m.role in ("cloud", "platform") and not m.is_role:
+            continue
+        if m.role not in named:
+            named.append(m.role)
+    return named
+
+
+def tokens(text: str | Prepared) -> list[str]:
+    """Lower-case words and pairs of adjacent words (the classifier's text features)."""
+    prepared = text if isinstance(text, Prepared) else Prepared.of(text)
+    words = prepared.spaced.split()
+    return words + list(map(" ".join, pairwise(words)))
+
+
+def phrase_features(found: list[Mention]) -> list[float]:
     """Per family: log count of role phrases, log count of mentions, named early; then which
-    family is named first."""
-    per_role = Counter(p.role for p in phrases)
-    first = phrases[0].role if phrases else None
+    family is named first as a role."""
+    roles_named = [m for m in found if m.is_role]
+    first = roles_named[0].role if roles_named else None
     out: list[float] = []
     for role in INFRA_ROLES:
-        early = any(p.role == role and p.start < EARLY_CHARS for p in phrases)
-        mentions = len(MENTION[role].findall(text))
-        out += [math.log1p(per_role[role]), math.log1p(mentions), float(early)]
+        phrases = sum(1 for m in roles_named if m.role == role)
+        bare = sum(1 for m in found if m.role == role)
+        early = any(m.role == role and m.start < EARLY_CHARS for m in roles_named)
+        out += [math.log1p(phrases), math.log1p(bare), float(early)]
     out += [float(first == role) for role in INFRA_ROLES]
     return out
 
 
-def area_ids() -> list[str]:
-    return [a.id for a in taxonomy().areas()]
+@cache
+def area_ids() -> tuple[str, ...]:
+    return tuple(a.id for a in taxonomy().areas())
+
+
+@cache
+def _area_index() -> dict[str, int]:
+    return {a: i for i, a in enumerate(area_ids())}
 
 
 def skill_features(hits: list[SkillHit]) -> list[float]:
     """Log count of skill mentions per skill area."""
-    index = {a: i for i, a in enumerate(area_ids())}
+    index = _area_index()
     counts = [0.0] * len(index)
     for hit in hits:
         counts[index[hit.area or hit.id]] += hit.count

@@ -1,0 +1,85 @@
+"""Posting analysis throughput on the development corpus, next to a bare Aho-Corasick scan.
+
+    python benchmarks/postings.py [--postings ../shared/data/postings/dev.jsonl] [--repeat 3]
+
+Prints postings/s and MB/s for (a) a bare pyahocorasick scan of the lower-cased text with the
+same skill patterns, (b) the full analysis (skills, role with evidence, pay, place, seniority) in
+one process, (c) the full analysis on all cores; and the ratio (b)/(a).
+Targets (issue #4): (b) >= 2,000 postings/s and no more than 4x slower than (a).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT.parent / "shared" / "data" / "postings" / "dev.jsonl"
+
+
+def best_of(repeat: int, run) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postings", type=Path, default=DEFAULT)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if not args.postings.exists():
+        print(f"no corpus at {args.postings}", file=sys.stderr)
+        return 2
+    import ahocorasick
+
+    from rolediff.postings.analyze import analyze_postings
+    from rolediff.postings.read import RawPosting, from_mapping
+    from rolediff.skills import find_skills, taxonomy
+
+    rows = [json.loads(line) for line in args.postings.open(encoding="utf-8") if line.strip()]
+    postings = [p for i, r in enumerate(rows) if isinstance(p := from_mapping(r, i), RawPosting)]
+    texts = [p.description for p in postings]
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    n = len(postings)
+
+    automaton = ahocorasick.Automaton()
+    for form, skill_id in taxonomy().by_surface.items():
+        automaton.add_word(form, skill_id)
+    automaton.make_automaton()
+
+    def bare() -> None:
+        for text in texts:
+            for _ in automaton.iter(text.lower()):
+                pass
+
+    find_skills("warm up")
+    list(analyze_postings(postings[:10], workers=1))
+    cores = os.cpu_count() or 1
+    timings = {
+        "(a) bare pyahocorasick scan": best_of(args.repeat, bare),
+        "(b) full analysis, 1 process": best_of(
+            args.repeat, lambda: list(analyze_postings(postings, workers=1))
+        ),
+        f"(c) full analysis, {cores} processes": best_of(
+            args.repeat, lambda: list(analyze_postings(postings, workers=cores))
+        ),
+    }
+    print(f"corpus: {n} postings, {megabytes:.2f} MB; best of {args.repeat}")
+    print(f"{'case':36} {'postings/s':>11} {'MB/s':>8}")
+    for name, seconds in timings.items():
+        print(f"{name:36} {n / seconds:11,.0f} {megabytes / seconds:8.2f}")
+    a, b = timings["(a) bare pyahocorasick scan"], timings["(b) full analysis, 1 process"]
+    print(f"ratio (b)/(a): {b / a:.1f}x slower (target <= 4x); (b) target >= 2,000 postings/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,306 @@
+"""Monthly living costs in a place: rent, and the non-rent costs of one adult living alone.
+
+Rent is HUD's FY2026 Fair Market Rent (a 40th-percentile gross rent, utilities included) of the
+principal city's county, or its town in New England. Non-rent costs are what one-person consumer
+units spend nationally on food, transportation, health care and other necessities (BLS Consumer
+Expenditure Surveys 2024), each category priced in the metro by the matching BEA Regional Price
+Parity 2024 (goods, other services or all items) relative to the U.S. level of that component.
+``data/living/SOURCE.md`` explains the choices, including why EPI's family budgets are not used.
+Every figure comes from ``data/living/``; the user can override both rent and living costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+
+from rolediff import data
+from rolediff.errors import RolediffError
+from rolediff.geo import Place, resolve_place
+from rolediff.pay.common import Model
+
+BEDROOMS = (0, 1, 2, 3, 4)
+Component = Literal["food", "transportation", "health_care", "other_necessities"]
+COMPONENTS: tuple[Component, ...] = ("food", "transportation", "health_care", "other_necessities")
+PriceComponent = Literal["all_items", "goods", "other_services"]
+PRICE_COMPONENTS: tuple[PriceComponent, ...] = ("all_items", "goods", "other_services")
+PriceArea = Literal["metro", "state nonmetro", "state metro", "national"]
+
+RENT_SOURCE = "HUD Fair Market Rents FY2026"
+RENT_AS_OF = "2025-10-01"
+RENT_URL = "https://www.huduser.gov/portal/datasets/fmr.html"
+PRICE_SOURCE = "BEA Regional Price Parities 2024"
+PRICE_URL = "https://www.bea.gov/data/prices-inflation/regional-price-parities-state-and-metro-area"
+
+Array = npt.NDArray[np.float64]
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+class SpendingCategory(Model):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    component: Component
+    annual: float = Field(gt=0)
+    series: tuple[str, ...] = Field(min_length=1)
+    rpp: PriceComponent
+    note: str | None = None
+
+
+class NationalSpending(Model):
+    """National annual spending of one-person consumer units, by category (a BLS CE table)."""
+
+    publisher: str
+    year: int
+    table: str
+    url: str = Field(pattern=r"^https?://")
+    series_pattern: str
+    licence: str
+    verified: bool
+    note: str | None = None
+    categories: tuple[SpendingCategory, ...] = Field(min_length=1)
+
+
+class FairMarketRent(Model):
+    fips: str = Field(pattern=r"^(\d{5}|\d{10})$")
+    hud_area_code: str
+    hud_area_name: str
+    rents: tuple[float, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class _Prices:
+    """BEA RPPs by area: rows of (all items, goods, other services), U.S. all items = 100."""
+
+    us: Array
+    metro: dict[str, Array]
+    state_metro: dict[str, Array]
+    state_nonmetro: dict[str, Array]
+
+
+@cache
+def national_spending() -> NationalSpending:
+    return NationalSpending.model_validate(data.read_toml("living/ce_2024_one_person.toml"))
+
+
+@cache
+def fair_market_rents() -> dict[str, FairMarketRent]:
+    """FY2026 FMRs by 5-digit county or 10-digit New England town code."""
+    rows = {}
+    for row in data.read_csv("living/fmr_fy2026.csv"):
+        rents = tuple(float(row[f"fmr_{b}br"]) for b in BEDROOMS)
+        rows[row["fips"]] = FairMarketRent(
+            fips=row["fips"],
+            hud_area_code=row["hud_area_code"],
+            hud_area_name=row["hud_area_name"],
+            rents=rents,
+        )
+    return rows
+
+
+@cache
+def _prices() -> _Prices:
+    by_type: dict[str, dict[str, Array]] = {}
+    for row in data.read_csv("living/rpp_2024.csv"):
+        values = np.array([float(row[c]) for c in PRICE_COMPONENTS])
+        if np.any(values <= 0):
+            raise data.DataError(f"living/rpp_2024.csv: non-positive RPP for {row['area']}")
+        by_type.setdefault(row["area_type"], {})[row["area"]] = values
+    return _Prices(
+        by_type["us"]["US"], by_type["msa"], by_type["state_metro"], by_type["state_nonmetro"]
+    )
+
+
+@cache
+def _ne_towns() -> dict[str, str]:
+    """Principal city place code → New England town code, where HUD rents are by town."""
+    return {c.place_fips: c.ne_town_fips for c in data.principal_cities() if c.ne_town_fips}
+
+
+@cache
+def _weights() -> tuple[Array, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Monthly national spending per category, its RPP column and its component."""
+    cats = national_spending().categories
+    monthly = np.array([c.annual / 12 for c in cats])
+    price_column = np.array([PRICE_COMPONENTS.index(c.rpp) for c in cats])
+    component = np.array([COMPONENTS.index(c.component) for c in cats])
+    return monthly, price_column, component
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+class CostComponent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    monthly: float
+    source: str
+    as_of: str
+
+
+class LivingCosts(BaseModel):
+    """Monthly rent and non-rent living costs of one adult in a place, with their sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    place: str
+    cbsa_code: str
+    bedrooms: int
+    rent_monthly: float
+    rent_area: str
+    rent_source: str
+    rent_as_of: str
+    food: CostComponent
+    transportation: CostComponent
+    health_care: CostComponent
+    other_necessities: CostComponent
+    non_rent_monthly: float
+    total_monthly: float
+    price_index: float
+    """BEA RPP 2024, all items (U.S. = 100), of the area in ``price_area``."""
+    price_area: PriceArea
+    method: str
+    sources: list[str]
+
+
+@dataclass(frozen=True, eq=False)
+class LivingCostsTable:
+    """Monthly living costs of every metro at once, one array element per ``cbsa_code``."""
+
+    cbsa_code: tuple[str, ...]
+    bedrooms: int
+    rent_monthly: Array
+    food: Array
+    transportation: Array
+    health_care: Array
+    other_necessities: Array
+    non_rent_monthly: Array
+    total_monthly: Array
+    price_index: Array
+
+
+def check_bedrooms(bedrooms: int) -> int:
+    if bedrooms not in BEDROOMS:
+        raise RolediffError(
+            f"bedrooms must be one of {', '.join(map(str, BEDROOMS))} (HUD Fair Market Rents "
+            f"cover 0 to 4 bedrooms); got {bedrooms!r}."
+        )
+    return bedrooms
+
+
+def rent_row(place: Place) -> FairMarketRent:
+    """The HUD FY2026 row of the place's New England town or county."""
+    key = _ne_towns().get(place.place_fips, place.county_fips)
+    try:
+        return fair_market_rents()[key]
+    except KeyError as exc:
+        raise data.DataError(f"no FY2026 Fair Market Rent for {place.label} ({key})") from exc
+
+
+def price_parities(place: Place) -> tuple[PriceArea, Array]:
+    """The BEA RPPs that price the place: its metro's, else its state's portion, else U.S."""
+    prices = _prices()
+    if place.metro_type == "metro" and place.cbsa_code in prices.metro:
+        return "metro", prices.metro[place.cbsa_code]
+    if place.state in prices.state_nonmetro:
+        return "state nonmetro", prices.state_nonmetro[place.state]
+    if place.state in prices.state_metro:
+        return "state metro", prices.state_metro[place.state]
+    return "national", prices.us
+
+
+def _non_rent(parities: Array) -> Array:
+    """Monthly non-rent cost per component for each row of RPPs (rows by components)."""
+    monthly, price_column, component = _weights()
+    scaled = monthly * parities[..., price_column] / _prices().us[price_column]
+    out = np.zeros((*parities.shape[:-1], len(COMPONENTS)))
+    for i in range(len(COMPONENTS)):
+        out[..., i] = scaled[..., component == i].sum(axis=-1)
+    return out
+
+
+def _price_note(area: PriceArea, place: Place) -> str:
+    return {
+        "metro": f"the {place.metro_name} metro",
+        "state nonmetro": f"{place.state_name}'s nonmetropolitan portion",
+        "state metro": f"{place.state_name}'s metropolitan portion",
+        "national": "the U.S. (BEA publishes no price parity for this area)",
+    }[area]
+
+
+def living_costs(place: Place, bedrooms: int = 1) -> LivingCosts:
+    """Monthly rent for ``bedrooms`` and the non-rent costs of one adult in ``place``."""
+    check_bedrooms(bedrooms)
+    rent = rent_row(place)
+    area, parities = price_parities(place)
+    parts = _non_rent(parities)
+    spending = national_spending()
+    ce = f"BLS Consumer Expenditure Surveys {spending.year}, one-person consumer units"
+    source = f"{ce}, priced by {PRICE_SOURCE} of {_price_note(area, place)}"
+    components = {
+        name: CostComponent(monthly=float(value), source=source, as_of=str(spending.year))
+        for name, value in zip(COMPONENTS, parts, strict=True)
+    }
+    non_rent = float(parts.sum())
+    rent_monthly = rent.rents[bedrooms]
+    return LivingCosts(
+        place=place.label,
+        cbsa_code=place.cbsa_code,
+        bedrooms=bedrooms,
+        rent_monthly=rent_monthly,
+        rent_area=rent.hud_area_name,
+        rent_source=RENT_SOURCE,
+        rent_as_of=RENT_AS_OF,
+        **components,
+        non_rent_monthly=non_rent,
+        total_monthly=rent_monthly + non_rent,
+        price_index=float(parities[0]),
+        price_area=area,
+        method=(
+            f"rent: HUD FY2026 {bedrooms}-bedroom Fair Market Rent of {rent.hud_area_name} "
+            f"(gross rent incl. utilities, 40th percentile); non-rent: national average spending "
+            f"of one-person consumer units ({ce}) in {len(spending.categories)} categories, each "
+            f"scaled by the ratio of {_price_note(area, place)}'s BEA RPP 2024 (goods, other "
+            "services or all items) to the U.S. value of the same component"
+        ),
+        sources=[RENT_URL, spending.url, PRICE_URL],
+    )
+
+
+@cache
+def metro_places() -> tuple[Place, ...]:
+    """Every metropolitan area, as the place its CBSA code resolves to, in CBSA order."""
+    codes = sorted({c.cbsa_code for c in data.principal_cities() if c.cbsa_type == "metro"})
+    return tuple(resolve_place(code) for code in codes)
+
+
+@cache
+def living_costs_all(bedrooms: int = 1) -> LivingCostsTable:
+    """:func:`living_costs` for every metro at once, as arrays keyed by ``cbsa_code``."""
+    check_bedrooms(bedrooms)
+    places = metro_places()
+    parities = np.array([price_parities(p)[1] for p in places])
+    parts = _non_rent(parities)
+    rent = np.array([rent_row(p).rents[bedrooms] for p in places])
+    non_rent = parts.sum(axis=1)
+    table = LivingCostsTable(
+        cbsa_code=tuple(p.cbsa_code for p in places),
+        bedrooms=bedrooms,
+        rent_monthly=rent,
+        food=parts[:, 0],
+        transportation=parts[:, 1],
+        health_care=parts[:, 2],
+        other_necessities=parts[:, 3],
+        non_rent_monthly=non_rent,
+        total_monthly=rent + non_rent,
+        price_index=parities[:, 0],
+    )
+    for value in vars(table).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False  # the table is cached and shared
+    return table

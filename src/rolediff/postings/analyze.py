@@ -1,0 +1,128 @@
+"""Analyse a job posting: its role (with evidence), skills, pay, place and seniority."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from pydantic import BaseModel, ConfigDict
+
+from rolediff.errors import RolediffError
+from rolediff.postings.classify import Evidence, classify, model_version
+from rolediff.postings.features import mentions
+from rolediff.postings.parse import (
+    EmploymentType,
+    PostingLocation,
+    Salary,
+    Seniority,
+    find_salary_in_description,
+    parse_employment_type,
+    parse_location,
+    parse_salary,
+    parse_seniority,
+)
+from rolediff.postings.read import MAX_TEXT_CHARS, RawPosting
+from rolediff.skills import Prepared, find_skills
+
+
+class SkillCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    category: str
+    count: int
+
+
+class PostingAnalysis(BaseModel):
+    """What a posting is and asks for. Stable JSON: see docs/json.md."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str | None
+    title: str | None
+    role: str
+    role_scores: dict[str, float]
+    hybrid: bool
+    hybrid_of: list[str]
+    evidence: list[Evidence]
+    skills: list[SkillCount]
+    salary: Salary | None
+    location: PostingLocation | None
+    seniority: Seniority | None
+    employment_type: EmploymentType | None
+    model_version: str
+
+
+def analyze_posting(
+    text: str,
+    title: str | None = None,
+    location: str | None = None,
+    salary_text: str | None = None,
+    posting_id: str | None = None,
+    job_type: str | None = None,
+) -> PostingAnalysis:
+    """Analyse one posting from its description (the title, place and pay field are optional)."""
+    if not isinstance(text, str) or not text.strip():
+        raise RolediffError("The posting has no text to analyse.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise RolediffError(f"The posting is longer than {MAX_TEXT_CHARS:,} characters.")
+    prepared = Prepared.of(text)
+    hits = find_skills(prepared)
+    scores = classify(prepared, title=title, hits=hits, found=mentions(prepared))
+    salary = parse_salary(salary_text, "field") if salary_text else None
+    if salary is None:
+        salary = find_salary_in_description(text)
+    return PostingAnalysis(
+        id=posting_id,
+        title=title,
+        role=scores.role,
+        role_scores=scores.scores,
+        hybrid=scores.hybrid,
+        hybrid_of=scores.hybrid_of,
+        evidence=scores.evidence,
+        skills=[SkillCount(id=h.id, name=h.name, category=h.category, count=h.count) for h in hits],
+        salary=salary,
+        location=parse_location(location, text),
+        seniority=parse_seniority(title, text),
+        employment_type=parse_employment_type(job_type),
+        model_version=model_version(),
+    )
+
+
+def analyze_raw(posting: RawPosting) -> PostingAnalysis:
+    return analyze_posting(
+        posting.description,
+        title=posting.title,
+        location=posting.location,
+        salary_text=posting.salary_text,
+        posting_id=posting.id,
+        job_type=posting.job_type,
+    )
+
+
+def _analyze_chunk(chunk: list[RawPosting]) -> list[PostingAnalysis]:
+    return [analyze_raw(p) for p in chunk]
+
+
+def analyze_postings(
+    postings: Iterable[RawPosting], workers: int | None = None, chunk_size: int = 64
+) -> Iterator[PostingAnalysis]:
+    """Analyse many postings in input order, on all cores (``workers=1`` stays in-process)."""
+    workers = workers or os.cpu_count() or 1
+    iterator = iter(postings)
+    if workers == 1:
+        yield from (analyze_raw(p) for p in iterator)
+        return
+    import multiprocessing
+
+    find_skills("warm up")  # build the matcher and load the model once, before forking
+    model_version()
+    chunks = iter(lambda: list(islice(iterator, chunk_size)), [])
+    # fork shares the loaded taxonomy and model with the workers instead of rebuilding them.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    with context.Pool(workers) as pool:
+        for result in pool.imap(_analyze_chunk, chunks):
+            yield from result

@@ -1,0 +1,96 @@
+"""The skill matcher: aliases, whole words, longest match, and the context rules kept as data."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rolediff import data
+from rolediff.skills import find_skills, spaced
+
+
+def ids(text: str) -> set[str]:
+    return {h.id for h in find_skills(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("Experience with K8s and Helm charts", "kubernetes"),
+        ("We deploy with Argo CD", "argo-cd"),
+        ("We deploy with ArgoCD", "argo-cd"),
+        ("Build CI/CD pipelines", "ci-cd"),
+        ("GCP or Azure", "gcp"),
+        ("Services written in Go and Python.", "go"),
+        ("C++ and C#", "cpp"),
+        ("C++ and C#", "csharp"),
+        ("Terraform modules", "terraform"),
+        ("configuration with Chef and Ansible", "chef"),
+    ],
+)
+def test_finds_aliases_and_names(text: str, skill: str) -> None:
+    assert skill in ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("terraforming Mars", "terraform"),
+        ("Let's go to market together", "go"),
+        ("Make sure you apply today", "make"),
+        ("Our head chef cooks", "chef"),
+        ("Based in San Francisco", "storage-systems"),
+        ("See https://example.com/docs/terraform for details", "terraform"),
+        ("Series C funding", "c"),
+        ("the go-to person for releases", "go"),
+        ("Strong test automation background", "infrastructure-automation"),
+    ],
+)
+def test_ordinary_words_are_not_skills(text: str, skill: str) -> None:
+    assert skill not in ids(text)
+
+
+def test_longest_match_wins_and_offsets_point_at_the_text() -> None:
+    text = "We run Google Kubernetes Engine and plain Kubernetes."
+    hits = {h.id: h for h in find_skills(text)}
+    assert "google-gke" in hits
+    kube = hits["kubernetes"]
+    assert kube.count == 1
+    assert [text[a:b] for a, b in kube.spans] == ["Kubernetes"]
+
+
+def test_counts_every_mention() -> None:
+    hit = next(
+        h for h in find_skills("Docker here, docker there, DOCKER everywhere") if h.id == "docker"
+    )
+    assert hit.count == 3
+
+
+def test_every_context_rule_names_a_real_skill_and_form() -> None:
+    from rolediff.skills import surface, taxonomy
+
+    tax = taxonomy()
+    rules = data.skill_context_rules()
+    for rule in rules.rule:
+        skill = tax.get(rule.skill)
+        forms = {surface(f) for f in (skill.name, *skill.aliases)}
+        assert set(map(surface, rule.forms)) <= forms, rule.skill
+    for form in rules.stop:
+        assert surface(form) in tax.by_surface, form
+
+
+def test_spaced_keeps_offsets() -> None:
+    text = "ci/cd, node.js; C++ — naïve café’s"  # noqa: RUF001
+    out = spaced(text.lower())
+    assert len(out) == len(text)
+    assert out.split() == ["ci", "cd", "node", "js", "c++", "naïve", "café", "s"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_matcher_never_fails_and_spans_are_inside(text: str) -> None:
+    for hit in find_skills(text):
+        assert hit.count == len(hit.spans) >= 1
+        for start, stop in hit.spans:
+            assert 0 <= start < stop <= len(text)
