@@ -18,7 +18,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
-COMMANDS = [[], ["roles"], ["role"], ["compare"], ["where"], ["data"], ["data", "sources"]]
+COMMANDS = [
+    [],
+    ["roles"],
+    ["role"],
+    ["compare"],
+    ["where"],
+    ["posting"],
+    ["pay"],
+    ["cities"],
+    ["match"],
+    ["data"],
+    ["data", "sources"],
+    ["data", "coverage"],
+]
 
 
 def help_text(path: list[str]) -> str:
@@ -86,6 +99,10 @@ def json_schemas() -> dict[str, str]:
 
     from rolediff import Comparison, Place, RoleProfile
     from rolediff.data.schema import Dataset
+    from rolediff.pay.coverage import CoverageEntry
+    from rolediff.pay.models import CityRow, TakeHome
+    from rolediff.pay.take_home import SalaryMatch
+    from rolediff.postings.analyze import PostingAnalysis
 
     models: dict[str, Any] = {
         "compare": Comparison,
@@ -93,6 +110,11 @@ def json_schemas() -> dict[str, str]:
         "role": RoleProfile,
         "roles": list[RoleProfile],
         "data-sources": list[Dataset],
+        "posting": PostingAnalysis,
+        "pay": TakeHome,
+        "cities": list[CityRow],
+        "match": SalaryMatch,
+        "data-coverage": list[CoverageEntry],
     }
     return {
         f"json/{name}.schema.json": json.dumps(

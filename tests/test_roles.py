@@ -126,3 +126,18 @@ def test_public_api_lists_every_lazy_name() -> None:
         assert getattr(rolediff, name) is not None
     with pytest.raises(AttributeError):
         _ = rolediff.no_such_name  # type: ignore[attr-defined]
+
+
+def test_compare_with_a_city_carries_take_home_top_cities_and_the_article_check() -> None:
+    c = compare("sre", "devops", city="Raleigh, NC")
+    pay = c.salaries.take_home
+    assert pay is not None and pay.a.salary_source == "estimate"
+    assert pay.a.metro_cbsa == "39580" and pay.b.metro_cbsa == "39580"
+    assert c.salaries.top_cities is not None and len(c.salaries.top_cities.a) == 10
+    checks = {k.city: k for k in c.salaries.article_check}
+    assert set(checks) == {"San Francisco", "Boston", "Houston, TX", "New York, NY", "Dallas, TX"}
+    # Correct law leaves 3-7% more than the article's after-tax figures.
+    assert all(0.03 < k.difference_share < 0.07 for k in checks.values())
+    assert all(k.role == "devops" for k in checks.values())
+    plain = compare("sre", "devops")
+    assert plain.salaries.take_home is None and plain.salaries.article_check == []

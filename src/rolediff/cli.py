@@ -228,6 +228,145 @@ def _with_progress(items: Any, total: int) -> Any:
             yield item
 
 
+Salary = Annotated[
+    float | None, typer.Option("--salary", "-s", help="Gross salary, dollars a year.")
+]
+Role = Annotated[
+    str | None, typer.Option("--role", "-r", help="Estimate the salary of this role instead.")
+]
+Percentile = Annotated[
+    int,
+    typer.Option("--percentile", "-p", help="Salary percentile for --role: 10, 25, 50, 75, 90."),
+]
+Year = Annotated[
+    int | None, typer.Option("--year", "-y", help="Tax year (default: the latest covered).")
+]
+Filing = Annotated[
+    str,
+    typer.Option(
+        "--filing", help="Filing status: single, married_joint (mfj) or head_of_household (hoh)."
+    ),
+]
+Bedrooms = Annotated[int, typer.Option("--bedrooms", help="Bedrooms for the HUD rent, 0-4.")]
+FILING_ALIASES = {
+    "mfj": "married_joint",
+    "married": "married_joint",
+    "joint": "married_joint",
+    "hoh": "head_of_household",
+}
+
+
+def _filing(value: str) -> str:
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    return FILING_ALIASES.get(key, key)
+
+
+@app.command("pay")
+def pay_command(
+    city: Annotated[str, typer.Option("--city", "-c", help="Where you live and work.")],
+    salary: Salary = None,
+    role: Role = None,
+    percentile: Percentile = 50,
+    year: Year = None,
+    filing: Filing = "single",
+    pretax: Annotated[
+        float, typer.Option("--pretax", help="401(k)-type deferrals, dollars a year.")
+    ] = 0.0,
+    hsa: Annotated[
+        float, typer.Option("--hsa", help="HSA / cafeteria-plan contributions, dollars a year.")
+    ] = 0.0,
+    rent: Annotated[
+        float | None, typer.Option("--rent", help="Your rent, dollars a month (default: HUD).")
+    ] = None,
+    living: Annotated[
+        float | None,
+        typer.Option("--living", help="Your non-rent living costs, dollars a month."),
+    ] = None,
+    bedrooms: Bedrooms = 1,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Gross pay to taxes to monthly take-home after rent and living costs, in one place."""
+    from rolediff.pay.take_home import take_home
+    from rolediff.views import take_home_tables
+
+    if salary is None and role is None:
+        raise RolediffError("Give --salary N or --role R.")
+    result = take_home(
+        salary,
+        city,
+        role=role,
+        percentile=percentile,
+        year=year,
+        filing_status=_filing(filing),
+        pretax=pretax,
+        hsa=hsa,
+        rent=rent,
+        living=living,
+        bedrooms=bedrooms,
+    )
+    emit(result.model_dump(mode="json"), take_home_tables(result), fmt)
+
+
+@app.command("cities")
+def cities_command(
+    salary: Salary = None,
+    role: Role = None,
+    percentile: Percentile = 50,
+    top: Annotated[int | None, typer.Option("--top", "-n", help="Show only the best N.")] = None,
+    state: Annotated[
+        str | None,
+        typer.Option("--state", help="Only metros whose principal city is in this state."),
+    ] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="take_home (default), after_tax or gross.")
+    ] = "take_home",
+    year: Year = None,
+    filing: Filing = "single",
+    bedrooms: Bedrooms = 1,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Rank every US metro by monthly take-home for a salary or a role."""
+    from rolediff.pay.take_home import rank_cities
+    from rolediff.views import cities_tables
+
+    if top is not None and top < 1:
+        raise RolediffError("--top must be 1 or more.")
+    if sort not in ("take_home", "after_tax", "gross"):
+        raise RolediffError(f"--sort must be take_home, after_tax or gross; got {sort!r}.")
+    rows = rank_cities(
+        salary=salary,
+        role=role,
+        percentile=percentile,
+        year=year,
+        filing_status=_filing(filing),
+        bedrooms=bedrooms,
+        state=state,
+        sort=sort,  # type: ignore[arg-type]
+        top=top,
+    )
+    emit(_dump(rows), cities_tables(rows), fmt)
+
+
+@app.command("match")
+def match_command(
+    salary: Annotated[float, typer.Option("--salary", "-s", help="Salary where you are now.")],
+    from_place: Annotated[str, typer.Option("--from", help="Where you are now.")],
+    to_place: Annotated[str, typer.Option("--to", help="Where you might move.")],
+    year: Year = None,
+    filing: Filing = "single",
+    bedrooms: Bedrooms = 1,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """The salary needed elsewhere to keep the same monthly take-home."""
+    from rolediff.pay.take_home import match_salary
+    from rolediff.views import match_tables
+
+    result = match_salary(
+        salary, from_place, to_place, year=year, filing_status=_filing(filing), bedrooms=bedrooms
+    )
+    emit(result.model_dump(mode="json"), match_tables(result), fmt)
+
+
 @data_app.command("sources")
 def data_sources_command(fmt: Format = OutputFormat.table) -> None:
     """List the packaged datasets with publisher, vintage and licence."""
@@ -248,3 +387,25 @@ def run(argv: Sequence[str] | None = None) -> int:
         typer.echo(f"Error: {exc}", err=True)
         return 2
     return 0
+
+
+@data_app.command("coverage")
+def data_coverage_command(
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="Only: federal, fica, 'state income', 'state payroll', local."),
+    ] = None,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """What the tax engine models per jurisdiction and year, how verified, and its cliffs."""
+    from rolediff.pay.coverage import coverage_manifest
+    from rolediff.views import coverage_tables
+
+    entries = coverage_manifest()
+    if kind is not None:
+        entries = [e for e in entries if e.kind == kind]
+        if not entries:
+            raise RolediffError(
+                f"Unknown kind {kind!r}: federal, fica, state income, state payroll or local."
+            )
+    emit(_dump(entries), coverage_tables(entries), fmt)

@@ -24,6 +24,7 @@ from rolediff.data.schema import (
 )
 from rolediff.errors import RolediffError, UnknownRoleError, suggest
 from rolediff.geo import Place, resolve_place
+from rolediff.pay.models import CityRow, TakeHome
 from rolediff.skills import taxonomy
 
 COMPARISON_VERSION = "1"
@@ -111,11 +112,29 @@ class Prospects(Result):
     notes: list[str]
 
 
+class ArticleCheck(Result):
+    """The article's after-tax figure for a city next to rolediff's, for the same gross pay."""
+
+    role: str
+    city: str
+    monthly_salary: float
+    article_after_tax_monthly: float
+    computed_after_tax_monthly: float
+    difference_monthly: float
+    difference_share: float
+    tax_year: int
+
+
 class Salaries(Result):
     published: Pair[PublishedSalary | None]
     city_table: list[PublishedCityRow]
     claims: list[PublishedClaim]
     notes: list[str]
+    take_home: Pair[TakeHome] | None = None
+    """Each role's estimated salary carried to monthly take-home in the chosen city."""
+    top_cities: Pair[list[CityRow]] | None = None
+    """Each role's ten metros with the highest monthly take-home."""
+    article_check: list[ArticleCheck] = []
 
 
 class Comparison(Result):
@@ -188,8 +207,9 @@ def compare(a: str, b: str, city: str | Place | None = None) -> Comparison:
         salaries=_salaries(role_a.id, role_b.id, place),
         sources={},
     )
-    cited = sorted(set(_cited_ids(comparison.model_dump())))
     registry = data.sources()
+    # Pay results list their sources as URLs; only the ids of the registry are cited here.
+    cited = sorted(set(_cited_ids(comparison.model_dump())) & set(registry))
     return comparison.model_copy(update={"sources": {sid: registry[sid] for sid in cited}})
 
 
@@ -318,11 +338,59 @@ def _salaries(a: str, b: str, place: Place | None) -> Salaries:
     for role in (a, b):
         if role not in published:
             notes.append(f"The bundled sources publish no national salary figures for {role}.")
-    return Salaries(
+    salaries = Salaries(
         published=Pair(a=published.get(a), b=published.get(b)),
         city_table=rows,
         claims=claims,
         notes=notes,
+    )
+    return salaries if place is None else _with_take_home(salaries, a, b, place)
+
+
+ARTICLE_TAX_YEAR = 2023
+"""The earliest tax year rolediff models; the article (January 2023) used 2022 figures."""
+TOP_CITIES = 10
+
+
+def _with_take_home(salaries: Salaries, a: str, b: str, place: Place) -> Salaries:
+    """Add both roles' take-home in the place, their top cities, and the article check."""
+    from rolediff.pay.take_home import rank_cities, take_home
+
+    checks = []
+    for row in data.published_figures().city_table:
+        if row.role not in (a, b):
+            continue
+        ours = take_home(row.monthly_salary * 12, row.place, year=ARTICLE_TAX_YEAR)
+        gap = ours.after_tax_monthly - row.monthly_after_tax
+        checks.append(
+            ArticleCheck(
+                role=row.role,
+                city=row.city_label,
+                monthly_salary=row.monthly_salary,
+                article_after_tax_monthly=row.monthly_after_tax,
+                computed_after_tax_monthly=ours.after_tax_monthly,
+                difference_monthly=round(gap, 2),
+                difference_share=round(gap / row.monthly_after_tax, 4),
+                tax_year=ARTICLE_TAX_YEAR,
+            )
+        )
+    notes = list(salaries.notes)
+    if checks:
+        notes.append(
+            "rolediff's after-tax pay for the article's cities uses "
+            f"{ARTICLE_TAX_YEAR} law with the standard deduction; the article's figures are "
+            "lower because it applied 2022 brackets to the whole salary with no standard "
+            "deduction (see article_check)."
+        )
+    return salaries.model_copy(
+        update={
+            "take_home": Pair(a=take_home(role=a, place=place), b=take_home(role=b, place=place)),
+            "top_cities": Pair(
+                a=rank_cities(role=a, top=TOP_CITIES), b=rank_cities(role=b, top=TOP_CITIES)
+            ),
+            "article_check": checks,
+            "notes": notes,
+        }
     )
 
 

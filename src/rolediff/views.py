@@ -12,6 +12,9 @@ from rolediff.roles import ComparedSkill, Comparison, Named
 from rolediff.skills import taxonomy
 
 if TYPE_CHECKING:
+    from rolediff.pay.coverage import CoverageEntry
+    from rolediff.pay.models import CityRow, TakeHome
+    from rolediff.pay.take_home import SalaryMatch
     from rolediff.postings.analyze import PostingAnalysis
     from rolediff.postings.parse import PostingLocation, Salary
 
@@ -23,7 +26,14 @@ CLAIM_LABELS = {
 
 
 def money(value: float) -> str:
-    return f"${value:,.2f}" if value % 1 else f"${value:,.0f}"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    return f"{sign}${value:,.2f}" if value % 1 else f"{sign}${value:,.0f}"
+
+
+def dollars(value: float) -> str:
+    """Whole dollars, for wide tables."""
+    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
 
 
 def _names(items: Sequence[Named]) -> str:
@@ -157,6 +167,7 @@ def comparison_tables(c: Comparison) -> list[Table]:
         ]
         salary_rows.append([f"{claim.place}: {CLAIM_LABELS[claim.measure]}", *cells])
     title_suffix = f" ({c.city.label})" if c.city else ""
+    pay_tables = _comparison_pay_tables(c, columns) if c.salaries.take_home else []
     return [
         Table(
             "1. Focus",
@@ -193,7 +204,48 @@ def comparison_tables(c: Comparison) -> list[Table]:
             salary_rows,
             notes=[*c.salaries.notes, "Sources: " + "; ".join(_cite(c.sources))],
         ),
+        *pay_tables,
     ]
+
+
+def _comparison_pay_tables(c: Comparison, columns: list[str]) -> list[Table]:
+    """With --city: both roles' take-home there, their best metros, and the article check."""
+    pay = c.salaries.take_home
+    top = c.salaries.top_cities
+    assert pay is not None and top is not None
+    a, b = pay.a, pay.b
+    rows = [
+        ["Estimated salary", dollars(a.gross_annual), dollars(b.gross_annual)],
+        ["Taxes", dollars(a.total_taxes), dollars(b.total_taxes)],
+        ["After tax / month", dollars(a.after_tax_monthly), dollars(b.after_tax_monthly)],
+        ["Rent / month", dollars(a.rent_monthly), dollars(b.rent_monthly)],
+        ["Living costs / month", dollars(a.living_costs_monthly), dollars(b.living_costs_monthly)],
+        ["Take-home / month", dollars(a.take_home_monthly), dollars(b.take_home_monthly)],
+    ]
+    best = [
+        [
+            str(i + 1),
+            f"{x.place}: {dollars(x.take_home_monthly)}",
+            f"{y.place}: {dollars(y.take_home_monthly)}",
+        ]
+        for i, (x, y) in enumerate(zip(top.a, top.b, strict=False))
+    ]
+    checks = []
+    for k in c.salaries.article_check:
+        cell = (
+            f"article {dollars(k.article_after_tax_monthly)}; rolediff "
+            f"{dollars(k.computed_after_tax_monthly)} ({k.difference_share:+.1%})"
+        )
+        mine = [cell if k.role == c.a.id else ABSENT, cell if k.role == c.b.id else ABSENT]
+        checks.append([f"{k.city}: after tax / month", *mine])
+    label = a.salary_estimate.label if a.salary_estimate else ""
+    tables = [
+        Table(f"5. Take-home in {a.place} (tax year {a.year})", columns, rows, notes=[label]),
+        Table("5. Best metros by monthly take-home", columns, best),
+    ]
+    if checks:
+        tables.append(Table("5. The article's city table, checked", columns, checks))
+    return tables
 
 
 def _count(value: int | None, approximate: bool, label: str | None, short_name: str) -> str:
@@ -277,3 +329,108 @@ def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[T
             [[s.name, s.category, str(s.count)] for s in r.skills],
         ),
     ]
+
+
+def _pct(rate: float) -> str:
+    return f"{rate:.1%}"
+
+
+def take_home_tables(t: TakeHome) -> list[Table]:
+    """The pay chain, annual and monthly, with the components of each step."""
+    columns = ["item", "annual", "monthly"]
+
+    def row(label: str, annual: float) -> list[str]:
+        return [label, money(round(annual, 2)), money(round(annual / 12, 2))]
+
+    rows = [row("Gross salary", t.gross_annual)]
+    if t.pretax_contributions:
+        rows.append(row("Pre-tax contributions (401(k), HSA)", -t.pretax_contributions))
+    rows += [
+        row("Federal income tax", -t.federal_income_tax),
+        row("Social Security", -t.social_security_tax),
+        row("Medicare", -t.medicare_tax),
+        row(f"State income tax ({t.state})", -t.state_income_tax),
+    ]
+    rows += [row(f"Local: {name}", -amount) for name, amount in t.local_taxes.items() if amount]
+    rows += [row(f"Payroll: {name}", -amount) for name, amount in t.payroll_taxes.items() if amount]
+    rows += [
+        row("After tax", t.after_tax_annual),
+        row("Rent", -t.rent_monthly * 12),
+        row("Living costs (food, transport, health, other)", -t.living_costs_monthly * 12),
+        row("Take-home after rent and living costs", t.take_home_monthly * 12),
+    ]
+    salary_note = [f"Salary: {t.salary_estimate.label}"] if t.salary_estimate is not None else []
+    notes = [
+        f"{t.place} (CBSA {t.metro_cbsa}), tax year {t.year}, {t.filing_status.replace('_', ' ')}.",
+        f"Effective tax rate {_pct(t.effective_tax_rate)}; marginal {_pct(t.marginal_tax_rate)}.",
+        *salary_note,
+        *(f"Source: {s}" for s in t.sources),
+    ]
+    return [Table("Take-home pay", columns, rows, notes=notes)]
+
+
+def cities_tables(rows: Sequence[CityRow]) -> list[Table]:
+    columns = [
+        "rank",
+        "city",
+        "gross",
+        "taxes",
+        "after tax / mo",
+        "rent / mo",
+        "living / mo",
+        "take-home / mo",
+    ]
+    body = [
+        [
+            str(r.rank),
+            r.place,
+            dollars(r.gross_annual),
+            dollars(r.total_taxes),
+            dollars(r.after_tax_monthly),
+            dollars(r.rent_monthly),
+            dollars(r.living_costs_monthly),
+            dollars(r.take_home_monthly),
+        ]
+        for r in rows
+    ]
+    return [Table("Metros ranked by monthly take-home", columns, body)]
+
+
+def match_tables(m: SalaryMatch) -> list[Table]:
+    columns = ["item", m.from_place.place, m.to_place.place]
+    a, b = m.from_place, m.to_place
+    rows = [
+        ["Salary", money(a.gross_annual), money(b.gross_annual)],
+        ["Taxes", money(a.total_taxes), money(b.total_taxes)],
+        ["After tax / month", money(a.after_tax_monthly), money(b.after_tax_monthly)],
+        ["Rent / month", money(a.rent_monthly), money(b.rent_monthly)],
+        ["Living / month", money(a.living_costs_monthly), money(b.living_costs_monthly)],
+        ["Take-home / month", money(a.take_home_monthly), money(b.take_home_monthly)],
+    ]
+    verb = "more" if m.difference >= 0 else "less"
+    note = f"{b.place} needs {money(abs(m.difference))} a year {verb} for the same take-home."
+    return [Table("Same take-home, another place", columns, rows, notes=[note])]
+
+
+def _years(years: Sequence[int]) -> str:
+    return ", ".join(map(str, years)) or ABSENT
+
+
+def coverage_tables(entries: Sequence[CoverageEntry]) -> list[Table]:
+    columns = ["jurisdiction", "kind", "years", "verified", "not modelled", "cliffs"]
+    rows = [
+        [
+            e.jurisdiction,
+            e.kind,
+            _years(e.years),
+            _years(e.verified_years),
+            "; ".join(e.not_modelled) or ABSENT,
+            "; ".join(e.cliffs) or ABSENT,
+        ]
+        for e in entries
+    ]
+    note = (
+        "'verified' lists the years whose figures were checked against the cited primary "
+        "source; the others are the best figures known and may be revised."
+    )
+    return [Table("Tax coverage", columns, rows, notes=[note])]

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from rolediff.errors import RolediffError
+from rolediff.pay.models import FilingStatus as FilingStatus
 
-FilingStatus = Literal["single", "married_joint", "head_of_household"]
 FILING_STATUSES: tuple[FilingStatus, ...] = ("single", "married_joint", "head_of_household")
 
 Amount: TypeAlias = npt.ArrayLike

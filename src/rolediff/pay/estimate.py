@@ -22,20 +22,20 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from rolediff import data
 from rolediff.errors import RolediffError
 from rolediff.geo import Place
 from rolediff.pay.common import Model
 from rolediff.pay.living import metro_places
+from rolediff.pay.models import ProxyWage, SalaryEstimate, WageArea
 from rolediff.roles import get_role
 
 PERCENTILES = (10, 25, 50, 75, 90)
 _COLUMNS = ("annual_mean", "annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90")
 _MEDIAN = _COLUMNS.index("annual_median")
 
-WageArea = Literal["metro", "state", "national"]
 Array = npt.NDArray[np.float64]
 
 
@@ -105,36 +105,6 @@ def oews_wages() -> dict[tuple[str, str, str], Array]:
 
 
 # --- results ------------------------------------------------------------------------------
-
-
-class ProxyWage(BaseModel):
-    """Where one proxy occupation's metro wage ratio came from."""
-
-    model_config = ConfigDict(frozen=True)
-
-    soc: str
-    weight: float
-    area: WageArea
-    median_ratio: float
-
-
-class SalaryEstimate(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    role: str
-    place: str | None
-    cbsa_code: str | None
-    percentile: int
-    annual: float
-    percentiles: dict[int, float]
-    lower_bound_percentiles: list[int]
-    """Percentiles computed from a top-coded OEWS wage: the true value is at least this."""
-    premium: float
-    metro_factor: float
-    proxies: list[ProxyWage]
-    method: str
-    label: str
-    sources: list[str]
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,19 +17,19 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from rolediff import data
 from rolediff.errors import RolediffError
 from rolediff.geo import Place, resolve_place
 from rolediff.pay.common import Model
+from rolediff.pay.models import CostComponent, LivingCosts, PriceArea
 
 BEDROOMS = (0, 1, 2, 3, 4)
 Component = Literal["food", "transportation", "health_care", "other_necessities"]
 COMPONENTS: tuple[Component, ...] = ("food", "transportation", "health_care", "other_necessities")
 PriceComponent = Literal["all_items", "goods", "other_services"]
 PRICE_COMPONENTS: tuple[PriceComponent, ...] = ("all_items", "goods", "other_services")
-PriceArea = Literal["metro", "state nonmetro", "state metro", "national"]
 
 RENT_SOURCE = "HUD Fair Market Rents FY2026"
 RENT_AS_OF = "2025-10-01"
@@ -133,39 +133,6 @@ def _weights() -> tuple[Array, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
 
 
 # --- results ------------------------------------------------------------------------------
-
-
-class CostComponent(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    monthly: float
-    source: str
-    as_of: str
-
-
-class LivingCosts(BaseModel):
-    """Monthly rent and non-rent living costs of one adult in a place, with their sources."""
-
-    model_config = ConfigDict(frozen=True)
-
-    place: str
-    cbsa_code: str
-    bedrooms: int
-    rent_monthly: float
-    rent_area: str
-    rent_source: str
-    rent_as_of: str
-    food: CostComponent
-    transportation: CostComponent
-    health_care: CostComponent
-    other_necessities: CostComponent
-    non_rent_monthly: float
-    total_monthly: float
-    price_index: float
-    """BEA RPP 2024, all items (U.S. = 100), of the area in ``price_area``."""
-    price_area: PriceArea
-    method: str
-    sources: list[str]
 
 
 @dataclass(frozen=True, eq=False)

@@ -72,6 +72,8 @@ class PayrollProgram(Model):
     start_year: int
     references: list[Reference] = Field(min_length=1)
     note: str | None = None
+    salt_deductible: bool = False
+    """Whether the employee's contribution counts as a state income tax on Schedule A (line 5a)."""
     years: dict[int, ProgramYear] = Field(default_factory=dict)
 
 
@@ -156,6 +158,25 @@ def state_payroll_taxes(
     if record is None:
         return {}
     return {p.id: _program_tax(p, year, covered) for p in record.programs}
+
+
+def deductible_state_payroll_tax(
+    state: str, year: int, wages: Amount, section125: Amount = 0
+) -> npt.NDArray[np.float64]:
+    """The part of the state payroll taxes a filer who itemises deducts as state income tax.
+
+    The IRS Instructions for Schedule A (line 5a) treat mandatory employee contributions to state
+    disability, family leave and unemployment funds as state income taxes; each program's file
+    says whether it is one (``salt_deductible``).
+    """
+    programs = state_payroll_taxes(state, year, wages, section125)
+    record = payroll_states().get(state.upper())
+    total = np.zeros(_covered_wages(wages, section125).shape)
+    if record is not None:
+        for program in record.programs:
+            if program.salt_deductible:
+                total = total + programs[program.id]
+    return total
 
 
 def _program_tax(

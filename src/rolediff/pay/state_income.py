@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 from rolediff.data import read_toml
 from rolediff.errors import RolediffError
 from rolediff.pay.common import (
+    FILING_STATUSES,
     Amount,
     BracketsByStatus,
     ByStatus,
@@ -34,6 +35,8 @@ from rolediff.pay.common import (
     check_status,
     check_year,
 )
+from rolediff.pay.federal import federal_income_tax as _federal_income_tax
+from rolediff.pay.payroll import deductible_state_payroll_tax
 from rolediff.pay.state_rules import (
     CtTaxCalculation,
     NySupplementalTax,
@@ -112,10 +115,30 @@ class DeductionShare(Model):
     max: ByStatus
 
 
+class BracketBase(Model):
+    """The tax a statute states at each bracket's lower bound, per status: ``[[threshold, tax]]``.
+
+    Where it differs from the tax the lower brackets add up to, the schedule jumps there (Ohio's
+    R.C. 5747.02(A)(3) charges a fixed amount on the first dollar above its zero bracket).
+    """
+
+    single: list[tuple[Dollars, Dollars]]
+    married_joint: list[tuple[Dollars, Dollars]]
+    head_of_household: list[tuple[Dollars, Dollars]]
+
+    def of(self, status: FilingStatus) -> list[tuple[float, float]]:
+        table: list[tuple[float, float]] = getattr(self, status)
+        return table
+
+
 class StateYear(Dated):
     """One tax year of one state. Absent parts are zero: no deduction, no credit."""
 
     brackets: BracketsByStatus | None = None
+    bracket_base: BracketBase | None = None
+    fixed_tax: ByStatus | None = None
+    """A flat tax on every return with income, added before credits (Idaho's $10 permanent
+    building fund tax)."""
     standard_deduction: ByStatus | None = None
     standard_deduction_share: DeductionShare | None = None
     personal_exemption: ByStatus | None = None
@@ -135,6 +158,11 @@ class StateYear(Dated):
         for p in self.phaseouts:
             if p.applies_to not in present:
                 raise ValueError(f"phase-out of {p.applies_to!r}, which this year does not have")
+        if self.bracket_base is not None:
+            for status in FILING_STATUSES:
+                given = [t for t, _ in self.bracket_base.of(status)]
+                if self.brackets is None or given != self.brackets.of(status)[0]:
+                    raise ValueError("bracket_base must list the thresholds of the brackets")
         return self
 
 
@@ -280,6 +308,10 @@ def state_income_tax_breakdown(
     taxable = np.maximum(agi - deductions - fed, 0.0)
     thresholds, rates = table.brackets.of(status)
     tax = bracket_tax(taxable, thresholds, rates)
+    if table.bracket_base is not None:
+        tax = tax + _base_jump(table.bracket_base.of(status), thresholds, rates, taxable)
+    if table.fixed_tax is not None:
+        tax = tax + np.where(agi > 0, table.fixed_tax.of(status), 0.0)
     if table.ny_supplemental_tax is not None:
         tax = ny_supplemental_tax(
             table.ny_supplemental_tax, status, tax, taxable, agi, thresholds, rates
@@ -292,6 +324,21 @@ def state_income_tax_breakdown(
         credits = credits + allowance(credit.name, credit.amount.of(status))
     used = np.minimum(credits, tax)
     return StateTaxBreakdown(agi, deductions, fed, taxable, tax, used, tax - used)
+
+
+def _base_jump(
+    base: list[tuple[float, float]],
+    thresholds: list[float],
+    rates: list[float],
+    taxable: Array,
+) -> Array:
+    """What a stated base adds to the summed schedule in the bracket holding ``taxable``."""
+    lower = np.asarray(thresholds, dtype=np.float64)
+    summed = bracket_tax(lower, thresholds, rates)
+    jump = np.asarray([tax for _, tax in base]) - summed
+    bracket = np.maximum(np.searchsorted(lower, taxable, side="left") - 1, 0)
+    added: Array = jump[bracket]
+    return added
 
 
 def _phase_out(p: Phaseout, status: FilingStatus, amount: Array, income: Array) -> Array:
@@ -307,3 +354,50 @@ def _phase_out(p: Phaseout, status: FilingStatus, amount: Array, income: Array) 
         else:
             excess = np.ceil(excess / step) * step
     return np.maximum(amount - p.rate.of(status) * excess, floor)
+
+
+class IncomeTaxes(NamedTuple):
+    """Federal and state income tax of the same households, solved together."""
+
+    federal: Array
+    state: Array
+    salt: Array
+    """State and local taxes offered to the federal SALT deduction (before its cap)."""
+
+
+def federal_and_state_income_tax(
+    state: str,
+    year: int,
+    status: FilingStatus,
+    wages: Amount,
+    deferrals: Amount = 0,
+    section125: Amount = 0,
+    other_state_local_tax: Amount = 0,
+    max_iterations: int = 50,
+) -> IncomeTaxes:
+    """Federal and state income tax where each depends on the other, at their fixed point.
+
+    The federal deduction is the larger of the standard deduction and the state and local taxes
+    under the SALT cap: state income tax, the deductible state payroll contributions and
+    ``other_state_local_tax`` (local income tax). Where the state lets federal tax be deducted
+    (Alabama, Missouri, Oregon) the state tax depends on the federal tax in turn; a wage earner's
+    taxes paid in the year are taken to equal the year's liabilities, and the two are iterated
+    until neither moves by a thousandth of a cent.
+    """
+    w, d, s, other = np.broadcast_arrays(
+        amounts("wages", wages),
+        amounts("deferrals", deferrals),
+        amounts("section125", section125),
+        amounts("other state and local tax", other_state_local_tax),
+    )
+    fixed = deductible_state_payroll_tax(state, year, w, s) + other
+    federal = _federal_income_tax(year, status, w, d, s, fixed)
+    tax = np.zeros_like(federal)
+    for _ in range(max_iterations):
+        tax = state_income_tax(state, year, status, w, d, s, federal)
+        new = _federal_income_tax(year, status, w, d, s, tax + fixed)
+        done = bool(np.all(np.abs(new - federal) < 1e-5))
+        federal = new
+        if done:
+            break
+    return IncomeTaxes(federal, tax, tax + fixed)

@@ -1,0 +1,345 @@
+"""Gross pay → taxes → after tax → minus rent and living costs → monthly take-home, per place.
+
+The chain: local income taxes (they count toward the federal SALT deduction), federal and
+state income tax solved together (``federal_and_state_income_tax``), Social Security and
+Medicare, state payroll taxes; then HUD rent and non-rent living costs of the place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from rolediff.errors import RolediffError
+from rolediff.geo import Place, resolve_place
+from rolediff.pay import federal, local, payroll
+from rolediff.pay.common import Amount, FilingStatus, amounts, check_status
+from rolediff.pay.estimate import estimate_salary, estimate_salary_all
+from rolediff.pay.living import living_costs, living_costs_all, metro_places
+from rolediff.pay.models import CityRow, TakeHome
+from rolediff.pay.state_income import federal_and_state_income_tax, state_tax_data
+
+MARGINAL_STEP = 100.0
+"""Dollars added to gross pay to measure the marginal tax rate."""
+
+
+@dataclass(frozen=True)
+class Taxes:
+    """Every tax of many households in one place, as arrays (dollars a year)."""
+
+    federal: np.ndarray
+    social_security: np.ndarray
+    medicare: np.ndarray
+    state: np.ndarray
+    local: dict[str, np.ndarray]
+    payroll: dict[str, np.ndarray]
+
+    @property
+    def total(self) -> np.ndarray:
+        result: np.ndarray = self.federal + self.social_security + self.medicare + self.state
+        for amount in (*self.local.values(), *self.payroll.values()):
+            result = result + amount
+        return result
+
+
+def covered_years(place: Place) -> list[int]:
+    """Tax years every part of the chain covers for this place, oldest first."""
+    if place.state == "PR":
+        raise RolediffError(
+            f"{place.label} is in Puerto Rico, whose income tax rolediff does not model."
+        )
+    years = set(federal.years()) & set(payroll.years()) & set(local.covered_years())
+    return sorted(years & set(state_tax_data(place.state).years))
+
+
+def _year(place: Place, year: int | None) -> int:
+    years = covered_years(place)
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise RolediffError(
+            f"Tax year {year} is not covered for {place.label}; choose one of "
+            f"{', '.join(map(str, years))}."
+        )
+    return year
+
+
+def taxes(
+    place: Place,
+    year: int,
+    status: FilingStatus,
+    wages: Amount,
+    deferrals: Amount = 0,
+    section125: Amount = 0,
+) -> Taxes:
+    """All taxes of households living and working in ``place``; amounts broadcast."""
+    w, d, s = np.broadcast_arrays(
+        amounts("wages", wages), amounts("deferrals", deferrals), amounts("section125", section125)
+    )
+    if np.any(d + s > w):
+        raise RolediffError("Pre-tax contributions cannot exceed the salary.")
+    local_taxes = local.local_income_taxes(place, year, status, w, d, s)
+    local_total = sum(local_taxes.values(), np.zeros(w.shape))
+    income = federal_and_state_income_tax(place.state, year, status, w, d, s, local_total)
+    return Taxes(
+        federal=income.federal,
+        social_security=payroll.social_security_tax(year, w, s),
+        medicare=payroll.medicare_tax(year, status, w, s),
+        state=income.state,
+        local=local_taxes,
+        payroll=payroll.state_payroll_taxes(place.state, year, w, s),
+    )
+
+
+def _place(place: str | Place) -> Place:
+    return resolve_place(place) if isinstance(place, str) else place
+
+
+def check_salary(salary: float) -> float:
+    if not isinstance(salary, int | float) or not np.isfinite(salary) or salary <= 0:
+        raise RolediffError(f"Salary must be a positive number of dollars a year; got {salary!r}.")
+    return float(salary)
+
+
+def take_home(
+    salary: float | None = None,
+    place: str | Place = "Raleigh, NC",
+    role: str | None = None,
+    percentile: int = 50,
+    year: int | None = None,
+    filing_status: str = "single",
+    pretax: float = 0.0,
+    hsa: float = 0.0,
+    rent: float | None = None,
+    living: float | None = None,
+    bedrooms: int = 1,
+) -> TakeHome:
+    """Monthly take-home pay of one household in one place.
+
+    Give ``salary`` (dollars a year), or ``role`` for an estimated salary at ``percentile`` in
+    that place (a given salary always wins). ``pretax`` is 401(k)-type deferrals (they lower
+    income tax, not FICA), ``hsa`` HSA/cafeteria contributions (they lower both). ``rent`` and
+    ``living`` (dollars a month) override the place's HUD rent and non-rent living costs.
+    ``year`` defaults to the latest tax year covered for the place.
+    """
+    where = _place(place)
+    status = check_status(filing_status)
+    tax_year = _year(where, year)
+    estimate = None
+    if salary is None:
+        if role is None:
+            raise RolediffError("Give a salary, or a role to estimate one.")
+        estimate = estimate_salary(role, where, percentile)
+        salary = estimate.annual
+    gross = check_salary(salary)
+    for name, value in (("pretax", pretax), ("hsa", hsa)):
+        if value < 0:
+            raise RolediffError(f"{name} must be zero or more dollars a year; got {value!r}.")
+    for name, monthly in (("rent", rent), ("living", living)):
+        if monthly is not None and monthly < 0:
+            raise RolediffError(f"{name} must be zero or more dollars a month; got {monthly!r}.")
+    costs = living_costs(where, bedrooms)
+    now = taxes(where, tax_year, status, [gross, gross + MARGINAL_STEP], pretax, hsa)
+    total = now.total
+    after_tax = gross - total[0] - pretax - hsa
+    rent_monthly = costs.rent_monthly if rent is None else float(rent)
+    living_monthly = costs.non_rent_monthly if living is None else float(living)
+    sources = [
+        "IRS revenue procedures; SSA; state revenue departments; local ordinances "
+        "(see `rolediff data coverage`)",
+        *costs.sources,
+        *(estimate.sources if estimate else []),
+    ]
+    return TakeHome(
+        gross_annual=round(gross, 2),
+        pretax_contributions=round(pretax + hsa, 2),
+        federal_income_tax=_r(now.federal[0]),
+        social_security_tax=_r(now.social_security[0]),
+        medicare_tax=_r(now.medicare[0]),
+        state_income_tax=_r(now.state[0]),
+        local_income_tax=_r(sum(v[0] for v in now.local.values())),
+        local_taxes={k: _r(v[0]) for k, v in now.local.items()},
+        state_payroll_taxes=_r(sum(v[0] for v in now.payroll.values())),
+        payroll_taxes={k: _r(v[0]) for k, v in now.payroll.items()},
+        total_taxes=_r(total[0]),
+        after_tax_annual=_r(after_tax),
+        after_tax_monthly=_r(after_tax / 12),
+        rent_monthly=_r(rent_monthly),
+        living_costs_monthly=_r(living_monthly),
+        living=costs if rent is None or living is None else None,
+        take_home_monthly=_r(after_tax / 12 - rent_monthly - living_monthly),
+        effective_tax_rate=round(float(total[0] / gross), 4),
+        marginal_tax_rate=round(float((total[1] - total[0]) / MARGINAL_STEP), 4),
+        year=tax_year,
+        filing_status=status,
+        place=where.label,
+        state=where.state,
+        metro_cbsa=where.cbsa_code,
+        salary_source="estimate" if estimate else "given",
+        salary_estimate=estimate,
+        sources=sources,
+    )
+
+
+def _r(value: float | np.floating) -> float:
+    return round(float(value), 2)
+
+
+SortKey = Literal["take_home", "after_tax", "gross"]
+
+
+def rank_cities(
+    salary: float | None = None,
+    role: str | None = None,
+    percentile: int = 50,
+    year: int | None = None,
+    filing_status: str = "single",
+    bedrooms: int = 1,
+    state: str | None = None,
+    sort: SortKey = "take_home",
+    top: int | None = None,
+) -> list[CityRow]:
+    """Every US metro ranked by monthly take-home (or after-tax pay, or gross).
+
+    A metro stands for its first-named principal city (its local taxes apply). With ``role``
+    each metro gets its own estimated salary; a ``salary`` is the same everywhere.
+    """
+    status = check_status(filing_status)
+    if (salary is None) == (role is None):
+        raise RolediffError("Give exactly one of a salary or a role.")
+    if sort not in ("take_home", "after_tax", "gross"):
+        raise RolediffError(f"sort must be take_home, after_tax or gross; got {sort!r}.")
+    places = [p for p in metro_places() if p.state != "PR"]
+    if state is not None:
+        places = [p for p in places if p.state == state.upper()]
+        if not places:
+            raise RolediffError(f"No metro has its principal city in state {state!r}.")
+    costs = living_costs_all(bedrooms)
+    cost_row = {code: i for i, code in enumerate(costs.cbsa_code)}
+    if role is not None:
+        table = estimate_salary_all(role)
+        by_cbsa = dict(zip(table.cbsa_code, table.annual(percentile), strict=True))
+        gross = np.array([by_cbsa[p.cbsa_code] for p in places])
+    else:
+        gross = np.full(len(places), check_salary(float(salary or 0)))
+    total = np.zeros(len(places))
+    for st in sorted({p.state for p in places}):
+        index = [i for i, p in enumerate(places) if p.state == st]
+        tax_year = _year(places[index[0]], year)
+        # Cities without local taxes share one vectorised call per state; the others go alone.
+        plain = [i for i in index if not local.local_tax_jurisdictions(places[i])]
+        if plain:
+            total[plain] = taxes(places[plain[0]], tax_year, status, gross[plain]).total
+        for i in sorted(set(index) - set(plain)):
+            total[i] = taxes(places[i], tax_year, status, gross[i : i + 1]).total[0]
+    after_monthly = (gross - total) / 12
+    rows = [cost_row[p.cbsa_code] for p in places]
+    rent = costs.rent_monthly[rows]
+    living = costs.non_rent_monthly[rows]
+    kept = after_monthly - rent - living
+    key = {"take_home": kept, "after_tax": after_monthly, "gross": gross}[sort]
+    order = np.argsort(-key, kind="stable")[: top or None]
+    return [
+        CityRow(
+            rank=rank,
+            place=places[i].label,
+            metro=places[i].metro_name,
+            metro_cbsa=places[i].cbsa_code,
+            state=places[i].state,
+            gross_annual=_r(gross[i]),
+            total_taxes=_r(total[i]),
+            after_tax_monthly=_r(after_monthly[i]),
+            rent_monthly=_r(rent[i]),
+            living_costs_monthly=_r(living[i]),
+            take_home_monthly=_r(kept[i]),
+            effective_tax_rate=round(float(total[i] / gross[i]), 4),
+        )
+        for rank, i in enumerate(order, 1)
+    ]
+
+
+class SalaryMatch(BaseModel):
+    """The salary needed in one place to keep the same monthly take-home as in another."""
+
+    model_config = ConfigDict(frozen=True)
+
+    salary: float
+    from_place: TakeHome
+    to_place: TakeHome
+    needed_salary: float
+    difference: float
+
+
+def match_salary(
+    salary: float,
+    from_place: str | Place,
+    to_place: str | Place,
+    year: int | None = None,
+    filing_status: str = "single",
+    bedrooms: int = 1,
+) -> SalaryMatch:
+    """Solve for the destination salary whose monthly take-home equals the origin's."""
+    origin = take_home(
+        salary, from_place, year=year, filing_status=filing_status, bedrooms=bedrooms
+    )
+    target = _place(to_place)
+    status = check_status(filing_status)
+    tax_year = _year(target, year)
+    costs = living_costs(target, bedrooms)
+    monthly_costs = costs.rent_monthly + costs.non_rent_monthly
+    wanted = origin.take_home_monthly + monthly_costs  # after-tax monthly pay needed there
+
+    def after_monthly(gross: np.ndarray) -> np.ndarray:
+        result: np.ndarray = (gross - taxes(target, tax_year, status, gross).total) / 12
+        return result
+
+    low, high = 1.0, max(4 * salary, 1e5)
+    while after_monthly(np.array([high]))[0] < wanted:
+        high *= 2
+        if high > 1e9:
+            raise RolediffError("No salary in range keeps that take-home there.")
+    for _ in range(6):  # narrow the bracket 64-fold per round, vectorised
+        grid = np.linspace(low, high, 65)
+        values = after_monthly(grid)
+        j = int(np.searchsorted(values, wanted))
+        low, high = grid[max(j - 1, 0)], grid[min(j, 64)]
+    needed = float(np.ceil(high))
+    destination = take_home(needed, target, year=tax_year, filing_status=status, bedrooms=bedrooms)
+    return SalaryMatch(
+        salary=salary,
+        from_place=origin,
+        to_place=destination,
+        needed_salary=needed,
+        difference=round(needed - salary, 2),
+    )
+
+
+def take_home_many(
+    salaries: Sequence[float] | np.ndarray,
+    place: str | Place,
+    year: int | None = None,
+    filing_status: str = "single",
+    pretax: Amount = 0,
+    hsa: Amount = 0,
+    bedrooms: int = 1,
+) -> dict[str, np.ndarray]:
+    """Vectorised chain for many salaries in one place: arrays of taxes and monthly take-home."""
+    where = _place(place)
+    status = check_status(filing_status)
+    tax_year = _year(where, year)
+    gross = amounts("salaries", salaries)
+    if np.any(gross <= 0):
+        raise RolediffError("Salaries must be positive.")
+    result = taxes(where, tax_year, status, gross, pretax, hsa)
+    costs = living_costs(where, bedrooms)
+    after = gross - result.total - np.asarray(pretax, dtype=float) - np.asarray(hsa, dtype=float)
+    return {
+        "gross_annual": gross,
+        "total_taxes": result.total,
+        "after_tax_monthly": after / 12,
+        "take_home_monthly": after / 12 - costs.rent_monthly - costs.non_rent_monthly,
+    }
