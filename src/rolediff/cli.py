@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from rolediff._version import __version__
+from rolediff.cli_common import Format, dump, read_input, with_progress
 from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
@@ -25,20 +24,6 @@ data_app = typer.Typer(
     help="The packaged datasets: sources, vintages and licences.", no_args_is_help=True
 )
 app.add_typer(data_app, name="data")
-
-Format = Annotated[
-    OutputFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        case_sensitive=False,
-        help="Output format: table (default), json, jsonl, csv or markdown.",
-    ),
-]
-
-
-def _dump(models: Sequence[Any]) -> list[Any]:
-    return [m.model_dump(mode="json") for m in models]
 
 
 def _version(value: bool) -> None:
@@ -66,7 +51,7 @@ def roles_command(fmt: Format = OutputFormat.table) -> None:
     from rolediff.views import roles_tables
 
     profiles = list_roles()
-    emit(_dump(profiles), roles_tables(profiles), fmt)
+    emit(dump(profiles), roles_tables(profiles), fmt)
 
 
 @app.command("role")
@@ -159,7 +144,7 @@ def posting_command(
     from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff
     from rolediff.views import posting_tables
 
-    text = _read_input(source)
+    text = read_input(source)
     kind = input_format or sniff(text, None if source == "-" else source)
     records = list(read_postings(text, kind, title=title, location=location))
     bad = [r for r in records if isinstance(r, Malformed)]
@@ -171,8 +156,10 @@ def posting_command(
     if not postings:
         raise RolediffError("No posting to analyse in the input.")
     results = list(
-        _with_progress(
-            analyze_postings(postings, workers=None if len(postings) > 64 else 1), len(postings)
+        with_progress(
+            analyze_postings(postings, workers=None if len(postings) > 64 else 1),
+            len(postings),
+            "Analysing postings",
         )
     )
     payload: Any = [r.model_dump(mode="json") for r in results]
@@ -180,52 +167,6 @@ def posting_command(
         payload = payload[0]
     detailed = fmt in (OutputFormat.table, OutputFormat.markdown)
     emit(payload, posting_tables(results, detailed), fmt)
-
-
-MAX_INPUT_BYTES = 200_000_000
-
-
-def _read_input(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    if not path.is_file():
-        raise RolediffError(f"No such file: {source}")
-    if path.stat().st_size > MAX_INPUT_BYTES:
-        raise RolediffError(f"{source} is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RolediffError(f"{source} is not UTF-8 text (byte {exc.start}).") from None
-
-
-def _with_progress(items: Any, total: int) -> Any:
-    """Yield items, with a progress bar on stderr when it is a terminal and the batch is large."""
-    if total < 50 or not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
-        task = progress.add_task("Analysing postings", total=total)
-        for item in items:
-            progress.advance(task)
-            yield item
 
 
 Salary = Annotated[
@@ -344,7 +285,7 @@ def cities_command(
         sort=sort,  # type: ignore[arg-type]
         top=top,
     )
-    emit(_dump(rows), cities_tables(rows), fmt)
+    emit(dump(rows), cities_tables(rows), fmt)
 
 
 @app.command("match")
@@ -374,7 +315,7 @@ def data_sources_command(fmt: Format = OutputFormat.table) -> None:
     from rolediff.views import datasets_tables
 
     items = datasets()
-    emit(_dump(items), datasets_tables(items), fmt)
+    emit(dump(items), datasets_tables(items), fmt)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -408,4 +349,4 @@ def data_coverage_command(
             raise RolediffError(
                 f"Unknown kind {kind!r}: federal, fica, state income, state payroll or local."
             )
-    emit(_dump(entries), coverage_tables(entries), fmt)
+    emit(dump(entries), coverage_tables(entries), fmt)
