@@ -28,6 +28,7 @@ COMMANDS = [
     ["pay"],
     ["cities"],
     ["match"],
+    ["fit"],
     ["data"],
     ["data", "sources"],
     ["data", "coverage"],
@@ -99,6 +100,7 @@ def json_schemas() -> dict[str, str]:
 
     from rolediff import Comparison, Place, RoleProfile
     from rolediff.data.schema import Dataset
+    from rolediff.fit import FitReport
     from rolediff.pay.coverage import CoverageEntry
     from rolediff.pay.models import CityRow, TakeHome
     from rolediff.pay.take_home import SalaryMatch
@@ -115,6 +117,7 @@ def json_schemas() -> dict[str, str]:
         "cities": list[CityRow],
         "match": SalaryMatch,
         "data-coverage": list[CoverageEntry],
+        "fit": FitReport,
     }
     return {
         f"json/{name}.schema.json": json.dumps(

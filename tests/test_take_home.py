@@ -10,11 +10,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolediff import resolve_place
+from rolediff.geo import Place
 from rolediff.pay import federal, local, payroll
+from rolediff.pay.common import FilingStatus
 from rolediff.pay.coverage import coverage_manifest
-from rolediff.pay.living import living_costs
+from rolediff.pay.estimate import estimate_salary_all
+from rolediff.pay.living import living_costs, living_costs_all, metro_places
+from rolediff.pay.models import TakeHome
 from rolediff.pay.state_income import federal_and_state_income_tax, state_tax_data
-from rolediff.pay.take_home import match_salary, rank_cities, take_home, take_home_many
+from rolediff.pay.take_home import (
+    MARGINAL_STEP,
+    Taxes,
+    covered_years,
+    match_salary,
+    rank_cities,
+    take_home,
+    take_home_many,
+    taxes,
+)
 
 
 def test_chain_adds_up_in_raleigh() -> None:
@@ -218,3 +231,172 @@ def test_cli_pay_errors_exit_2(cli, argv: list[str]) -> None:  # type: ignore[no
     result = cli(*argv)
     assert result.code == 2, result.out
     assert result.err.strip() and "Traceback" not in result.err
+
+
+# --- the batched fast paths equal the chain computed one place at a time -----------------
+
+
+def _reference_taxes(place: Place, year: int, status: FilingStatus, wages: list[float]) -> Taxes:
+    """The chain written out plainly, one place at a time, every engine called on every input."""
+    w = np.asarray(wages, dtype=float)
+    local_taxes = local.local_income_taxes(place, year, status, w)
+    local_total = sum(local_taxes.values(), np.zeros(w.shape))
+    income = federal_and_state_income_tax(place.state, year, status, w, 0, 0, local_total)
+    return Taxes(
+        federal=income.federal,
+        social_security=payroll.social_security_tax(year, w),
+        medicare=payroll.medicare_tax(year, status, w),
+        state=income.state,
+        local=local_taxes,
+        payroll=payroll.state_payroll_taxes(place.state, year, w),
+    )
+
+
+LOCAL_TAX_PLACES = [
+    "New York, NY",
+    "Philadelphia, PA",
+    "Pittsburgh, PA",
+    "Columbus, OH",
+    "Detroit, MI",
+    "Baltimore, MD",
+    "Indianapolis, IN",
+    "Louisville, KY",
+    "Kansas City, MO",
+    "Portland, OR",
+    "Denver, CO",
+    "Wilmington, DE",
+    "Birmingham, AL",
+    "Raleigh, NC",
+    "San Francisco, CA",
+    "Seattle, WA",
+]
+
+
+@pytest.mark.parametrize(
+    ("year", "status"),
+    [(2023, "single"), (2024, "married_joint"), (2025, "head_of_household"), (2026, "single")],
+)
+def test_taxes_equal_the_plain_chain(year: int, status: FilingStatus) -> None:
+    wages = [30000.0, 95000.0, 260000.0, 1_200_000.0]
+    for label in LOCAL_TAX_PLACES:
+        place = resolve_place(label)
+        if year not in covered_years(place):
+            continue
+        fast, plain = (
+            taxes(place, year, status, wages),
+            _reference_taxes(place, year, status, wages),
+        )
+        for part in ("federal", "social_security", "medicare", "state"):
+            np.testing.assert_allclose(getattr(fast, part), getattr(plain, part), atol=1e-6)
+        assert fast.local.keys() == plain.local.keys(), label
+        assert fast.payroll.keys() == plain.payroll.keys(), label
+        for key, value in (*plain.local.items(), *plain.payroll.items()):
+            np.testing.assert_allclose({**fast.local, **fast.payroll}[key], value, atol=1e-6)
+        np.testing.assert_allclose(fast.total, plain.total, atol=1e-6)
+    scalar = taxes(resolve_place("NYC"), year, status, 150000.0)
+    assert scalar.total.shape == ()
+
+
+@pytest.mark.parametrize(
+    ("salary", "label", "year", "status", "pretax", "hsa"),
+    [
+        (52000.0, "Philadelphia, PA", 2023, "single", 0.0, 0.0),
+        (150000.0, "New York, NY", 2025, "married_joint", 23000.0, 4300.0),
+        (410000.0, "Columbus, OH", 2024, "head_of_household", 0.0, 0.0),
+        (133917.0, "Raleigh, NC", 2026, "single", 5000.0, 0.0),
+        (700000.0, "San Francisco, CA", 2025, "single", 0.0, 1000.0),
+    ],
+)
+def test_take_home_equals_the_plain_chain(
+    salary: float, label: str, year: int, status: FilingStatus, pretax: float, hsa: float
+) -> None:
+    t = take_home(salary, label, year=year, filing_status=status, pretax=pretax, hsa=hsa)
+    place = resolve_place(label)
+    w = np.array([salary, salary + MARGINAL_STEP])
+    local_taxes = local.local_income_taxes(place, year, status, w, pretax, hsa)
+    local_total = sum(local_taxes.values(), np.zeros(2))
+    income = federal_and_state_income_tax(place.state, year, status, w, pretax, hsa, local_total)
+    state_payroll = payroll.state_payroll_taxes(place.state, year, w, hsa)
+    total = (
+        income.federal
+        + payroll.social_security_tax(year, w, hsa)
+        + payroll.medicare_tax(year, status, w, hsa)
+        + income.state
+        + local_total
+        + sum(state_payroll.values(), np.zeros(2))
+    )
+    costs = living_costs(place)
+    after = salary - total[0] - pretax - hsa
+    assert t.federal_income_tax == round(float(income.federal[0]), 2)
+    assert t.state_income_tax == round(float(income.state[0]), 2)
+    assert t.local_taxes == {k: round(float(v[0]), 2) for k, v in local_taxes.items()}
+    assert t.payroll_taxes == {k: round(float(v[0]), 2) for k, v in state_payroll.items()}
+    assert t.total_taxes == pytest.approx(round(float(total[0]), 2), abs=0.01)
+    assert t.take_home_monthly == pytest.approx(
+        after / 12 - costs.rent_monthly - costs.non_rent_monthly, abs=0.01
+    )
+    assert t.marginal_tax_rate == pytest.approx((total[1] - total[0]) / MARGINAL_STEP, abs=1e-4)
+    assert t.living == costs
+    assert TakeHome.model_validate(t.model_dump()) == t
+
+
+@pytest.mark.parametrize(
+    ("salary", "role", "percentile", "year", "status"),
+    [
+        (45000.0, None, 50, 2024, "single"),
+        (150000.0, None, 50, 2025, "married_joint"),
+        (600000.0, None, 50, None, "head_of_household"),  # the latest year all states cover
+        (None, "devops", 50, 2025, "single"),
+        (None, "sre", 90, 2024, "married_joint"),
+    ],
+)
+def test_rank_cities_equals_the_plain_chain_per_metro(
+    salary: float | None,
+    role: str | None,
+    percentile: int,
+    year: int | None,
+    status: FilingStatus,
+) -> None:
+    rows = {r.metro_cbsa: r for r in rank_cities(salary, role, percentile, year, status)}
+    places = [p for p in metro_places() if p.state != "PR"]
+    assert len(rows) == len(places)
+    costs = living_costs_all(1)
+    row_of = {code: i for i, code in enumerate(costs.cbsa_code)}
+    table = estimate_salary_all(role) if role else None
+    shared = max(set.intersection(*(set(covered_years(p)) for p in places)))
+    for place in places:
+        gross = (
+            float(table.annual(percentile)[table.cbsa_code.index(place.cbsa_code)])
+            if table
+            else float(salary or 0)
+        )
+        tax_year = shared if year is None else year
+        total = float(_reference_taxes(place, tax_year, status, [gross]).total[0])
+        i = row_of[place.cbsa_code]
+        kept = (gross - total) / 12 - costs.rent_monthly[i] - costs.non_rent_monthly[i]
+        row = rows[place.cbsa_code]
+        assert row.gross_annual == round(gross, 2), place.label
+        assert row.total_taxes == pytest.approx(total, abs=0.006), place.label
+        assert row.take_home_monthly == pytest.approx(kept, abs=0.006), place.label
+        assert row.effective_tax_rate == pytest.approx(total / gross, abs=1e-4), place.label
+
+
+def test_rank_cities_keeps_metro_order_on_ties() -> None:
+    rows = rank_cities(salary=150000, sort="gross")
+    codes = [p.cbsa_code for p in metro_places() if p.state != "PR"]
+    assert [r.metro_cbsa for r in rows] == codes
+
+
+def test_a_ranking_uses_one_tax_year_for_every_metro() -> None:
+    with pytest.raises(ValueError, match="not covered for"):
+        rank_cities(salary=100000, year=1999)
+    texas = rank_cities(salary=100000, year=2026, state="TX")
+    assert texas and all(r.state == "TX" for r in texas)
+
+
+def test_cli_cities_chart(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "cities.svg"
+    result = cli("cities", "--role", "devops", "--top", "5", "--chart", str(out))
+    assert result.code == 0, result.err
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<svg")
+    assert cli("cities", "--salary", "100000", "--chart", str(tmp_path / "x.pdf")).code == 2

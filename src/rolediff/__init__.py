@@ -20,7 +20,11 @@ if TYPE_CHECKING:
         UnknownRoleError,
         UnknownSkillError,
     )
+    from rolediff.fit import FitReport, fit, transition
     from rolediff.geo import Place, resolve_place
+    from rolediff.pay.models import TakeHome
+    from rolediff.pay.take_home import rank_cities, take_home
+    from rolediff.postings.analyze import PostingAnalysis, analyze_posting, analyze_postings
     from rolediff.roles import Comparison, compare, get_role, list_roles
     from rolediff.skills import get_skill, taxonomy
 
@@ -41,26 +45,44 @@ _HOME = {
     "list_roles": "rolediff.roles",
     "get_skill": "rolediff.skills",
     "taxonomy": "rolediff.skills",
+    "FitReport": "rolediff.fit",
+    "fit": "rolediff.fit",
+    "transition": "rolediff.fit",
+    "TakeHome": "rolediff.pay.models",
+    "take_home": "rolediff.pay.take_home",
+    "rank_cities": "rolediff.pay.take_home",
+    "PostingAnalysis": "rolediff.postings.analyze",
+    "analyze_posting": "rolediff.postings.analyze",
+    "analyze_postings": "rolediff.postings.analyze",
 }
 
 __all__ = [
     "Comparison",
     "DataError",
+    "FitReport",
     "Place",
+    "PostingAnalysis",
     "RoleProfile",
     "RolediffError",
     "Skill",
     "Source",
+    "TakeHome",
     "UnknownPlaceError",
     "UnknownRoleError",
     "UnknownSkillError",
     "__version__",
+    "analyze_posting",
+    "analyze_postings",
     "compare",
+    "fit",
     "get_role",
     "get_skill",
     "list_roles",
+    "rank_cities",
     "resolve_place",
+    "take_home",
     "taxonomy",
+    "transition",
 ]
 
 

@@ -9,6 +9,7 @@ import typer
 
 from rolediff._version import __version__
 from rolediff.cli_common import Format, dump, read_input, with_progress
+from rolediff.cli_fit import fit_command
 from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
@@ -24,6 +25,7 @@ data_app = typer.Typer(
     help="The packaged datasets: sources, vintages and licences.", no_args_is_help=True
 )
 app.add_typer(data_app, name="data")
+app.command("fit")(fit_command)
 
 
 def _version(value: bool) -> None:
@@ -264,9 +266,18 @@ def cities_command(
     year: Year = None,
     filing: Filing = "single",
     bedrooms: Bedrooms = 1,
+    chart: Annotated[
+        str | None,
+        typer.Option(
+            "--chart",
+            metavar="FILE",
+            help="Also draw the ranked cities as a bar chart: FILE.svg, FILE.png or FILE.html.",
+        ),
+    ] = None,
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Rank every US metro by monthly take-home for a salary or a role."""
+    from rolediff.charts import check_chart_path, save_cities_chart
     from rolediff.pay.take_home import rank_cities
     from rolediff.views import cities_tables
 
@@ -274,6 +285,8 @@ def cities_command(
         raise RolediffError("--top must be 1 or more.")
     if sort not in ("take_home", "after_tax", "gross"):
         raise RolediffError(f"--sort must be take_home, after_tax or gross; got {sort!r}.")
+    if chart is not None:
+        check_chart_path(chart)  # fail before the ranking work
     rows = rank_cities(
         salary=salary,
         role=role,
@@ -286,6 +299,8 @@ def cities_command(
         top=top,
     )
     emit(dump(rows), cities_tables(rows), fmt)
+    if chart is not None:
+        typer.echo(f"Chart written to {save_cities_chart(rows, chart)}", err=True)
 
 
 @app.command("match")

@@ -86,7 +86,24 @@ class SkillHit:
     spans: list[tuple[int, int]]
 
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_URL_MARKERS = ("://", "www.", "@")
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _url_spans(low: str) -> list[tuple[int, int]]:
+    """The whitespace-delimited runs holding a URL or an e-mail address (skills inside them,
+    such as HTTPS in https://…, do not count). Found by str.find: a regex over the whole
+    posting would cost more than the rest of the matching."""
+    spans = set()
+    for marker in _URL_MARKERS:
+        at = low.find(marker)
+        while at != -1:
+            start = max(low.rfind(c, 0, at) for c in " \n\t\r") + 1
+            run = _NON_SPACE.match(low, start)
+            if run is not None:
+                spans.add(run.span())
+            at = low.find(marker, run.end() if run is not None else at + 1)
+    return sorted(spans)
 
 
 @dataclass(frozen=True)
@@ -176,7 +193,8 @@ class SkillMatcher:
             key = f" {core} "
             lead = len(key) - len(key.lstrip(" "))
             trail = len(key) - len(key.rstrip(" "))
-            self._automaton.add_word(key, (skill_id, len(key), lead, trail))
+            context_rule = self._rules.get((skill_id, core.strip()))
+            self._automaton.add_word(key, (skill_id, len(key), lead, trail, context_rule))
         self._automaton.make_automaton()
 
     def find(self, text: str | Prepared) -> list[SkillHit]:
@@ -184,13 +202,11 @@ class SkillMatcher:
         prepared = text if isinstance(text, Prepared) else Prepared.of(text)
         text, low = prepared.text, prepared.low
         padded = f" {prepared.spaced} "
-        has_url = "://" in low or "www." in low or "@" in low
-        urls = [m.span() for m in _URL.finditer(low)] if has_url else []
+        urls = _url_spans(low)
         candidates = []
-        for end, (skill_id, length, lead, trail) in self._automaton.iter(padded):
+        for end, (skill_id, length, lead, trail, rule) in self._automaton.iter(padded):
             start = end - length + lead  # offsets in `text`: padded has one extra leading space
             stop = end - trail
-            rule = self._rules.get((skill_id, padded[start + 1 : stop + 1].strip()))
             if rule is not None and not self._passes(rule, text, low, start, stop):
                 continue
             if urls and any(a <= start < b for a, b in urls):

@@ -7,11 +7,15 @@ Medicare, state payroll taxes; then HUD rent and non-rent living costs of the pl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from types import EllipsisType
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from rolediff.errors import RolediffError
@@ -27,23 +31,36 @@ MARGINAL_STEP = 100.0
 """Dollars added to gross pay to measure the marginal tax rate."""
 
 
+Array = npt.NDArray[np.float64]
+
+
 @dataclass(frozen=True)
 class Taxes:
-    """Every tax of many households in one place, as arrays (dollars a year)."""
+    """Every tax of many households, as arrays (dollars a year).
 
-    federal: np.ndarray
-    social_security: np.ndarray
-    medicare: np.ndarray
-    state: np.ndarray
-    local: dict[str, np.ndarray]
-    payroll: dict[str, np.ndarray]
+    ``local`` and ``payroll`` have one array per local tax or state program that applies to any
+    of the households, zero for those who live where it does not apply.
+    """
+
+    federal: Array
+    social_security: Array
+    medicare: Array
+    state: Array
+    local: dict[str, Array]
+    payroll: dict[str, Array]
 
     @property
-    def total(self) -> np.ndarray:
-        result: np.ndarray = self.federal + self.social_security + self.medicare + self.state
+    def total(self) -> Array:
+        result: Array = self.federal + self.social_security + self.medicare + self.state
         for amount in (*self.local.values(), *self.payroll.values()):
             result = result + amount
         return result
+
+
+@cache
+def _state_years(state: str) -> tuple[int, ...]:
+    years = set(federal.years()) & set(payroll.years()) & set(local.covered_years())
+    return tuple(sorted(years & set(state_tax_data(state).years)))
 
 
 def covered_years(place: Place) -> list[int]:
@@ -52,8 +69,7 @@ def covered_years(place: Place) -> list[int]:
         raise RolediffError(
             f"{place.label} is in Puerto Rico, whose income tax rolediff does not model."
         )
-    years = set(federal.years()) & set(payroll.years()) & set(local.covered_years())
-    return sorted(years & set(state_tax_data(place.state).years))
+    return list(_state_years(place.state))
 
 
 def _year(place: Place, year: int | None) -> int:
@@ -82,17 +98,79 @@ def taxes(
     )
     if np.any(d + s > w):
         raise RolediffError("Pre-tax contributions cannot exceed the salary.")
-    local_taxes = local.local_income_taxes(place, year, status, w, d, s)
+    return _taxes_in(place, year, status, w, d, s)
+
+
+Index = EllipsisType | list[int]
+"""Which households: all (``...``), or their positions."""
+
+
+def _taxes_in(place: Place, year: int, status: FilingStatus, w: Array, d: Array, s: Array) -> Taxes:
+    """:func:`taxes` of checked inputs of one shape."""
+    # Most places have no local tax: skip the local engine and its input checks there.
+    local_taxes = (
+        local.local_income_taxes(place, year, status, w, d, s)
+        if local.local_tax_jurisdictions(place)
+        else {}
+    )
+    return _taxes(year, status, w, d, s, {place.state: ...}, local_taxes)
+
+
+def _taxes(
+    year: int,
+    status: FilingStatus,
+    w: Array,
+    d: Array,
+    s: Array,
+    states: dict[str, Index],
+    local_taxes: dict[str, Array],
+) -> Taxes:
+    """The chain for checked inputs of one shape: the households at ``states[code]`` live in
+    that state, and owe ``local_taxes`` (which count toward the federal SALT deduction)."""
     local_total = sum(local_taxes.values(), np.zeros(w.shape))
-    income = federal_and_state_income_tax(place.state, year, status, w, d, s, local_total)
+    federal_tax, state_tax = np.empty(w.shape), np.empty(w.shape)
+    state_payroll: dict[str, Array] = {}
+    for code, index in states.items():
+        wages, section125 = w[index], s[index]
+        income = federal_and_state_income_tax(
+            code, year, status, wages, d[index], section125, local_total[index]
+        )
+        federal_tax[index], state_tax[index] = income.federal, income.state
+        for program, amount in payroll.state_payroll_taxes(code, year, wages, section125).items():
+            state_payroll.setdefault(program, np.zeros(w.shape))[index] = amount
     return Taxes(
-        federal=income.federal,
+        federal=federal_tax,
         social_security=payroll.social_security_tax(year, w, s),
         medicare=payroll.medicare_tax(year, status, w, s),
-        state=income.state,
+        state=state_tax,
         local=local_taxes,
-        payroll=payroll.state_payroll_taxes(place.state, year, w, s),
+        payroll=state_payroll,
     )
+
+
+@cache
+def _local_group(place: Place) -> tuple[str, ...]:
+    """The ids of the local taxes of ``place``: places with the same ids owe the same."""
+    return tuple(tax.id for tax in local.local_tax_jurisdictions(place))
+
+
+def _local_taxes_of_many(
+    places: Sequence[Place], year: int, status: FilingStatus, w: Array, d: Array, s: Array
+) -> dict[str, Array]:
+    """Local taxes of households each living in ``places[i]``, by local tax id: one call of the
+    local engine per set of local taxes rather than per place."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, place in enumerate(places):
+        if ids := _local_group(place):
+            groups.setdefault(ids, []).append(i)
+    result: dict[str, Array] = {}
+    for index in groups.values():
+        parts = local.local_income_taxes(
+            places[index[0]], year, status, w[index], d[index], s[index]
+        )
+        for tax_id, amount in parts.items():
+            result.setdefault(tax_id, np.zeros(w.shape))[index] = amount
+    return result
 
 
 def _place(place: str | Place) -> Place:
@@ -103,6 +181,26 @@ def check_salary(salary: float) -> float:
     if not isinstance(salary, int | float) or not np.isfinite(salary) or salary <= 0:
         raise RolediffError(f"Salary must be a positive number of dollars a year; got {salary!r}.")
     return float(salary)
+
+
+def _check_nonnegative(name: str, value: float, per: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise RolediffError(f"{name} must be zero or more dollars a {per}; got {value!r}.")
+    return number
+
+
+# Living costs and estimates do not depend on the salary: computed once per place.
+_living_costs = lru_cache(maxsize=1024)(living_costs)
+_estimate_salary = lru_cache(maxsize=1024)(estimate_salary)
+
+SOURCES = (
+    "IRS revenue procedures; SSA; state revenue departments; local ordinances "
+    "(see `rolediff data coverage`)"
+)
 
 
 def take_home(
@@ -133,27 +231,23 @@ def take_home(
     if salary is None:
         if role is None:
             raise RolediffError("Give a salary, or a role to estimate one.")
-        estimate = estimate_salary(role, where, percentile)
+        estimate = _estimate_salary(role, where, percentile)
         salary = estimate.annual
     gross = check_salary(salary)
-    for name, value in (("pretax", pretax), ("hsa", hsa)):
-        if value < 0:
-            raise RolediffError(f"{name} must be zero or more dollars a year; got {value!r}.")
+    pretax = _check_nonnegative("pretax", pretax, "year")
+    hsa = _check_nonnegative("hsa", hsa, "year")
+    if pretax + hsa > gross:
+        raise RolediffError("Pre-tax contributions cannot exceed the salary.")
     for name, monthly in (("rent", rent), ("living", living)):
-        if monthly is not None and monthly < 0:
-            raise RolediffError(f"{name} must be zero or more dollars a month; got {monthly!r}.")
-    costs = living_costs(where, bedrooms)
-    now = taxes(where, tax_year, status, [gross, gross + MARGINAL_STEP], pretax, hsa)
-    total = now.total
+        if monthly is not None:
+            _check_nonnegative(name, monthly, "month")
+    costs = _living_costs(where, bedrooms)
+    w = np.array([gross, gross + MARGINAL_STEP])
+    now = _taxes_in(where, tax_year, status, w, np.full(2, pretax), np.full(2, hsa))
+    total = now.total.tolist()
     after_tax = gross - total[0] - pretax - hsa
     rent_monthly = costs.rent_monthly if rent is None else float(rent)
     living_monthly = costs.non_rent_monthly if living is None else float(living)
-    sources = [
-        "IRS revenue procedures; SSA; state revenue departments; local ordinances "
-        "(see `rolediff data coverage`)",
-        *costs.sources,
-        *(estimate.sources if estimate else []),
-    ]
     return TakeHome(
         gross_annual=round(gross, 2),
         pretax_contributions=round(pretax + hsa, 2),
@@ -172,8 +266,8 @@ def take_home(
         living_costs_monthly=_r(living_monthly),
         living=costs if rent is None or living is None else None,
         take_home_monthly=_r(after_tax / 12 - rent_monthly - living_monthly),
-        effective_tax_rate=round(float(total[0] / gross), 4),
-        marginal_tax_rate=round(float((total[1] - total[0]) / MARGINAL_STEP), 4),
+        effective_tax_rate=round(total[0] / gross, 4),
+        marginal_tax_rate=round((total[1] - total[0]) / MARGINAL_STEP, 4),
         year=tax_year,
         filing_status=status,
         place=where.label,
@@ -181,7 +275,7 @@ def take_home(
         metro_cbsa=where.cbsa_code,
         salary_source="estimate" if estimate else "given",
         salary_estimate=estimate,
-        sources=sources,
+        sources=[SOURCES, *costs.sources, *(estimate.sources if estimate else [])],
     )
 
 
@@ -222,44 +316,75 @@ def rank_cities(
     cost_row = {code: i for i, code in enumerate(costs.cbsa_code)}
     if role is not None:
         table = estimate_salary_all(role)
-        by_cbsa = dict(zip(table.cbsa_code, table.annual(percentile), strict=True))
+        by_cbsa = dict(zip(table.cbsa_code, table.annual(percentile).tolist(), strict=True))
         gross = np.array([by_cbsa[p.cbsa_code] for p in places])
     else:
         gross = np.full(len(places), check_salary(float(salary or 0)))
-    total = np.zeros(len(places))
-    for st in sorted({p.state for p in places}):
-        index = [i for i, p in enumerate(places) if p.state == st]
-        tax_year = _year(places[index[0]], year)
-        # Cities without local taxes share one vectorised call per state; the others go alone.
-        plain = [i for i in index if not local.local_tax_jurisdictions(places[i])]
-        if plain:
-            total[plain] = taxes(places[plain[0]], tax_year, status, gross[plain]).total
-        for i in sorted(set(index) - set(plain)):
-            total[i] = taxes(places[i], tax_year, status, gross[i : i + 1]).total[0]
+    total = np.empty(len(places))
+    # Every metro in one ranking uses the same tax year: by default the latest one that all
+    # their states cover, so that no city gains from a newer law than another.
+    common = sorted(set.intersection(*(set(_state_years(p.state)) for p in places)))
+    if year is None:
+        if not common:
+            raise RolediffError("These metros share no covered tax year; give --state.")
+        year = common[-1]
+    elif year not in common:
+        missing = sorted({p.state for p in places if year not in _state_years(p.state)})
+        raise RolediffError(
+            f"Tax year {year} is not covered for {', '.join(missing)}; choose one of "
+            f"{', '.join(map(str, common)) or 'none'} or filter with --state."
+        )
+    by_year: dict[int, dict[str, list[int]]] = {}
+    for i, p in enumerate(places):
+        by_year.setdefault(year, {}).setdefault(p.state, []).append(i)
+    # One chain per tax year (one in practice), batched by state inside.
+    for tax_year, states in by_year.items():
+        index = [i for members in states.values() for i in members]
+        w, zero = gross[index], np.zeros(len(index))
+        position = {i: k for k, i in enumerate(index)}
+        within: dict[str, Index] = {
+            code: [position[i] for i in members] for code, members in states.items()
+        }
+        members = [places[i] for i in index]
+        local_taxes = _local_taxes_of_many(members, tax_year, status, w, zero, zero)
+        total[index] = _taxes(tax_year, status, w, zero, zero, within, local_taxes).total
     after_monthly = (gross - total) / 12
     rows = [cost_row[p.cbsa_code] for p in places]
     rent = costs.rent_monthly[rows]
     living = costs.non_rent_monthly[rows]
     kept = after_monthly - rent - living
     key = {"take_home": kept, "after_tax": after_monthly, "gross": gross}[sort]
-    order = np.argsort(-key, kind="stable")[: top or None]
-    return [
-        CityRow(
-            rank=rank,
-            place=places[i].label,
-            metro=places[i].metro_name,
-            metro_cbsa=places[i].cbsa_code,
-            state=places[i].state,
-            gross_annual=_r(gross[i]),
-            total_taxes=_r(total[i]),
-            after_tax_monthly=_r(after_monthly[i]),
-            rent_monthly=_r(rent[i]),
-            living_costs_monthly=_r(living[i]),
-            take_home_monthly=_r(kept[i]),
-            effective_tax_rate=round(float(total[i] / gross[i]), 4),
-        )
-        for rank, i in enumerate(order, 1)
-    ]
+    order = np.argsort(-key, kind="stable")[: top or None].tolist()
+    # Python floats from here: rounding them is what _r does, without a numpy scalar per value.
+    arrays = (gross, total, after_monthly, rent, living, kept)
+    columns = list(zip(*(a.tolist() for a in arrays), strict=True))
+    return [_city_row(rank, places[i], *columns[i]) for rank, i in enumerate(order, 1)]
+
+
+def _city_row(
+    rank: int,
+    place: Place,
+    gross: float,
+    total: float,
+    after_monthly: float,
+    rent: float,
+    living: float,
+    kept: float,
+) -> CityRow:
+    return CityRow(
+        rank=rank,
+        place=place.label,
+        metro=place.metro_name,
+        metro_cbsa=place.cbsa_code,
+        state=place.state,
+        gross_annual=round(gross, 2),
+        total_taxes=round(total, 2),
+        after_tax_monthly=round(after_monthly, 2),
+        rent_monthly=round(rent, 2),
+        living_costs_monthly=round(living, 2),
+        take_home_monthly=round(kept, 2),
+        effective_tax_rate=round(total / gross, 4),
+    )
 
 
 class SalaryMatch(BaseModel):

@@ -76,6 +76,8 @@ class _Weights:
     shifted_index: dict[str, int]
     idf: np.ndarray
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
+    pull: np.ndarray
+    """Per label, each feature's pull toward it rather than toward the average other label."""
     intercept: np.ndarray
     n_vocab: int
     spec: ModelFile
@@ -86,11 +88,14 @@ def _weights() -> _Weights:
     spec = ModelFile.model_validate_json(data.read_text("classifier/role_model.json"))
     if spec.labels != list(ROLES):
         raise data.DataError("classifier labels do not match rolediff's roles")
+    coef = np.asarray(spec.coef)
+    others = (coef.sum(axis=0) - coef) / (len(spec.labels) - 1)
     return _Weights(
         labels=spec.labels,
         shifted_index={term: i + 1 for i, term in enumerate(spec.vocabulary)},
         idf=np.asarray(spec.idf),
-        coef=np.asarray(spec.coef),
+        coef=coef,
+        pull=coef - others,
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
         spec=spec,
@@ -167,9 +172,7 @@ def _evidence(
     w: _Weights,
     limit: int = 6,
 ) -> list[Evidence]:
-    row = w.labels.index(role)
-    # A feature's pull toward this role rather than the average of the others.
-    pull = w.coef[row] - (w.coef.sum(axis=0) - w.coef[row]) / (len(w.labels) - 1)
+    pull = w.pull[w.labels.index(role)]
     out = [Evidence(kind="title", text=r, role=r, weight=1.0) for r in named]
     role_phrases_found = [m for m in found if m.role == role and m.is_role]
     if role_phrases_found:

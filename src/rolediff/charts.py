@@ -1,0 +1,148 @@
+"""Chart specs (Vega-Lite) and the files they are saved to: the one place rolediff draws charts.
+
+Specs are built with altair and written with vl-convert, both imported inside the functions that
+need them so that the CLI starts fast. Files are rendered offline: SVG and PNG by vl-convert's
+embedded renderer, HTML with the Vega JavaScript inlined from the vl-convert package (no CDN).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rolediff.errors import RolediffError
+from rolediff.pay.models import CityRow
+
+ChartSpec = dict[str, Any]
+"""A Vega-Lite specification, as JSON-ready dicts and lists."""
+
+CHART_FORMATS = (".svg", ".png", ".html")
+"""The file types :func:`save_chart` writes, by extension."""
+
+PIECES = ("take-home", "living costs", "rent", "taxes")
+"""How a city's monthly gross pay divides, in stacking order from the axis out."""
+
+PIECE_COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#9e9e9e")
+
+BAR_HEIGHT = 16
+"""Pixels per bar: a chart of every metro grows tall rather than squeezing its labels."""
+
+WIDTH = 560
+
+
+def check_chart_path(path: str | Path) -> Path:
+    """The path itself, or a RolediffError naming the file types a chart can be saved as."""
+    target = Path(path)
+    if target.suffix.lower() not in CHART_FORMATS:
+        raise RolediffError(
+            f"Cannot save a chart as {target.name!r}: name a file ending in "
+            f"{', '.join(CHART_FORMATS[:-1])} or {CHART_FORMATS[-1]}."
+        )
+    return target
+
+
+def bar_chart(records: Sequence[Mapping[str, Any]], x: str, y: str, title: str) -> ChartSpec:
+    """Horizontal bars: quantity ``x`` for each category ``y``, largest at the top."""
+    import altair as alt
+
+    chart = (
+        alt.Chart(alt.InlineData(values=[dict(r) for r in records]), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:Q", title=x.replace("_", " ")),
+            y=alt.Y(f"{y}:N", sort="-x", title=None),
+            tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:Q", format=",")],
+        )
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
+    )
+    spec: ChartSpec = chart.to_dict()
+    return spec
+
+
+def city_pieces(rows: Sequence[CityRow]) -> list[dict[str, Any]]:
+    """Each city's monthly gross pay as pieces: take-home, living costs, rent and taxes.
+
+    The pieces of a city add up to its gross pay a month (a negative take-home is the shortfall).
+    """
+    records = []
+    for row in rows:
+        amounts = (
+            row.take_home_monthly,
+            row.living_costs_monthly,
+            row.rent_monthly,
+            round(row.total_taxes / 12, 2),
+        )
+        for order, (piece, monthly) in enumerate(zip(PIECES, amounts, strict=True)):
+            records.append(
+                {
+                    "rank": row.rank,
+                    "place": row.place,
+                    "piece": piece,
+                    "order": order,
+                    "monthly": monthly,
+                    "gross_monthly": round(row.gross_annual / 12, 2),
+                }
+            )
+    return records
+
+
+def cities_title(rows: Sequence[CityRow]) -> str:
+    """A title that says whether every city had the same salary or its own estimate."""
+    salaries = {row.gross_annual for row in rows}
+    if len(salaries) == 1:
+        return f"Monthly take-home on ${salaries.pop():,.0f} a year, after taxes, rent and living"
+    return "Monthly take-home on each metro's estimated salary, after taxes, rent and living"
+
+
+def cities_chart(rows: Sequence[CityRow], title: str | None = None) -> ChartSpec:
+    """Ranked cities as stacked horizontal bars of monthly pay: take-home nearest the axis,
+    then living costs, rent and taxes, so that each bar is the city's monthly gross pay."""
+    import altair as alt
+
+    places = [row.place for row in rows]
+    chart = (
+        alt.Chart(alt.InlineData(values=city_pieces(rows)), title=title or cities_title(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("sum(monthly):Q", title="dollars a month", axis=alt.Axis(format="$,.0f")),
+            y=alt.Y("place:N", sort=places, title=None),
+            color=alt.Color(
+                "piece:N",
+                scale=alt.Scale(domain=list(PIECES), range=list(PIECE_COLORS)),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("rank:Q"),
+                alt.Tooltip("place:N"),
+                alt.Tooltip("piece:N"),
+                alt.Tooltip("monthly:Q", format="$,.2f"),
+                alt.Tooltip("gross_monthly:Q", title="gross a month", format="$,.2f"),
+            ],
+        )
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
+    )
+    spec: ChartSpec = chart.to_dict()
+    return spec
+
+
+def save_chart(spec: ChartSpec, path: str | Path) -> Path:
+    """Write ``spec`` to ``path`` as SVG, PNG or self-contained HTML, chosen by its extension."""
+    target = check_chart_path(path)
+    import vl_convert as vlc
+
+    suffix = target.suffix.lower()
+    if suffix == ".svg":
+        target.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+    elif suffix == ".png":
+        target.write_bytes(vlc.vegalite_to_png(spec, scale=2))
+    else:
+        target.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8")
+    return target
+
+
+def save_cities_chart(rows: Sequence[CityRow], path: str | Path, title: str | None = None) -> Path:
+    """The chart of ``rolediff cities --chart FILE``: :func:`cities_chart` saved to ``path``."""
+    check_chart_path(path)  # before building the spec: a bad name fails fast
+    return save_chart(cities_chart(rows, title), path)

@@ -1,0 +1,62 @@
+"""`rolediff fit`: score your skills or résumé against every role (registered in cli.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolediff.cli_common import Format
+from rolediff.errors import RolediffError
+from rolediff.render import OutputFormat, emit
+
+
+def fit_command(
+    skills: Annotated[
+        str | None,
+        typer.Option("--skills", "-s", help='Your skills, comma-separated: "linux, docker, k8s".'),
+    ] = None,
+    resume: Annotated[
+        str | None,
+        typer.Option(
+            "--resume", help="Your résumé (.txt, .md, .pdf, .docx), read on this machine only."
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="A YAML file of skills with optional level and years."),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", "-t", help="Lay out the learning path toward this role."),
+    ] = None,
+    from_role: Annotated[
+        str | None, typer.Option("--from", help="The role you have now (with --to).")
+    ] = None,
+    to_role: Annotated[
+        str | None, typer.Option("--to", help="The role you want (with --from).")
+    ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option("--save", help="Also write the text extracted from --resume to this file."),
+    ] = None,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Score your skills against every role, rank the gaps, and lay out a learning path."""
+    from rolediff.fit import fit
+    from rolediff.fit_views import fit_tables
+    from rolediff.resume import read_resume
+
+    if save is not None and resume is None:
+        raise RolediffError("--save keeps the text of a résumé; give --resume FILE too.")
+    resume_text = read_resume(resume, save_to=save) if resume is not None else None
+    report = fit(
+        skills=skills,
+        resume_text=resume_text,
+        profile=profile,
+        target=target,
+        from_role=from_role,
+        to_role=to_role,
+    )
+    detailed = fmt in (OutputFormat.table, OutputFormat.markdown)
+    emit(report.model_dump(mode="json"), fit_tables(report, detailed), fmt)

@@ -1,0 +1,148 @@
+"""A fit report laid out as tables for the table, Markdown and CSV formats."""
+
+from __future__ import annotations
+
+from rolediff.data import role_profiles
+from rolediff.fit import FitReport, Gap
+from rolediff.render import Table
+from rolediff.skills import taxonomy
+from rolediff.views import ABSENT, dollars
+
+TOP_GAPS = 3
+
+
+def _short(role: str) -> str:
+    return role_profiles()[role].short_name
+
+
+def _share(gap: Gap) -> str:
+    if gap.share is None:
+        return ABSENT
+    counts = f" ({gap.n:,} of {gap.postings:,})" if gap.n is not None and gap.postings else ""
+    return f"{gap.share:.0%}{counts}"
+
+
+def _premium(gap: Gap) -> str:
+    if gap.pay_n is None:
+        return ABSENT
+    if gap.pay_premium is None:
+        return f"too few (n={gap.pay_n})"
+    sign = "+" if gap.pay_premium >= 0 else "-"
+    return f"{sign}{dollars(abs(gap.pay_premium))} (n={gap.pay_n})"
+
+
+def _prerequisites(gap: Gap) -> str:
+    if not gap.prerequisites:
+        return ABSENT
+    if gap.prerequisites_met:
+        return "met"
+    return "missing: " + ", ".join(gap.missing_prerequisites)
+
+
+GAP_COLUMNS = [
+    "skill area",
+    "level",
+    "importance",
+    "share of postings",
+    "prerequisites",
+    "pay premium",
+    "start with",
+]
+
+
+def _gap_row(gap: Gap) -> list[str]:
+    return [
+        gap.name,
+        gap.level,
+        f"{gap.importance:.1f} pts",
+        _share(gap),
+        _prerequisites(gap),
+        _premium(gap),
+        ", ".join(s.name for s in gap.learn) or ABSENT,
+    ]
+
+
+def fit_tables(report: FitReport, detailed: bool = True) -> list[Table]:
+    """Scores, what was (not) recognised, gaps, learning path and transition advice; CSV gets
+    one table of every role's gaps."""
+    if not detailed:
+        columns = ["role", "score", *GAP_COLUMNS]
+        rows = [
+            [role, f"{report.scores[role]:.2f}", *_gap_row(gap)]
+            for role, gaps in report.gaps.items()
+            for gap in gaps
+        ]
+        return [Table("Gaps by role", columns, rows)]
+    weights = (
+        f"Weights: market snapshot ({report.market_as_of or 'undated'}) and role profiles."
+        if report.weights_source == "market"
+        else "Weights: role profiles only."
+    )
+    scores = Table(
+        "Fit by role",
+        ["role", "score", "largest gaps"],
+        [
+            [
+                role_profiles()[role].name,
+                f"{score:.2f}",
+                ", ".join(g.name for g in report.gaps[role][:TOP_GAPS]) or ABSENT,
+            ]
+            for role, score in report.scores.items()
+        ],
+        notes=[report.difference[:1].upper() + report.difference[1:] + ".", weights, *report.notes],
+    )
+    recognised = Table(
+        "Recognised skills",
+        ["skill", "area", "matched"],
+        [[r.name, r.area or "(area)", ", ".join(r.matched)] for r in report.recognised],
+    )
+    unrecognised = Table(
+        "Not recognised",
+        ["text", "times", "did you mean"],
+        [[u.text, str(u.count), ", ".join(u.suggestions) or ABSENT] for u in report.unrecognised],
+    )
+    target = _short(report.target)
+    gaps = Table(
+        f"Gaps toward {target}, most important first",
+        GAP_COLUMNS,
+        [_gap_row(g) for g in report.gaps[report.target]],
+        notes=["Importance: points of the score that covering the area would add."],
+    )
+    path = Table(
+        f"Learning path toward {target}",
+        ["step", "learn", "why", "after"],
+        [
+            [
+                str(s.step),
+                s.name,
+                ("for " if s.kind == "gap" else "prerequisite of ")
+                + ", ".join(s.serves)
+                + f" ({s.value:.1f} pts)",
+                ", ".join(taxonomy().get(a).name for a in s.after) or ABSENT,
+            ]
+            for s in report.path
+        ],
+        notes=[
+            "Prerequisites cited:",
+            *(
+                f"[{r.id}] {r.title} ({r.publisher}, {r.date}) {r.url}"
+                for r in report.references.values()
+            ),
+        ],
+    )
+    tables = [scores, recognised, unrecognised, gaps, path]
+    change = report.transition
+    if change is not None:
+        tables.append(
+            Table(
+                f"From {change.from_role.name} to {change.to_role.name}: duties to take on",
+                ["duty", "skill areas"],
+                [[d.text, ", ".join(s.name for s in d.skills) or ABSENT] for d in change.take_on],
+                notes=[
+                    "Areas to add: " + (", ".join(a.name for a in change.areas_to_add) or ABSENT),
+                    "Areas to deepen: "
+                    + (", ".join(a.name for a in change.areas_to_deepen) or ABSENT),
+                ],
+            )
+        )
+    return tables

@@ -1,0 +1,96 @@
+"""Résumé text from .txt, .md, .pdf and .docx files, extracted on this machine.
+
+Privacy: the text is returned to the caller and written nowhere, unless ``save_to`` names a
+file (the CLI's ``--save``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rolediff.errors import RolediffError
+
+MAX_RESUME_BYTES = 10_000_000
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
+
+
+def read_resume(path: str | Path, save_to: str | Path | None = None) -> str:
+    """The text of a résumé file; with ``save_to``, also written there as UTF-8 text."""
+    path = Path(path)
+    if not path.is_file():
+        raise RolediffError(f"No such file: {path}")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        hint = " Save it as .docx or PDF first." if suffix == ".doc" else ""
+        raise RolediffError(
+            f"{path.name}: cannot read '{suffix or 'no extension'}' résumés; "
+            f"use {', '.join(SUFFIXES)}.{hint}"
+        )
+    size = path.stat().st_size
+    if size > MAX_RESUME_BYTES:
+        raise RolediffError(
+            f"{path.name} is {size / 1_000_000:.1f} MB; résumés over "
+            f"{MAX_RESUME_BYTES // 1_000_000} MB are refused."
+        )
+    if size == 0:
+        raise RolediffError(f"{path.name} is empty.")
+    extract = _EXTRACTORS.get(suffix, _plain_text)
+    text = extract(path).strip()
+    if not text:
+        raise RolediffError(f"{path.name} holds no text.")
+    if save_to is not None:
+        Path(save_to).write_text(text + "\n", encoding="utf-8")
+    return text
+
+
+def _plain_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RolediffError(
+            f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from None
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        locked = reader.is_encrypted and not reader.decrypt("")
+        pages = [] if locked else [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise RolediffError(f"{path.name} is not a readable PDF ({exc}).") from None
+    if locked:
+        raise RolediffError(f"{path.name} is password-protected; save an unprotected copy.")
+    text = "\n".join(pages)
+    if not text.strip():
+        raise RolediffError(
+            f"{path.name} has no text layer (a scanned image?); export it from the original "
+            "document or run it through OCR first."
+        )
+    return text
+
+
+def _docx_text(path: Path) -> str:
+    from zipfile import BadZipFile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise RolediffError(f"{path.name} is not a readable .docx file ({exc}).") from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+_EXTRACTORS: dict[str, Callable[[Path], str]] = {".pdf": _pdf_text, ".docx": _docx_text}

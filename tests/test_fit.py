@@ -1,0 +1,461 @@
+"""Fit: scores, gaps, learning path, transition advice, résumé reading and the prerequisite data."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from rolediff.data import DataError, read_toml
+from rolediff.errors import RolediffError
+from rolediff.fit import (
+    PROFILE_ONLY,
+    MarketWeights,
+    PrerequisiteGraph,
+    breakdown,
+    default_market,
+    fit,
+    load_profile,
+    prerequisite_graph,
+    transition,
+)
+from rolediff.resume import read_resume
+from rolediff.skills import taxonomy
+
+RESUMES = Path(__file__).parent / "fixtures" / "resumes"
+DOC = Path(__file__).parent.parent / "docs" / "fit.md"
+
+SNAPSHOT = {
+    "version": 1,
+    "as_of": "2026-11-01",
+    "roles": {
+        "devops": {
+            "n": 400,
+            "pay": {"p50": 130000},
+            "skills": {
+                "ci-cd": {"share": 0.62, "n": 248, "pay": {"p50": 134000, "n": 90}},
+                "jenkins": {"share": 0.41, "n": 164},
+                "aws": {"share": 0.58, "n": 232, "pay": {"p50": 138000, "n": 80}},
+                "docker": {"share": 0.47, "n": 188},
+                "kubernetes": {"share": 0.52, "n": 208},
+                "terraform": {"share": 0.49, "n": 196},
+                "ansible": {"share": 0.33, "n": 132},
+                "python": {"share": 0.44, "n": 176},
+                "linux": {"share": 0.38, "n": 152},
+                "git": {"share": 0.30, "n": 120},
+                "prometheus": {"share": 0.18, "n": 72},
+            },
+        },
+        "sre": {
+            "n": 250,
+            "pay": {"p50": 150000},
+            "skills": {
+                "kubernetes": {"share": 0.56, "n": 140},
+                "linux": {"share": 0.60, "n": 150},
+                "python": {"share": 0.52, "n": 130, "pay": {"p50": 152000, "n": 40}},
+                "go": {"share": 0.30, "n": 75},
+                "prometheus": {"share": 0.36, "n": 90},
+                "incident-response": {"share": 0.44, "n": 110, "pay": {"p50": 158000, "n": 12}},
+                "on-call": {"share": 0.40, "n": 100},
+                "slo": {"share": 0.34, "n": 85},
+                "capacity-planning": {"share": 0.22, "n": 55},
+                "terraform": {"share": 0.40, "n": 100},
+                "aws": {"share": 0.48, "n": 120},
+                "distributed-systems": {"share": 0.30, "n": 75},
+                "git": {"share": 0.25, "n": 62},
+            },
+        },
+    },
+}
+
+
+def _resume(name: str) -> str:
+    return read_resume(RESUMES / name)
+
+
+# --- scores and gaps ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("market", [SNAPSHOT, PROFILE_ONLY], ids=["market", "profile"])
+def test_devops_resume_fits_devops_better_and_lacks_sre_practices(market: object) -> None:
+    report = fit(resume_text=_resume("devops.txt"), market=market)  # type: ignore[arg-type]
+    assert report.scores["devops"] > report.scores["sre"]
+    sre_gaps = [g.id for g in report.gaps["sre"]]
+    assert "incident-response" in sre_gaps
+    assert "capacity-planning-load-testing" in sre_gaps
+
+
+@pytest.mark.parametrize("market", [SNAPSHOT, PROFILE_ONLY], ids=["market", "profile"])
+def test_sre_resume_fits_sre_better_and_lacks_devops_delivery(market: object) -> None:
+    report = fit(resume_text=_resume("sre.md"), market=market)  # type: ignore[arg-type]
+    assert report.scores["sre"] > report.scores["devops"]
+    assert "ci-cd" in [g.id for g in report.gaps["devops"]]
+    assert "SRE than to DevOps" in report.difference
+
+
+def test_scores_are_in_range_and_deterministic() -> None:
+    first = fit(skills="linux, docker, k8s, terraform", market=SNAPSHOT)
+    again = fit(skills="k8s, linux, docker, terraform", market=SNAPSHOT)
+    assert first.scores == again.scores
+    assert all(0.0 <= s <= 1.0 for s in first.scores.values())
+    assert list(first.scores.values()) == sorted(first.scores.values(), reverse=True)
+
+
+SKILL_IDS = sorted(taxonomy().by_id)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    base=st.lists(st.sampled_from(SKILL_IDS), max_size=8),
+    extra=st.sampled_from(SKILL_IDS),
+    with_market=st.booleans(),
+)
+def test_adding_a_skill_never_lowers_a_score(
+    base: list[str], extra: str, with_market: bool
+) -> None:
+    market = SNAPSHOT if with_market else PROFILE_ONLY
+    before = fit(skills=base, market=market).scores
+    after = fit(skills=[*base, extra], market=market).scores
+    for role, score in before.items():
+        assert after[role] >= score
+
+
+def test_gaps_are_ranked_with_shares_counts_and_pay() -> None:
+    report = fit(skills="linux, docker, kubernetes, prometheus, git", market=SNAPSHOT)
+    gaps = report.gaps["sre"]
+    assert [g.importance for g in gaps] == sorted((g.importance for g in gaps), reverse=True)
+    scripting = next(g for g in gaps if g.id == "scripting-programming")
+    assert (scripting.share, scripting.n, scripting.postings) == (0.52, 130, 250)
+    assert (scripting.pay_premium, scripting.pay_n) == (2000, 40)
+    incidents = next(g for g in gaps if g.id == "incident-response")
+    assert incidents.pay_premium is None and incidents.pay_n == 12, "n=12 is too small"
+    assert incidents.prerequisites == ["monitoring-logging"] and incidents.prerequisites_met
+    assert report.weights_source == "market" and report.market_as_of == "2026-11-01"
+
+
+def test_missing_prerequisites_are_reported() -> None:
+    report = fit(skills="python", market=PROFILE_ONLY)
+    incidents = next(g for g in report.gaps["sre"] if g.id == "incident-response")
+    assert incidents.missing_prerequisites == ["monitoring-logging"]
+    assert not incidents.prerequisites_met
+
+
+def test_path_puts_prerequisites_first() -> None:
+    report = fit(skills="python, aws", target="sre", market=SNAPSHOT)
+    order = [s.id for s in report.path]
+    assert report.target == "sre"
+    on_call = next(s for s in report.path if s.id == "on-call")
+    assert on_call.after, "monitoring comes first, through one of its tools"
+    assert {taxonomy().by_id[a].area for a in on_call.after} == {"monitoring-logging"}
+    graph = prerequisite_graph()
+    by_id = taxonomy().by_id
+    for i, step in enumerate(report.path):
+        assert set(step.after) <= set(order[:i])
+        for prior in step.after:  # a prerequisite, or a skill of a prerequisite area
+            assert prior in graph.before(step.id) or by_id[prior].area in graph.before(step.id)
+    assert {"sre-book-practices"} <= set(report.references)
+
+
+def test_path_defaults_to_the_best_role() -> None:
+    report = fit(skills="jenkins, ansible, docker, aws", market=PROFILE_ONLY)
+    assert report.target == next(iter(report.scores)) == "devops"
+
+
+def test_difference_names_the_points() -> None:
+    report = fit(skills="prometheus, on-call, postmortems, linux", market=PROFILE_ONLY)
+    assert re.fullmatch(r"\d+ points? closer to SRE than to \w+", report.difference)
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+def test_skills_resolve_aliases_and_report_unknown_items() -> None:
+    report = fit(skills="K8s, golang, argocd, blorptastic", market=PROFILE_ONLY)
+    assert [(r.id, r.matched) for r in report.recognised] == [
+        ("kubernetes", ["K8s"]),
+        ("go", ["golang"]),
+        ("argo-cd", ["argocd"]),
+    ]
+    assert [u.text for u in report.unrecognised] == ["blorptastic"]
+
+
+def test_resume_lists_matched_text_and_unknown_technical_terms() -> None:
+    report = fit(resume_text=_resume("devops.txt"), market=PROFILE_ONLY)
+    jenkins = next(r for r in report.recognised if r.id == "jenkins")
+    assert "Jenkins" in jenkins.matched
+    unknown = [u.text for u in report.unrecognised]
+    assert "FooCI" in unknown
+    assert not {"Raleigh", "NC", "DevOps", "SUMMARY", "Built"} & set(unknown)
+
+
+def test_profile_levels_count_for_less(tmp_path: Path) -> None:
+    path = tmp_path / "me.yaml"
+    path.write_text(
+        "skills:\n  - {name: k8s, level: Beginner, years: 1}\n  - docker\n", encoding="utf-8"
+    )
+    profile = load_profile(path)
+    assert profile.skills[0].level == "beginner"
+    weak = fit(profile=path, market=PROFILE_ONLY)
+    strong = fit(skills="k8s, docker", market=PROFILE_ONLY)
+    assert weak.scores["platform"] < strong.scores["platform"]
+    k8s = next(r for r in weak.recognised if r.id == "kubernetes")
+    assert (k8s.level, k8s.years) == ("beginner", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("skills: [k8s\n", "not valid YAML at line"),
+        ("- k8s\n", "expected a mapping"),
+        ("skills: []\n", "skills"),
+        ("skills: [{name: k8s, level: guru}]\n", "skills.0.level"),
+        ("skills: [k8s]\nhobbies: [chess]\n", "hobbies"),
+    ],
+)
+def test_bad_profiles_get_a_clear_message(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RolediffError, match=re.escape(message)):
+        load_profile(path)
+
+
+def test_no_input_is_an_error() -> None:
+    with pytest.raises(RolediffError, match="--skills"):
+        fit(market=PROFILE_ONLY)
+    with pytest.raises(RolediffError, match="both"):
+        fit(skills="git", from_role="devops", market=PROFILE_ONLY)
+
+
+# --- transition ---------------------------------------------------------------------------
+
+
+def test_devops_to_sre_takes_on_incidents_capacity_and_slos() -> None:
+    change = transition("devops", "sre", market=PROFILE_ONLY)
+    duties = " ".join(d.text for d in change.take_on)
+    for words in ("incident response", "postmortems", "capacity", "SLOs"):
+        assert words in duties
+    added = [a.id for a in change.areas_to_add]
+    assert {"incident-response", "capacity-planning-load-testing"} <= set(added)
+    assert "linux-administration" in [a.id for a in change.areas_to_deepen]
+    assert "incident-response" in [g.id for g in change.gaps]
+
+
+def test_fit_with_transition_uses_the_persons_gaps() -> None:
+    report = fit(skills="jenkins, docker", from_role="devops", to_role="sre", market=SNAPSHOT)
+    assert report.transition is not None
+    assert report.transition.gaps == report.gaps["sre"]
+    assert report.target == "sre"
+    assert "SRE" in report.difference and "DevOps" in report.difference
+
+
+# --- market weights -------------------------------------------------------------------------
+
+
+def test_market_module_missing_falls_back_to_profile_weights(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "rolediff.market", None)
+    default_market.cache_clear()
+    try:
+        report = fit(skills="git")
+    finally:
+        default_market.cache_clear()
+    assert report.weights_source == "profile"
+    assert "rolediff.market" in report.notes[0]
+
+
+def test_market_weights_come_from_role_skill_shares(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = type(sys)("rolediff.market")
+    fake.role_skill_shares = lambda db=None: {"sre": {"incident-response": 0.9}}  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "rolediff.market", fake)
+    default_market.cache_clear()
+    try:
+        report = fit(skills="git")
+    finally:
+        default_market.cache_clear()
+    assert report.weights_source == "market"
+    assert report.gaps["sre"][0].id == "incident-response"
+
+
+def test_snapshot_parsing() -> None:
+    weights = MarketWeights.from_snapshot(SNAPSHOT)
+    assert weights.postings == {"devops": 400, "sre": 250}
+    assert weights.pay_premiums["devops"]["aws"] == (8000.0, 80)
+    assert weights.has("sre") and not weights.has("cloud")
+
+
+# --- résumé files -------------------------------------------------------------------------
+
+
+def test_pdf_and_docx_resumes_are_read() -> None:
+    assert "Jenkins" in read_resume(RESUMES / "devops.pdf")
+    text = read_resume(RESUMES / "sre.docx")
+    assert "blameless postmortems" in text
+    assert fit(resume_text=text, market=PROFILE_ONLY).scores["sre"] > 0.5
+
+
+def test_scanned_pdf_gets_the_no_text_message() -> None:
+    with pytest.raises(RolediffError, match="no text layer"):
+        read_resume(RESUMES / "scanned.pdf")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "is empty"),
+        ("blank.md", b"  \n\n", "holds no text"),
+        ("cv.doc", b"x", "Save it as .docx"),
+        ("cv.odt", b"x", "cannot read '.odt'"),
+        ("latin.txt", "Résumé".encode("latin-1"), "not UTF-8"),
+        ("broken.pdf", b"%PDF-1.4 nonsense", "not a readable PDF"),
+        ("broken.docx", b"PK nonsense", "not a readable .docx"),
+    ],
+)
+def test_unreadable_resumes_get_a_clear_message(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(RolediffError, match=re.escape(message)):
+        read_resume(path)
+
+
+def test_oversized_resume_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as f:
+        f.truncate(10_000_001)
+    with pytest.raises(RolediffError, match="over 10 MB"):
+        read_resume(path)
+
+
+def test_resume_text_is_written_only_when_asked(tmp_path: Path) -> None:
+    source = tmp_path / "cv.txt"
+    source.write_text("Jenkins, Docker, AWS", encoding="utf-8")
+    read_resume(source)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cv.txt"]
+    read_resume(source, save_to=tmp_path / "kept.txt")
+    assert (tmp_path / "kept.txt").read_text(encoding="utf-8") == "Jenkins, Docker, AWS\n"
+
+
+# --- the prerequisite data ------------------------------------------------------------------
+
+
+def test_prerequisite_graph_is_valid_and_cited() -> None:
+    graph = prerequisite_graph()
+    assert graph.find_cycle() == []
+    assert len(graph.edges) >= 20
+    assert {r for e in graph.edges for r in e.references} == set(graph.references)
+    assert graph.before("argo-cd") >= {"kubernetes", "git"}, "area edges reach members"
+
+
+def _with_edge(before: str, after: str) -> dict[str, object]:
+    raw = read_toml("prerequisites/prerequisites.toml")
+    edge = {"before": before, "after": after, "references": ["roadmap-devops"], "note": "x"}
+    return {**raw, "edge": [*raw["edge"], edge]}
+
+
+def test_cycles_are_rejected() -> None:
+    with pytest.raises(DataError, match="cycle"):
+        PrerequisiteGraph.from_data(_with_edge("kubernetes", "linux"))
+    with pytest.raises(DataError, match="cycle"):  # through the area rule: helm is a member
+        PrerequisiteGraph.from_data(_with_edge("helm", "containers-orchestration"))
+
+
+def test_unknown_ids_and_references_are_rejected() -> None:
+    with pytest.raises(DataError, match="unknown skill"):
+        PrerequisiteGraph.from_data(_with_edge("linux", "no-such-skill"))
+    raw = _with_edge("linux", "awk")
+    raw["edge"][-1]["references"] = ["nowhere"]  # type: ignore[index]
+    with pytest.raises(DataError, match="undefined reference"):
+        PrerequisiteGraph.from_data(raw)
+
+
+# --- the documented worked example ----------------------------------------------------------
+
+EXAMPLE_SKILLS = "linux, prometheus, on-call, python, docker"
+
+
+def test_docs_worked_example_numbers_are_true() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `([a-z-]+)` \| (\w+) \| ([\d.—]+) \| ([\d.]+) \| ([\d.]+) \|", doc, re.M
+    )
+    expected = {r.area: r for r in breakdown("sre", EXAMPLE_SKILLS, SNAPSHOT)}
+    assert {r[0] for r in rows} == set(expected)
+    for area, level, share, weight, coverage in rows:
+        row = expected[area]
+        assert level == row.level
+        assert share == ("—" if row.share is None else f"{row.share:.2f}")
+        assert float(weight) == pytest.approx(row.weight, abs=0.0005)
+        assert float(coverage) == row.coverage
+    report = fit(skills=EXAMPLE_SKILLS, market=SNAPSHOT)
+    assert f"score {report.scores['sre']:.4f}" in doc
+    assert f"score {report.scores['devops']:.4f}" in doc
+    assert report.difference in doc
+
+
+# --- CLI and speed --------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    app = typer_app()
+    result = CliRunner().invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def typer_app():  # type: ignore[no-untyped-def]
+    import typer
+
+    from rolediff.cli_fit import fit_command
+
+    app = typer.Typer()
+    app.command("fit")(fit_command)
+    app.command("noop")(lambda: None)
+    return app
+
+
+def test_cli_json_and_tables(tmp_path: Path) -> None:
+    code, out = _cli("fit", "--skills", "jenkins, ansible, docker, aws", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) >= {"scores", "recognised", "unrecognised", "gaps", "path", "difference"}
+    for fmt in ("table", "markdown", "csv"):
+        code, out = _cli(
+            "fit",
+            "--resume",
+            str(RESUMES / "devops.pdf"),
+            "--from",
+            "devops",
+            "--to",
+            "sre",
+            "--format",
+            fmt,
+        )
+        assert code == 0 and "sre" in out.lower()
+    saved = tmp_path / "cv.txt"
+    _cli("fit", "--resume", str(RESUMES / "sre.docx"), "--save", str(saved), "-f", "json")
+    assert "postmortems" in saved.read_text(encoding="utf-8")
+
+
+def test_cli_errors_are_rolediff_errors() -> None:
+    with pytest.raises(RolediffError, match="no text layer"):
+        _cli("fit", "--resume", str(RESUMES / "scanned.pdf"))
+    with pytest.raises(RolediffError, match="--resume"):
+        _cli("fit", "--skills", "git", "--save", "x.txt")
+
+
+def test_fit_from_skills_is_fast() -> None:
+    fit(skills="linux, docker, k8s, terraform", market=SNAPSHOT)
+    start = time.perf_counter()
+    for _ in range(20):
+        fit(skills="linux, docker, k8s, terraform", market=SNAPSHOT)
+    assert (time.perf_counter() - start) / 20 < 0.05
