@@ -102,6 +102,7 @@ class Ours:
     state: float
     federal: float
     salt: float
+    itemizes: bool = False
     federal_same_salt: float = 0.0
 
 
@@ -135,6 +136,7 @@ def grid() -> list[Case]:
 
 def rolediff_case(case: Case) -> Ours:
     """Every component for one household, federal and state tax solved to a fixed point."""
+    from rolediff.pay.federal import taxable_income
     from rolediff.pay.payroll import medicare_tax, social_security_tax, state_payroll_taxes
     from rolediff.pay.state_income import federal_and_state_income_tax
 
@@ -149,7 +151,17 @@ def rolediff_case(case: Case) -> Ours:
         state=float(taxes.state),
         federal=float(taxes.federal),
         salt=float(taxes.salt),
+        itemizes=bool(
+            taxable_income(y, st, w, state_local_tax=taxes.salt) < taxable_income(y, st, w)
+            and float(taxes.federal) < float(federal_no_salt(y, st, w))
+        ),
     )
+
+
+def federal_no_salt(year: int, status: str, wages: float) -> float:
+    from rolediff.pay.federal import federal_income_tax
+
+    return float(federal_income_tax(year, status, wages))
 
 
 # --- PolicyEngine --------------------------------------------------------------------------
@@ -291,7 +303,8 @@ def compare(cases: list[Case], pe: dict[str, Any]) -> list[Row]:
 
 
 def _tol(component: str) -> float:
-    return TOLERANCE["federal" if component == "federal_same_salt" else component]
+    alias = {"federal_same_salt": "federal", "state_conventions": "state"}
+    return TOLERANCE[alias.get(component, component)]
 
 
 # Known causes, tested in order; each returns True when it explains a row's difference.
@@ -327,6 +340,39 @@ def _refundable(component: str, row: Row) -> bool:
         return True
     # a refundable credit larger than the tax: PolicyEngine pays out the excess, rolediff stops at 0
     return p["state_income_tax"] < 0 and row.ours.state <= max(before, 0) + TOLERANCE["state"]
+
+
+# One-off rebates PolicyEngine books inside a year's state income tax (they are refunds paid
+# later, not a lower liability): state -> year -> amount per filing status (up to the tax).
+PE_REBATES: dict[str, dict[int, dict[str, float]]] = {
+    # Virginia 2025 Appropriation Act (HB 1600, Chapter 725), Item 3-5.xx: a one-time rebate of
+    # up to $200 ($400 joint) of 2024 liability, paid from autumn 2025.
+    "VA": {2024: {"single": 200.0, "married_joint": 400.0}},
+}
+
+
+@cause("state: PolicyEngine subtracts a one-off rebate (Virginia 2024: $200/$400) from the tax")
+def _rebate(component: str, row: Row) -> bool:
+    amount = PE_REBATES.get(row.case.state, {}).get(row.case.year, {}).get(row.case.status)
+    if component != "state" or amount is None:
+        return False
+    return abs(row.diffs["state"] - min(amount, row.ours.state)) <= TOLERANCE["state"]
+
+
+@cause(
+    "state: the filer elects the federal standard deduction to keep the state's (26 U.S.C."
+    " 63(e)); PolicyEngine itemises whenever federal itemised deductions are larger"
+)
+def _itemizing_election(component: str, row: Row) -> bool:
+    from rolediff.pay.state_income import state_tax_data
+
+    follows = state_tax_data(row.case.state).itemizing_follows_federal
+    return (
+        component in ("state", "federal")
+        and follows
+        and bool(row.pe["tax_unit_itemizes"])
+        and not row.ours.itemizes
+    )
 
 
 PE_PAYROLL_GAPS: dict[str, tuple[tuple[int, ...], str]] = {
@@ -376,7 +422,18 @@ def summary(rows: list[Row], years: Iterable[int] | None = None) -> dict[str, tu
     for comp in ("fica", "federal", "federal_same_salt", "state", "payroll"):
         ok = sum(abs(r.diffs[comp]) <= _tol(comp) for r in chosen)
         out[comp] = (ok, len(chosen))
+    ok = sum(
+        abs(r.diffs["state"]) <= _tol("state") or r.causes["state"] in CONVENTIONS for r in chosen
+    )
+    out["state_conventions"] = (ok, len(chosen))
     return out
+
+
+# State differences that come from what PolicyEngine puts in its state_income_tax, not from the
+# tax law applied: refundable credits and one-off rebates it subtracts, and its itemising rule.
+CONVENTIONS = {
+    label for label, fn in EXPLAINERS if fn in (_refundable, _rebate, _itemizing_election)
+}
 
 
 def generated_markdown(rows: list[Row], meta: dict[str, Any]) -> str:
@@ -398,6 +455,8 @@ def generated_markdown(rows: list[Row], meta: dict[str, Any]) -> str:
         "federal": "Federal income tax (each engine's own SALT)",
         "federal_same_salt": "Federal income tax (PolicyEngine's SALT amount)",
         "state": "State income tax",
+        "state_conventions": "State income tax, setting aside PolicyEngine's refundable credits,"
+        " rebates and itemising rule (see causes)",
         "payroll": "State payroll taxes (vs PolicyEngine)",
     }
     for comp, name in names.items():

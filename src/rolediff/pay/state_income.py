@@ -29,6 +29,7 @@ from rolediff.pay.common import (
     Dollars,
     FilingStatus,
     Model,
+    Rate,
     Reference,
     amounts,
     bracket_tax,
@@ -36,7 +37,8 @@ from rolediff.pay.common import (
     check_year,
 )
 from rolediff.pay.federal import federal_income_tax as _federal_income_tax
-from rolediff.pay.payroll import deductible_state_payroll_tax
+from rolediff.pay.federal import taxable_income as _federal_taxable_income
+from rolediff.pay.payroll import deductible_state_payroll_tax, medicare_tax, social_security_tax
 from rolediff.pay.state_rules import (
     CtTaxCalculation,
     NySupplementalTax,
@@ -54,6 +56,10 @@ STATE_IDS = (
 
 Basis = Literal["federal_agi", "state_agi"]
 """The income a phase-out or band is measured against."""
+
+ItemizedPart = Literal["employee_fica"]
+"""What a state lets a wage-earning renter itemise: ``employee_fica`` is the employee's Social
+Security and Medicare tax (Alabama's Schedule A line 6)."""
 
 ALLOWANCES = ("standard_deduction", "personal_exemption", "exemption_credit", "federal_tax")
 """What a phase-out may apply to, besides a named credit."""
@@ -131,16 +137,44 @@ class BracketBase(Model):
         return table
 
 
+class RateLessReduction(Model):
+    """A tax table stated as "rate times net income, less a reduction" per income row (Arkansas'
+    Indexed Tax Brackets): ``[[income_from, rate, reduction], ...]``, ascending from 0, the same
+    for every filing status. It replaces the bracket schedule's tax where the rows are not a
+    marginal schedule (a high-income row whose reduction shrinks in steps)."""
+
+    rows: list[tuple[Dollars, Rate, Dollars]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> RateLessReduction:
+        starts = [s for s, _, _ in self.rows]
+        if starts[0] != 0 or any(b <= a for a, b in pairwise(starts)):
+            raise ValueError("rows must start at 0 and ascend")
+        return self
+
+    def tax(self, taxable: Array) -> Array:
+        starts = np.asarray([s for s, _, _ in self.rows])
+        rate = np.asarray([r for _, r, _ in self.rows])
+        reduction = np.asarray([x for _, _, x in self.rows])
+        row = np.searchsorted(starts, taxable, side="right") - 1
+        out: Array = np.maximum(rate[row] * taxable - reduction[row], 0.0)
+        return out
+
+
 class StateYear(Dated):
     """One tax year of one state. Absent parts are zero: no deduction, no credit."""
 
     brackets: BracketsByStatus | None = None
     bracket_base: BracketBase | None = None
+    rate_less_reduction: RateLessReduction | None = None
     fixed_tax: ByStatus | None = None
     """A flat tax on every return with income, added before credits (Idaho's $10 permanent
     building fund tax)."""
     standard_deduction: ByStatus | None = None
     standard_deduction_share: DeductionShare | None = None
+    itemized: tuple[ItemizedPart, ...] = ()
+    """Itemised deductions a wage-earning renter has under the state's law; the filer takes the
+    larger of these and the standard deduction (state income tax is never among them)."""
     personal_exemption: ByStatus | None = None
     exemption_credit: ByStatus | None = None
     credits: tuple[Credit, ...] = ()
@@ -181,6 +215,10 @@ class StateTax(Model):
     id: str = Field(pattern=r"^[a-z]{2}$")
     name: str = Field(min_length=1)
     wage_tax: bool
+    itemizing_follows_federal: bool = False
+    """A filer who itemises on the federal return must itemise on the state's (Va. Code
+    §58.1-322.03, D.C. Code §47-1801.04(44), 68 O.S. §2358): the state standard deduction is lost
+    and, the state income tax being disallowed, only the year's ``itemized`` parts remain."""
     conforms_401k_exclusion: bool = True
     conforms_hsa_exclusion: bool = True
     references: list[Reference] = Field(min_length=1)
@@ -237,15 +275,18 @@ def state_income_tax(
     deferrals: Amount = 0,
     section125: Amount = 0,
     federal_income_tax: Amount = 0,
+    itemizes_federally: npt.ArrayLike = False,
 ) -> Array:
     """State income tax on wages, dollars per year; inputs broadcast.
 
     ``deferrals`` are 401(k)-type elective deferrals and ``section125`` HSA/cafeteria-plan
     contributions, excluded from state income only where the state conforms to the federal code.
-    ``federal_income_tax`` matters only in states that allow it as a deduction.
+    ``federal_income_tax`` matters only in states that allow it as a deduction, and
+    ``itemizes_federally`` (whether the filer itemises on the federal return) only in states
+    that make a federal itemiser itemise.
     """
     return state_income_tax_breakdown(
-        state, year, status, wages, deferrals, section125, federal_income_tax
+        state, year, status, wages, deferrals, section125, federal_income_tax, itemizes_federally
     ).tax
 
 
@@ -257,16 +298,18 @@ def state_income_tax_breakdown(
     deferrals: Amount = 0,
     section125: Amount = 0,
     federal_income_tax: Amount = 0,
+    itemizes_federally: npt.ArrayLike = False,
 ) -> StateTaxBreakdown:
     """Like :func:`state_income_tax`, with the components of the tax."""
     data = state_tax_data(state)
     status = check_status(status)
     table = data.years[check_year(year, data.years, f"{data.name} income tax")]
-    w, d, s, f = np.broadcast_arrays(
+    w, d, s, f, itemizer = np.broadcast_arrays(
         amounts("wages", wages),
         amounts("deferrals", deferrals),
         amounts("section125", section125),
         amounts("federal_income_tax", federal_income_tax),
+        np.asarray(itemizes_federally, dtype=bool),
     )
     income = {
         "federal_agi": np.maximum(w - d - s, 0.0),
@@ -294,7 +337,13 @@ def state_income_tax_breakdown(
         standard = np.clip(
             share.rate * income[share.basis], share.min.of(status), share.max.of(status)
         )
-    deductions = allowance("standard_deduction", standard) + allowance(
+    standard = allowance("standard_deduction", standard)
+    itemized = np.zeros_like(agi)
+    if "employee_fica" in table.itemized:
+        itemized = social_security_tax(year, w, s) + medicare_tax(year, status, w, s)
+    if data.itemizing_follows_federal:
+        standard = np.where(itemizer, 0.0, standard)
+    deductions = np.maximum(standard, itemized) + allowance(
         "personal_exemption", of(table.personal_exemption)
     )
     fed = np.zeros_like(agi)
@@ -308,6 +357,8 @@ def state_income_tax_breakdown(
     taxable = np.maximum(agi - deductions - fed, 0.0)
     thresholds, rates = table.brackets.of(status)
     tax = bracket_tax(taxable, thresholds, rates)
+    if table.rate_less_reduction is not None:
+        tax = table.rate_less_reduction.tax(taxable)
     if table.bracket_base is not None:
         tax = tax + _base_jump(table.bracket_base.of(status), thresholds, rates, taxable)
     if table.fixed_tax is not None:
@@ -383,6 +434,10 @@ def federal_and_state_income_tax(
     (Alabama, Missouri, Oregon) the state tax depends on the federal tax in turn; a wage earner's
     taxes paid in the year are taken to equal the year's liabilities, and the two are iterated
     until neither moves by a thousandth of a cent.
+
+    Where a federal itemiser must itemise for the state too (``itemizing_follows_federal``), the
+    filer may still elect the federal standard deduction (26 U.S.C. 63(e)); both choices are
+    solved and the one with the lower federal plus state tax is taken.
     """
     w, d, s, other = np.broadcast_arrays(
         amounts("wages", wages),
@@ -391,11 +446,38 @@ def federal_and_state_income_tax(
         amounts("other state and local tax", other_state_local_tax),
     )
     fixed = deductible_state_payroll_tax(state, year, w, s) + other
-    federal = _federal_income_tax(year, status, w, d, s, fixed)
+    best = _solve(state, year, status, w, d, s, fixed, True, max_iterations)
+    if state_tax_data(state).itemizing_follows_federal:
+        standard = _solve(state, year, status, w, d, s, fixed, False, max_iterations)
+        take = standard.federal + standard.state < best.federal + best.state
+        best = IncomeTaxes(*(np.where(take, a, b) for a, b in zip(standard, best, strict=True)))
+    return best
+
+
+def _solve(
+    state: str,
+    year: int,
+    status: FilingStatus,
+    w: Array,
+    d: Array,
+    s: Array,
+    fixed: Array,
+    may_itemize: bool,
+    max_iterations: int,
+) -> IncomeTaxes:
+    """The fixed point with the federal deduction free (``may_itemize``) or held at standard."""
+    standard = _federal_taxable_income(year, status, w, d, s, 0.0)
+
+    def federal_tax(salt: Array) -> tuple[Array, npt.NDArray[np.bool_]]:
+        offered = salt if may_itemize else np.zeros_like(salt)
+        itemizes = _federal_taxable_income(year, status, w, d, s, offered) < standard
+        return _federal_income_tax(year, status, w, d, s, offered), itemizes
+
+    federal, itemizes = federal_tax(fixed)
     tax = np.zeros_like(federal)
     for _ in range(max_iterations):
-        tax = state_income_tax(state, year, status, w, d, s, federal)
-        new = _federal_income_tax(year, status, w, d, s, tax + fixed)
+        tax = state_income_tax(state, year, status, w, d, s, federal, itemizes)
+        new, itemizes = federal_tax(tax + fixed)
         done = bool(np.all(np.abs(new - federal) < 1e-5))
         federal = new
         if done:
