@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Annotated, TypeAlias
 
@@ -45,9 +46,9 @@ def check_year(year: int, covered: Collection[int], what: str) -> int:
 def amounts(name: str, value: Amount) -> npt.NDArray[np.float64]:
     """A dollar input as float64, or a ValueError if any element is negative or not finite."""
     array = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         raise RolediffError(f"{name} must be a finite number of dollars.")
-    if np.any(array < 0):
+    if (array < 0).any():
         raise RolediffError(f"{name} must not be negative.")
     return array
 
@@ -101,14 +102,29 @@ def bracket_tax(
     Income below the first threshold and negative income are untaxed. Callers that apply one
     schedule many times can keep the result of :func:`compile_brackets` instead.
     """
-    return compile_brackets(thresholds, rates).tax(income)
+    return _compiled(thresholds, rates).tax(income)
+
+
+def _compiled(thresholds: npt.ArrayLike, rates: npt.ArrayLike) -> CompiledBrackets:
+    """compile_brackets, remembered per schedule: the engine applies a few hundred schedules
+    millions of times."""
+    key = (
+        tuple(np.asarray(thresholds, dtype=np.float64).tolist()),
+        tuple(np.asarray(rates, dtype=np.float64).tolist()),
+    )
+    return _compile_cached(*key)
+
+
+@lru_cache(maxsize=4096)
+def _compile_cached(thresholds: tuple[float, ...], rates: tuple[float, ...]) -> CompiledBrackets:
+    return compile_brackets(thresholds, rates)
 
 
 def marginal_rate(
     income: npt.ArrayLike, thresholds: npt.ArrayLike, rates: npt.ArrayLike
 ) -> npt.NDArray[np.float64]:
     """The rate on the next dollar of ``income`` under the same schedule as :func:`bracket_tax`."""
-    return compile_brackets(thresholds, rates).marginal_rate(income)
+    return _compiled(thresholds, rates).marginal_rate(income)
 
 
 # --- data models -------------------------------------------------------------------------
