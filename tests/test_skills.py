@@ -94,3 +94,19 @@ def test_matcher_never_fails_and_spans_are_inside(text: str) -> None:
         assert hit.count == len(hit.spans) >= 1
         for start, stop in hit.spans:
             assert 0 <= start < stop <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mail\u00a0me@example.com about Terraform",
+        "see\u2003https://x.io/terraform\u2003and Terraform",
+        "@@@ www.www. :// @",
+        "a@b",
+    ],
+)
+def test_url_and_email_detection_ends_on_any_whitespace(text: str) -> None:
+    hits = find_skills(text)
+    for hit in hits:
+        for start, stop in hit.spans:
+            assert "@" not in text[start:stop] and "://" not in text[start:stop]

@@ -87,7 +87,7 @@ class SkillHit:
 
 
 _URL_MARKERS = ("://", "www.", "@")
-_NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
 
 
 def _url_spans(low: str) -> list[tuple[int, int]]:
@@ -98,11 +98,13 @@ def _url_spans(low: str) -> list[tuple[int, int]]:
     for marker in _URL_MARKERS:
         at = low.find(marker)
         while at != -1:
-            start = max(low.rfind(c, 0, at) for c in " \n\t\r") + 1
-            run = _NON_SPACE.match(low, start)
-            if run is not None:
-                spans.add(run.span())
-            at = low.find(marker, run.end() if run is not None else at + 1)
+            left = at
+            while left > 0 and not low[left - 1].isspace():
+                left -= 1
+            space = _SPACE.search(low, at)
+            right = space.start() if space else len(low)
+            spans.add((left, right))
+            at = low.find(marker, max(right, at + 1))
     return sorted(spans)
 
 
