@@ -29,6 +29,7 @@ from rolediff.postings.features import (
     ROLES,
     extra_feature_names,
     mentions,
+    other_role_skills,
     phrase_features,
     skill_features,
     tokens,
@@ -49,6 +50,7 @@ SKILL_WEIGHT = 0.3
 TITLE_BOOST = 30.0
 TITLE_OTHER_FACTOR = 0.05
 HYBRID_MIN_SHARE = 0.35
+HYBRID_MIN_SKILLS = 4
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -56,15 +58,18 @@ def load(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def extras(descriptions: list[str]) -> np.ndarray:
+def extras(descriptions: list[str]) -> tuple[np.ndarray, list[set[str]]]:
+    """The non-text features of every posting, and the skill ids each asks for."""
     rows = []
+    asked = []
     for text in descriptions:
         hits = find_skills(text)
+        asked.append({h.id for h in hits})
         rows.append(
             [v * PHRASE_WEIGHT for v in phrase_features(mentions(text))]
             + [v * SKILL_WEIGHT for v in skill_features(hits)]
         )
-    return np.asarray(rows)
+    return np.asarray(rows), asked
 
 
 def fit(
@@ -112,7 +117,7 @@ def metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
 
 
 def cross_validate(
-    rows: list[dict[str, Any]], texts: list[str], extra: np.ndarray
+    rows: list[dict[str, Any]], texts: list[str], extra: np.ndarray, asked: list[set[str]]
 ) -> dict[str, Any]:
     y = np.asarray([r["label"] for r in rows])
     groups = [(r.get("company") or r["title"]).strip().lower() for r in rows]
@@ -128,9 +133,17 @@ def cross_validate(
     multi = np.asarray([bool(r.get("multi_role_title")) for r in rows])
     infra = [ROLES.index(r) for r in INFRA_ROLES]
     top2 = np.sort(probs[:, infra], axis=1)[:, -2:]
-    hybrid = (pred != "other") & (top2[:, 0] >= HYBRID_MIN_SHARE * top2[:, 1])
+    by_share = (pred != "other") & (top2[:, 0] >= HYBRID_MIN_SHARE * top2[:, 1])
+    by_skills = np.asarray(
+        [
+            role != "other" and len(other_role_skills(role, ids)[1]) >= HYBRID_MIN_SKILLS
+            for role, ids in zip(pred, asked, strict=True)
+        ]
+    )
+    hybrid = by_share | by_skills
     result["hybrid"] = {
         "min_share": HYBRID_MIN_SHARE,
+        "min_skills": HYBRID_MIN_SKILLS,
         "flagged_share": round(float(hybrid.mean()), 4),
         "recall_on_multi_role_titles": round(float(hybrid[multi].mean()), 4),
         "flagged_among_single_role_infra": round(float(hybrid[~multi & (y != "other")].mean()), 4),
@@ -154,8 +167,8 @@ def main(argv: list[str]) -> int:
         return 2
     rows = [r for r in load(args.postings) if r.get("label") in ROLES]
     texts = [r["description"] for r in rows]
-    extra = extras(texts)
-    cv = cross_validate(rows, texts, extra)
+    extra, asked = extras(texts)
+    cv = cross_validate(rows, texts, extra, asked)
     print(json.dumps({k: v for k, v in cv.items() if k != "confusion"}, indent=2))
     print("confusion (rows = truth):", cv["confusion"]["labels"])
     for label, row in zip(cv["confusion"]["labels"], cv["confusion"]["matrix"], strict=True):
@@ -180,6 +193,7 @@ def main(argv: list[str]) -> int:
         "title_boost": TITLE_BOOST,
         "title_other_factor": TITLE_OTHER_FACTOR,
         "hybrid_min_share": HYBRID_MIN_SHARE,
+        "hybrid_min_skills": HYBRID_MIN_SKILLS,
         "training": {
             "corpus": args.postings.name,
             "corpus_sha256": digest,

@@ -172,3 +172,17 @@ def test_cli_posting_other_formats(cli, fmt: str) -> None:  # type: ignore[no-un
 def test_cli_posting_missing_file(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("posting", "/no/such/file.txt")
     assert result.code == 2 and "No such file" in result.err
+
+
+def test_a_devops_posting_asking_for_sre_practices_is_a_hybrid() -> None:
+    text = (
+        "We are hiring a DevOps Engineer. You will build CI/CD pipelines with Jenkins, manage "
+        "Terraform and Kubernetes, and take part in our on-call rotation. You will define SLOs "
+        "and error budgets with product teams and write blameless postmortems after incidents."
+    )
+    result = classify(text)
+    assert result.role == "devops"
+    assert result.hybrid and result.hybrid_of == ["devops", "sre"]
+    assert {e.text for e in result.evidence if e.role == "sre"} >= {"SLO", "Postmortems"}
+    plain = classify(fixture("devops.txt"))
+    assert not plain.hybrid

@@ -19,6 +19,7 @@ from rolediff.postings.features import (
     ROLES,
     Mention,
     mentions,
+    other_role_skills,
     phrase_features,
     skill_features,
     title_roles,
@@ -67,6 +68,7 @@ class ModelFile(BaseModel):
     title_boost: float
     title_other_factor: float
     hybrid_min_share: float
+    hybrid_min_skills: int
     training: dict[str, object]
 
 
@@ -146,17 +148,25 @@ def classify(
     probs /= probs.sum()
     scores = {label: round(float(p), 4) for label, p in zip(w.labels, probs, strict=True)}
     best = w.labels[int(np.argmax(probs))]
-    infra = sorted(INFRA_ROLES, key=lambda r: -scores[r])
-    top, second = infra[0], infra[1]
-    hybrid = len(named) >= 2 or (
-        best != "other" and scores[second] >= spec.hybrid_min_share * scores[top]
-    )
     evidence = _evidence(best, named, idx, values, extra, found, hits, w)
+    hybrid_of: list[str] = named[:2] if len(named) >= 2 else []
+    if not hybrid_of and best != "other":
+        other, shared = other_role_skills(best, {h.id for h in hits})
+        infra = sorted(INFRA_ROLES, key=lambda r: -scores[r])
+        if len(shared) >= spec.hybrid_min_skills:
+            hybrid_of = [best, other]
+            tax = taxonomy()
+            evidence += [
+                Evidence(kind="skill", text=tax.by_id[i].name, role=other, weight=0.0)
+                for i in shared
+            ]
+        elif scores[infra[1]] >= spec.hybrid_min_share * scores[infra[0]]:
+            hybrid_of = infra[:2]
     return RoleScores(
         role=best,
         scores=scores,
-        hybrid=hybrid,
-        hybrid_of=[top, second] if hybrid else [],
+        hybrid=bool(hybrid_of),
+        hybrid_of=hybrid_of,
         evidence=evidence,
     )
 

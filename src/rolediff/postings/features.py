@@ -147,3 +147,34 @@ def extra_feature_names() -> list[str]:
     names = [f"{role}:{kind}" for role in INFRA_ROLES for kind in ("phrases", "mentions", "early")]
     names += [f"{role}:named_first" for role in INFRA_ROLES]
     return names + [f"area:{a}" for a in area_ids()]
+
+
+@cache
+def _signatures() -> dict[tuple[str, str], frozenset[str]]:
+    """For each ordered pair of roles (R, Q): the skills Q's profile lists in its core areas
+    (areas and their examples) that R's profile does not list at all."""
+    from rolediff import data
+
+    def listed(role: str, core_only: bool) -> set[str]:
+        found: set[str] = set()
+        for skill in data.role_profiles()[role].skills:
+            if not core_only or skill.level == "core":
+                found.add(skill.id)
+                found.update(skill.examples)
+        return found
+
+    return {
+        (r, q): frozenset(listed(q, True) - listed(r, False))
+        for r in INFRA_ROLES
+        for q in INFRA_ROLES
+        if r != q
+    }
+
+
+def other_role_skills(role: str, skill_ids: set[str]) -> tuple[str, list[str]]:
+    """The other infrastructure role whose own core skills the posting asks for most (a DevOps
+    posting asking for on-call, SLOs and postmortems leans toward SRE), and those skills."""
+    signatures = _signatures()
+    candidates = [(sorted(skill_ids & signatures[(role, q)]), q) for q in INFRA_ROLES if q != role]
+    shared, other = max(candidates, key=lambda c: len(c[0]))
+    return other, shared
