@@ -141,3 +141,12 @@ def test_compare_with_a_city_carries_take_home_top_cities_and_the_article_check(
     assert all(k.role == "devops" for k in checks.values())
     plain = compare("sre", "devops")
     assert plain.salaries.take_home is None and plain.salaries.article_check == []
+
+
+def test_compare_shows_postings_based_prospects_from_the_snapshot() -> None:
+    c = compare("devops", "sre")
+    pair = c.prospects.postings
+    assert pair is not None and pair.a is not None and pair.b is not None
+    assert pair.a.openings > 0 and pair.b.openings > 0
+    assert 0 <= pair.b.remote_share <= 1
+    assert c.prospects.postings_source and "real postings" in c.prospects.postings_source

@@ -94,7 +94,7 @@ def compare_command(
     from rolediff.views import comparison_tables
 
     result = compare(a, b, city=city)
-    emit(result.model_dump(mode="json"), comparison_tables(result), fmt)
+    emit(lambda: result.model_dump(mode="json"), comparison_tables(result), fmt)
 
 
 @app.command("where")

@@ -8,6 +8,7 @@ tools. The method, with a worked example, is in ``docs/fit.md``.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import re
@@ -170,7 +171,9 @@ PROFILE_ONLY = MarketWeights(note="profile only: no market weights were given")
 def default_market() -> MarketWeights:
     """Shares from ``rolediff.market`` (the bundled snapshot); profile-only when unavailable."""
     try:
-        from rolediff import market
+        # import_module, not "from rolediff import market": it honours sys.modules, so tests
+        # (and stripped-down installs) can take the module away.
+        market = importlib.import_module("rolediff.market")
     except ImportError:
         return MarketWeights(note="profile only: rolediff.market is not installed")
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TextIO
@@ -28,10 +29,17 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def emit(payload: Any, tables: list[Table], fmt: OutputFormat, out: TextIO | None = None) -> None:
-    """Write ``payload`` (JSON-ready data) as JSON or JSON lines (one line per list item), or
-    ``tables`` in the other formats."""
+def emit(
+    payload: Any | Callable[[], Any],
+    tables: list[Table],
+    fmt: OutputFormat,
+    out: TextIO | None = None,
+) -> None:
+    """Write ``payload`` (JSON-ready data, or a function making it, called only when needed) as
+    JSON or JSON lines (one line per list item), or ``tables`` in the other formats."""
     out = out or sys.stdout
+    if fmt in (OutputFormat.json, OutputFormat.jsonl) and callable(payload):
+        payload = payload()
     if fmt is OutputFormat.json:
         out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     elif fmt is OutputFormat.jsonl:

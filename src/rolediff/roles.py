@@ -6,8 +6,9 @@ and education; career prospects; salaries.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -107,9 +108,24 @@ class OpeningsRow(Result):
     source: str
 
 
+class PostingsProspect(Result):
+    """What the bundled market snapshot (real postings) says of one role."""
+
+    openings: int
+    share_of_postings: float
+    remote_share: float
+    hybrid_share: float
+    pay_p50: float | None
+    pay_n: int
+    small_sample: bool
+
+
 class Prospects(Result):
     openings: list[OpeningsRow]
     notes: list[str]
+    postings: Pair[PostingsProspect | None] | None = None
+    """From the market snapshot: n postings per role, their remote and hybrid shares, median pay."""
+    postings_source: str | None = None
 
 
 class ArticleCheck(Result):
@@ -321,7 +337,39 @@ def _prospects(a: str, b: str) -> Prospects:
     notes = _notes("prospects", (a, b))
     if not rows:
         notes.append("The bundled sources publish no openings counts for these roles.")
-    return Prospects(openings=rows, notes=notes)
+    snapshot = json.loads(data.read_text("market/snapshot.json"))
+    corpus = snapshot["corpus"]
+    span = corpus.get("date_range") or {}
+    source = (
+        f"{corpus['postings']:,} real postings ({span.get('first')} to {span.get('last')}), "
+        f"market snapshot of {snapshot['as_of']}; replace with your own store via "
+        "`rolediff market ingest`"
+    )
+    return Prospects(
+        openings=rows,
+        notes=notes,
+        postings=Pair(
+            a=_postings(snapshot, a, corpus["postings"]),
+            b=_postings(snapshot, b, corpus["postings"]),
+        ),
+        postings_source=source,
+    )
+
+
+def _postings(snapshot: dict[str, Any], role: str, total: int) -> PostingsProspect | None:
+    stats = snapshot["roles"].get(role)
+    if stats is None:
+        return None
+    pay = stats.get("pay") or {}
+    return PostingsProspect(
+        openings=stats["openings"],
+        share_of_postings=round(stats["openings"] / total, 4) if total else 0.0,
+        remote_share=stats["remote_share"],
+        hybrid_share=stats["hybrid_share"],
+        pay_p50=pay.get("p50"),
+        pay_n=pay.get("n", 0),
+        small_sample=stats["small_sample"],
+    )
 
 
 def _salaries(a: str, b: str, place: Place | None) -> Salaries:

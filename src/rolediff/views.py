@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rolediff.data.schema import Dataset, RoleProfile, Source
 from rolediff.geo import Place
 from rolediff.render import Table
-from rolediff.roles import ComparedSkill, Comparison, Named
+from rolediff.roles import ComparedSkill, Comparison, Named, PostingsProspect
 from rolediff.skills import taxonomy
 
 if TYPE_CHECKING:
@@ -197,7 +197,15 @@ def comparison_tables(c: Comparison) -> list[Table]:
             columns,
             [[e.name, e.a or ABSENT, e.b or ABSENT] for e in c.education],
         ),
-        Table("4. Career prospects: job openings", columns, openings, notes=c.prospects.notes),
+        Table(
+            "4. Career prospects: job openings",
+            columns,
+            openings + _postings_rows(c),
+            notes=[
+                *c.prospects.notes,
+                *([c.prospects.postings_source] if c.prospects.postings_source else []),
+            ],
+        ),
         Table(
             f"5. Salaries{title_suffix}",
             columns,
@@ -246,6 +254,41 @@ def _comparison_pay_tables(c: Comparison, columns: list[str]) -> list[Table]:
     if checks:
         tables.append(Table("5. The article's city table, checked", columns, checks))
     return tables
+
+
+def _postings_rows(c: Comparison) -> list[list[str]]:
+    pair = c.prospects.postings
+    if pair is None:
+        return []
+
+    def cell(p: PostingsProspect | None, render: Callable[[PostingsProspect], str]) -> str:
+        if p is None:
+            return ABSENT
+        flag = " (small sample)" if p.small_sample else ""
+        return render(p) + flag
+
+    return [
+        [
+            "Postings in the market snapshot",
+            cell(pair.a, lambda p: f"{p.openings:,} ({p.share_of_postings:.1%})"),
+            cell(pair.b, lambda p: f"{p.openings:,} ({p.share_of_postings:.1%})"),
+        ],
+        [
+            "Remote share",
+            cell(pair.a, lambda p: f"{p.remote_share:.0%}"),
+            cell(pair.b, lambda p: f"{p.remote_share:.0%}"),
+        ],
+        [
+            "Hybrid of two roles",
+            cell(pair.a, lambda p: f"{p.hybrid_share:.0%}"),
+            cell(pair.b, lambda p: f"{p.hybrid_share:.0%}"),
+        ],
+        [
+            "Median stated pay (n)",
+            cell(pair.a, lambda p: f"{dollars(p.pay_p50)} ({p.pay_n})" if p.pay_p50 else ABSENT),
+            cell(pair.b, lambda p: f"{dollars(p.pay_p50)} ({p.pay_n})" if p.pay_p50 else ABSENT),
+        ],
+    ]
 
 
 def _count(value: int | None, approximate: bool, label: str | None, short_name: str) -> str:

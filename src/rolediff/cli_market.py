@@ -1,0 +1,152 @@
+"""``rolediff market``: ingest postings into the market store, collect them live, report on them."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from rolediff.cli_common import Format, with_progress
+from rolediff.errors import RolediffError
+from rolediff.render import OutputFormat, emit
+
+if TYPE_CHECKING:
+    from rolediff.market import CollectSummary, IngestSummary
+
+market_app = typer.Typer(
+    help="Job-market statistics from postings: ingest them into a store, then report.",
+    no_args_is_help=True,
+)
+
+Db = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The market store (default: $ROLEDIFF_MARKET_DB, else "
+        "$XDG_DATA_HOME/rolediff/market.duckdb, i.e. ~/.local/share/rolediff/market.duckdb).",
+    ),
+]
+Workers = Annotated[
+    int | None, typer.Option("--workers", help="Processes analysing postings (default: all cores).")
+]
+S = TypeVar("S")
+
+
+def _run(steps: Generator[int, None, S], total: int, label: str) -> S:
+    """Drive an ingest, ticking a progress bar once per record handled."""
+    result: list[S] = []
+
+    def ticks() -> Iterator[None]:
+        result.append((yield from _expand(steps)))
+
+    for _ in with_progress(ticks(), total, label):
+        pass
+    return result[0]
+
+
+def _expand(steps: Generator[int, None, S]) -> Generator[None, None, S]:
+    while True:
+        try:
+            handled = next(steps)
+        except StopIteration as done:
+            value: S = done.value
+            return value
+        yield from [None] * handled
+
+
+@market_app.command("ingest")
+def ingest_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...", help="Postings as JSONL, JSON, CSV (JobSpy's too) or Parquet."
+        ),
+    ],
+    db: Db = None,
+    workers: Workers = None,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Analyse postings and store them; postings already stored are counted, not added again."""
+    from rolediff.market import count_records, ingest_steps
+    from rolediff.market_views import ingest_tables
+
+    summary: IngestSummary = _run(
+        ingest_steps(files, db=db, workers=workers), count_records(files), "Ingesting postings"
+    )
+    emit(summary.model_dump(mode="json"), ingest_tables(summary), fmt)
+
+
+@market_app.command("report")
+def report_command(
+    role: Annotated[
+        str | None,
+        typer.Option("--role", "-r", help="Only this role: devops, sre, devsecops, cloud, ..."),
+    ] = None,
+    vs: Annotated[
+        str | None,
+        typer.Option("--vs", help="With --role: the skills that set the two roles apart."),
+    ] = None,
+    metro: Annotated[
+        str | None, typer.Option("--metro", help="Only postings in this metro, e.g. 'Austin, TX'.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only postings from this month on (2024-01).")
+    ] = None,
+    db: Db = None,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Openings, remote share, top skills, distinctive skills and pay, each with its n."""
+    from rolediff.market import report
+    from rolediff.market_views import market_tables
+
+    result = report(db=db, role=role, vs=vs, metro=metro, since=since)
+    emit(result.model_dump(mode="json"), market_tables(result), fmt)
+
+
+@market_app.command("collect")
+def collect_command(
+    query: Annotated[
+        list[str],
+        typer.Option("--query", "-q", help="Search terms; repeat for several."),
+    ],
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", help="Where, e.g. 'Austin, TX'.")
+    ] = None,
+    site: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--site",
+            help="Job site; repeat for several (default: linkedin, indeed, glassdoor, "
+            "zip_recruiter, google).",
+        ),
+    ] = None,
+    results: Annotated[
+        int, typer.Option("--results", "-n", help="Postings wanted per site and query.")
+    ] = 50,
+    hours_old: Annotated[
+        int | None, typer.Option("--hours-old", help="Only postings this recent.")
+    ] = None,
+    db: Db = None,
+    workers: Workers = None,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Collect live postings with python-jobspy (pip install 'rolediff[live]') into the store."""
+    from rolediff.market import DEFAULT_SITES, collect_steps
+    from rolediff.market_views import collect_tables
+
+    if results < 1:
+        raise RolediffError("--results must be 1 or more.")
+    sites = site or list(DEFAULT_SITES)
+    summary: CollectSummary = _run(
+        collect_steps(query, location, sites, results, hours_old, db=db, workers=workers),
+        0,
+        "Collecting postings",
+    )
+    emit(summary.model_dump(mode="json"), collect_tables(summary), fmt)
+    if summary.error:
+        raise RolediffError(
+            f"Collecting stopped early ({summary.error}); the "
+            f"{summary.ingest.new:,} new posting(s) collected before it are stored."
+        )

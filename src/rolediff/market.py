@@ -1,0 +1,1383 @@
+"""Job-market analytics: postings analysed into a DuckDB store, and the statistics read from it.
+
+The store (one DuckDB file, ``default_db_path()`` unless ``db`` says otherwise) holds three
+tables: ``postings`` (one row per distinct posting: its content hash, source and dates, not its
+text), ``analyses`` (the role, place, pay and seniority found in it) and ``skills`` (one row per
+skill it asks for). A posting's identity is the sha256 of its normalised title, description and
+company, so the same posting ingested twice, from two files or two job sites, is stored once.
+Batches commit postings, analyses and skills together, so a killed ingest leaves whole batches
+only, and a rerun skips what was committed and finishes the rest.
+
+Every statistic has one definition: a SQL query over the ``market_facts`` view (standard SQL that
+DuckDB and Spark SQL both run; literals are validated before they are inlined) and, for the
+distinctive skills, the Python function ``fightin_words``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from rolediff.errors import RolediffError, suggest
+from rolediff.postings.read import Malformed, RawPosting, Record, from_mapping, read_postings, sniff
+
+if TYPE_CHECKING:
+    import duckdb
+
+SMALL_SAMPLE = 30
+"""Statistics from fewer postings are flagged: at n = 30 a share's 95% interval is already about
+±18 points (1.96·√(0.25/30)), and a p10 or p90 rests on three postings."""
+
+BATCH_SIZE = 2_000
+"""Postings committed per transaction: large enough that commits cost little next to analysis,
+small enough that a killed ingest loses under two seconds of work."""
+
+TOP_SKILLS = 15
+"""Skills listed per role, and per side of a distinctive-skills comparison."""
+
+PRIOR_PSEUDO_COUNTS = 500.0
+"""Total weight of the informative Dirichlet prior in ``fightin_words``: spread over the skills in
+proportion to their frequency in all postings. About what a role with 50 postings contributes,
+so the estimates of small roles shrink toward the corpus and those of large roles do not."""
+
+MAX_LISTED_MALFORMED = 1_000
+"""Malformed records listed (with line and reason) in an ingest summary; all are counted."""
+
+_JSONL_BLOCK = 1_000
+_ROLES = ("devops", "sre", "devsecops", "cloud", "platform", "other")
+_SCHEMA_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: postings, their analyses and skills; the view every statistic reads.
+    """
+    CREATE TABLE postings (
+        content_hash VARCHAR PRIMARY KEY,
+        posting_id VARCHAR,
+        title VARCHAR,
+        company VARCHAR,
+        location VARCHAR,
+        site VARCHAR,
+        site_text VARCHAR,
+        url VARCHAR,
+        date_posted VARCHAR,
+        posted_month DATE,
+        source VARCHAR,
+        line INTEGER,
+        ingested_at TIMESTAMP
+    );
+    CREATE TABLE analyses (
+        content_hash VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        hybrid BOOLEAN NOT NULL,
+        hybrid_of VARCHAR,
+        seniority VARCHAR,
+        employment_type VARCHAR,
+        work_mode VARCHAR,
+        city VARCHAR,
+        state VARCHAR,
+        metro_cbsa VARCHAR,
+        country VARCHAR,
+        pay_currency VARCHAR,
+        pay_annual_min DOUBLE,
+        pay_annual_max DOUBLE,
+        pay_source VARCHAR,
+        model_version VARCHAR NOT NULL
+    );
+    CREATE TABLE skills (
+        content_hash VARCHAR NOT NULL,
+        skill_id VARCHAR NOT NULL,
+        mentions INTEGER NOT NULL
+    );
+    CREATE VIEW market_facts AS
+    SELECT
+        p.content_hash, p.site, p.posted_month,
+        a.role, a.hybrid, a.work_mode, a.metro_cbsa, a.country, a.pay_currency,
+        COALESCE((a.pay_annual_min + a.pay_annual_max) / 2, a.pay_annual_min, a.pay_annual_max)
+            AS pay_annual,
+        CASE WHEN a.pay_currency = 'USD' THEN
+            COALESCE((a.pay_annual_min + a.pay_annual_max) / 2, a.pay_annual_min, a.pay_annual_max)
+        END AS pay_usd
+    FROM postings p JOIN analyses a ON a.content_hash = p.content_hash;
+    """,
+)
+"""Schema changes in order; the store records in ``schema_version`` which ones it has."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- statistics: one definition each -------------------------------------------------------
+
+OPENINGS_SQL = {
+    "role": "SELECT role AS key, COUNT(*) AS n FROM market_facts WHERE {where} GROUP BY role",
+    "site": "SELECT site AS key, COUNT(*) AS n FROM market_facts WHERE {where} GROUP BY site",
+    "metro": (
+        "SELECT metro_cbsa AS key, COUNT(*) AS n FROM market_facts WHERE {where}"
+        " GROUP BY metro_cbsa"
+    ),
+    "month": (
+        "SELECT SUBSTRING(CAST(posted_month AS VARCHAR), 1, 7) AS key, COUNT(*) AS n"
+        " FROM market_facts WHERE {where} GROUP BY posted_month"
+    ),
+}
+"""Openings (distinct postings) per role, source site, metro (CBSA) and month posted."""
+
+WORK_MODE_SQL = """
+SELECT role, COUNT(*) AS n,
+    COUNT(CASE WHEN work_mode = 'remote' THEN 1 END) AS remote,
+    COUNT(CASE WHEN work_mode = 'hybrid' THEN 1 END) AS hybrid,
+    COUNT(CASE WHEN work_mode = 'onsite' THEN 1 END) AS onsite,
+    COUNT(CASE WHEN hybrid THEN 1 END) AS hybrid_role
+FROM market_facts WHERE {where} GROUP BY ROLLUP (role)
+"""
+"""Remote, hybrid and on-site shares per role (NULL role: all postings), and the share of
+postings classified as a hybrid of two roles."""
+
+SKILL_COUNTS_SQL = """
+WITH f AS (SELECT content_hash, role FROM market_facts WHERE {where}),
+totals AS (SELECT role, COUNT(*) AS n FROM f GROUP BY role)
+SELECT f.role, s.skill_id, COUNT(*) AS postings, t.n
+FROM f JOIN skills s ON s.content_hash = f.content_hash JOIN totals t ON t.role = f.role
+GROUP BY f.role, s.skill_id, t.n
+"""
+"""Postings asking for each skill, per role, with the role's posting count (share = postings/n)."""
+
+PAY_SQL = """
+SELECT role, COUNT(*) AS n,
+    COUNT(pay_annual) AS disclosed,
+    COUNT(pay_usd) AS n_usd,
+    percentile_cont(0.1) WITHIN GROUP (ORDER BY pay_usd) AS p10,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY pay_usd) AS p50,
+    percentile_cont(0.9) WITHIN GROUP (ORDER BY pay_usd) AS p90
+FROM market_facts WHERE {where} GROUP BY role
+"""
+"""Pay per role: percentiles of the annual midpoint of US-dollar pay, the share of postings
+stating any pay (in any currency), and the n behind each."""
+
+SPAN_SQL = """
+SELECT COUNT(*) AS n, MIN(posted_month) AS first, MAX(posted_month) AS last,
+    COUNT(posted_month) AS dated
+FROM market_facts WHERE {where}
+"""
+"""How many postings the filters select, and the months of the first and last."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which postings a statistic covers. Values are validated, so inlining them is safe."""
+
+    role: str | None = None
+    metro_cbsa: str | None = None
+    since: date | None = None
+
+    def where(self, with_role: bool = True) -> str:
+        clauses = ["1 = 1"]
+        if with_role and self.role is not None:
+            clauses.append(f"role = '{_role_id(self.role)}'")
+        if self.metro_cbsa is not None:
+            if not self.metro_cbsa.isdigit():
+                raise RolediffError(f"Not a CBSA code: {self.metro_cbsa!r}.")
+            clauses.append(f"metro_cbsa = '{self.metro_cbsa}'")
+        if self.since is not None:
+            clauses.append(f"posted_month >= DATE '{self.since.replace(day=1).isoformat()}'")
+        return " AND ".join(clauses)
+
+
+def fightin_words(
+    counts_a: dict[str, int], counts_b: dict[str, int], background: dict[str, int]
+) -> dict[str, tuple[float, float]]:
+    """Log-odds ratio of each skill between two roles, with an informative Dirichlet prior, and
+    its z-score: skill → (log-odds ratio, z). Positive favours role a.
+
+    Monroe, Colaresi & Quinn (2008), "Fightin' Words: Lexical Feature Selection and Evaluation
+    for Identifying the Content of Political Conflict", Political Analysis 16(4): 372-403,
+    doi:10.1093/pan/mpn018 — equations 16 (prior), 20-22 (estimate, variance, z). Counts are
+    postings asking for the skill; the prior is the background (all postings selected) scaled to
+    ``PRIOR_PSEUDO_COUNTS``.
+    """
+    total_background = sum(background.values())
+    if not total_background:
+        return {}
+    n_a, n_b = sum(counts_a.values()), sum(counts_b.values())
+    alpha0 = PRIOR_PSEUDO_COUNTS
+    result = {}
+    for skill, seen in background.items():
+        alpha = alpha0 * seen / total_background
+        y_a, y_b = counts_a.get(skill, 0), counts_b.get(skill, 0)
+        delta = math.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)) - math.log(
+            (y_b + alpha) / (n_b + alpha0 - y_b - alpha)
+        )
+        sigma = math.sqrt(1 / (y_a + alpha) + 1 / (y_b + alpha))
+        result[skill] = (delta, delta / sigma)
+    return result
+
+
+# --- the store -----------------------------------------------------------------------------
+
+
+def default_db_path() -> Path:
+    """``$ROLEDIFF_MARKET_DB``, else ``market.duckdb`` in the per-user data directory:
+    ``$XDG_DATA_HOME/rolediff`` (default ``~/.local/share/rolediff``; ``%LOCALAPPDATA%`` on
+    Windows)."""
+    explicit = os.environ.get("ROLEDIFF_MARKET_DB")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or (
+        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
+    )
+    root = Path(base) if base else Path.home() / ".local" / "share"
+    return root / "rolediff" / "market.duckdb"
+
+
+def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store, creating and migrating it unless ``read_only``."""
+    import duckdb
+
+    path = Path(db).expanduser() if db is not None else default_db_path()
+    if read_only and not path.is_file():
+        raise RolediffError(
+            f"No market store at {path}: run 'rolediff market ingest FILE' first (or give --db)."
+        )
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise RolediffError(f"Cannot open the market store {path}: {exc}") from None
+    try:
+        version = _schema_version(con)
+        if version > SCHEMA_VERSION:
+            raise RolediffError(
+                f"{path} was written by a newer rolediff (schema {version}); upgrade rolediff."
+            )
+        if version < SCHEMA_VERSION:
+            if read_only:
+                raise RolediffError(
+                    f"{path} has an older schema ({version}): run 'rolediff market ingest' once."
+                )
+            _migrate(con, version)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, current: int) -> None:
+    for version, script in enumerate(MIGRATIONS[current:], current + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(_SCHEMA_VERSION_TABLE)
+            con.execute(script)
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def store_counts(db: str | Path | None = None) -> dict[str, int]:
+    """Rows in each table of the store."""
+    con = connect(db, read_only=True)
+    try:
+        return {t: _count(con, t) for t in ("postings", "analyses", "skills")}
+    finally:
+        con.close()
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+# --- ingest --------------------------------------------------------------------------------
+
+
+class MalformedRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    line: int
+    reason: str
+
+
+class IngestSummary(BaseModel):
+    """What an ingest did: every record read is new, a duplicate, or malformed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    db: str
+    sources: list[str]
+    records: int
+    new: int
+    duplicate: int
+    malformed: int
+    malformed_records: list[MalformedRecord]
+    """The first ``MAX_LISTED_MALFORMED``, with line and reason."""
+    seconds: float
+    records_per_second: float
+    store: dict[str, int]
+    """Rows in each table after the ingest."""
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def content_hash(posting: RawPosting) -> str:
+    """sha256 of the normalised (lower-case, whitespace-collapsed) title, description, company."""
+    parts = (posting.title or "", posting.description, posting.company or "")
+    text = "\x1f".join(_WHITESPACE.sub(" ", p).strip().lower() for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def site_key(site: str | None) -> str | None:
+    """A job site's short name: "dice.com (PromptCloud sample)" → "dice.com"; "LinkedIn" →
+    "linkedin"."""
+    if site is None:
+        return None
+    key = site.split(" (", 1)[0].strip().lower().removeprefix("www.")
+    return key or None
+
+
+_YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?!\d)")
+
+
+def posted_month(text: str | None) -> date | None:
+    """The month a posting was published, from "2024-03", "2024-03-15" or an ISO timestamp;
+    None when only the year (or nothing) is known."""
+    match = _YEAR_MONTH.match(text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+_Fields = tuple[str, str | None, str | None, str | None, str | None]
+_Skill = tuple[str, int]
+_Analysed = tuple[Any, ...]
+
+
+def _analyse(fields: _Fields) -> _Analysed | str:
+    """One posting → the analysis columns and its skills, or the reason it cannot be analysed.
+    Runs in the worker processes, so it takes and returns plain tuples (cheap to pickle)."""
+    from rolediff.postings.analyze import analyze_posting
+
+    description, title, location, salary_text, job_type = fields
+    try:
+        r = analyze_posting(
+            description, title=title, location=location, salary_text=salary_text, job_type=job_type
+        )
+    except RolediffError as exc:
+        return str(exc)
+    pay, place = r.salary, r.location
+    return (
+        r.role,
+        r.hybrid,
+        "+".join(r.hybrid_of) or None,
+        r.seniority,
+        r.employment_type,
+        place.remote if place else None,
+        place.city if place else None,
+        place.state if place else None,
+        place.metro_cbsa if place else None,
+        place.country if place else None,
+        pay.currency if pay else None,
+        pay.annual_min if pay else None,
+        pay.annual_max if pay else None,
+        pay.source if pay else None,
+        r.model_version,
+        [(s.id, s.count) for s in r.skills],
+    )
+
+
+def _analyse_chunk(chunk: list[_Fields]) -> list[_Analysed | str]:
+    return [_analyse(fields) for fields in chunk]
+
+
+@dataclass
+class _Batch:
+    records: int
+    postings: list[tuple[str, str, RawPosting]]
+    """(content hash, source, posting) of the new postings."""
+    analysed: Any
+    """The analyses: a list, or an AsyncResult of chunked lists from the pool."""
+
+
+class _Ingestion:
+    """Reads records, skips the ones stored, analyses the rest on all cores and commits batches.
+
+    One batch is analysed while the previous one is written, so the workers rarely wait."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, pool: Any, workers: int, batch_size: int
+    ) -> None:
+        self.con = con
+        self.pool = pool
+        self.workers = workers
+        self.batch_size = batch_size
+        self.in_flight: set[str] = set()
+        self.new = self.duplicate = self.records = 0
+        self.malformed: list[MalformedRecord] = []
+        self.malformed_count = 0
+
+    def run(self, records: Iterable[tuple[str, Record]]) -> Generator[int, None, None]:
+        pending: _Batch | None = None
+        iterator = iter(records)
+        while chunk := list(islice(iterator, self.batch_size)):
+            batch = self._start(chunk)
+            if pending is not None:
+                yield self._write(pending)
+            pending = batch
+        if pending is not None:
+            yield self._write(pending)
+
+    def _start(self, chunk: list[tuple[str, Record]]) -> _Batch:
+        candidates: list[tuple[str, str, RawPosting]] = []
+        for source, record in chunk:
+            if isinstance(record, Malformed):
+                self._reject(source, record.line, record.reason)
+            else:
+                candidates.append((content_hash(record), source, record))
+        stored = self._stored([h for h, _, _ in candidates])
+        fresh = []
+        for item in candidates:
+            if item[0] in stored or item[0] in self.in_flight:
+                self.duplicate += 1
+            else:
+                self.in_flight.add(item[0])
+                fresh.append(item)
+        fields: list[_Fields] = [
+            (p.description, p.title, p.location, p.salary_text, p.job_type) for _, _, p in fresh
+        ]
+        if self.pool is None:
+            analysed: Any = _analyse_chunk(fields)
+        else:
+            size = max(1, math.ceil(len(fields) / (self.workers * 4)))
+            parts = [fields[i : i + size] for i in range(0, len(fields), size)]
+            analysed = self.pool.map_async(_analyse_chunk, parts)
+        return _Batch(len(chunk), fresh, analysed)
+
+    def _reject(self, source: str, line: int | None, reason: str) -> None:
+        self.malformed_count += 1
+        if len(self.malformed) < MAX_LISTED_MALFORMED:
+            self.malformed.append(MalformedRecord(source=source, line=line or 0, reason=reason))
+
+    def _stored(self, hashes: list[str]) -> set[str]:
+        if not hashes:
+            return set()
+        rows = self.con.execute(
+            "SELECT h FROM unnest(?::VARCHAR[]) AS t(h)"
+            " SEMI JOIN postings p ON p.content_hash = t.h",
+            [hashes],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _write(self, batch: _Batch) -> int:
+        analysed = batch.analysed
+        if not isinstance(analysed, list):
+            analysed = [row for part in analysed.get() for row in part]
+        postings: list[list[Any]] = [[] for _ in range(12)]
+        analyses: list[list[Any]] = [[] for _ in range(16)]
+        skills: list[list[Any]] = [[], [], []]
+        now = _now()
+        for (digest, source, p), result in zip(batch.postings, analysed, strict=True):
+            if isinstance(result, str):
+                self._reject(source, p.line, result)
+                continue
+            row = (
+                digest,
+                p.id,
+                p.title,
+                p.company,
+                p.location,
+                site_key(p.site),
+                p.site,
+                p.url,
+                p.date_posted,
+                posted_month(p.date_posted),
+                source,
+                p.line,
+            )
+            for column, value in zip(postings, row, strict=True):
+                column.append(value)
+            for column, value in zip(analyses, (digest, *result[:-1]), strict=True):
+                column.append(value)
+            for skill_id, mentions in result[-1]:
+                skills[0].append(digest)
+                skills[1].append(skill_id)
+                skills[2].append(mentions)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if postings[0]:
+                con.execute(_insert("postings", 12, extra="?"), [*postings, now])
+                con.execute(_insert("analyses", 16), analyses)
+            if skills[0]:
+                con.execute(_insert("skills", 3), skills)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.new += len(postings[0])
+        self.records += batch.records
+        self.in_flight.difference_update(h for h, _, _ in batch.postings)
+        return batch.records
+
+
+def _start_pool(workers: int) -> Any:
+    if workers < 2:
+        return None
+    import multiprocessing
+
+    from rolediff.postings.analyze import analyze_posting
+
+    # Load the taxonomy, model and place data once, before forking, so the workers share them.
+    analyze_posting("Warm-up posting in Austin, TX for a DevOps engineer, $100,000 a year.")
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return multiprocessing.get_context(method).Pool(workers)
+
+
+def _db_path(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _insert(table: str, columns: int, extra: str | None = None) -> str:
+    """INSERT of whole columns passed as lists (far faster in DuckDB than row by row)."""
+    values = [f"unnest(${i})" for i in range(1, columns + 1)]
+    if extra:
+        values.append(f"${columns + 1}")
+    return f"INSERT INTO {table} SELECT {', '.join(values)}"
+
+
+def ingest_records(
+    records: Iterable[tuple[str, Record]],
+    db: str | Path | None = None,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Generator[int, None, IngestSummary]:
+    """Ingest (source name, record) pairs; yields the records handled after each committed batch
+    and returns the summary. ``ingest`` and ``collect`` drive it."""
+    if batch_size < 1:
+        raise RolediffError("The batch size must be 1 or more.")
+    started = time.perf_counter()
+    sources: dict[str, None] = {}
+
+    def noted() -> Iterator[tuple[str, Record]]:
+        for source, record in records:
+            sources.setdefault(source)
+            yield source, record
+
+    workers = workers or os.cpu_count() or 1
+    pool = _start_pool(workers)  # before the store opens: fork a process without DuckDB threads
+    try:
+        con = connect(db)
+        try:
+            job = _Ingestion(con, pool, workers, batch_size)
+            yield from job.run(noted())
+            store = {t: _count(con, t) for t in ("postings", "analyses", "skills")}
+            path = _db_path(con)
+        finally:
+            con.close()
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    seconds = time.perf_counter() - started
+    return IngestSummary(
+        db=path,
+        sources=list(sources),
+        records=job.records,
+        new=job.new,
+        duplicate=job.duplicate,
+        malformed=job.malformed_count,
+        malformed_records=job.malformed,
+        seconds=round(seconds, 3),
+        records_per_second=round(job.records / seconds, 1) if seconds else 0.0,
+        store=store,
+    )
+
+
+def ingest_steps(
+    paths: Sequence[str | Path],
+    db: str | Path | None = None,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Generator[int, None, IngestSummary]:
+    """``ingest``, one committed batch at a time (yields the records handled), for progress."""
+    files = [Path(p) for p in paths]
+    missing = [str(p) for p in files if not p.is_file()]
+    if missing:
+        raise RolediffError(f"No such file: {', '.join(missing)}")
+    records = ((str(path), record) for path in files for record in read_file(path))
+    return (yield from ingest_records(records, db, workers, batch_size))
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    db: str | Path | None = None,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> IngestSummary:
+    """Analyse and store the postings in JSONL, JSON, CSV (JobSpy's columns too) or Parquet
+    files. Idempotent: a posting already stored (same content hash) is counted as a duplicate."""
+    return drain(ingest_steps(paths, db, workers, batch_size))
+
+
+def drain(steps: Generator[int, None, IngestSummary]) -> IngestSummary:
+    """Run an ingest generator to its end and return its summary."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            summary: IngestSummary = done.value
+            return summary
+
+
+def read_file(path: Path) -> Iterator[Record]:
+    """Records of a postings file: JSONL streamed, Parquet through DuckDB, others read whole."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        yield from _read_jsonl(path)
+    elif suffix == ".parquet":
+        yield from _read_parquet(path)
+    else:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RolediffError(f"{path} is not UTF-8 text (byte {exc.start}).") from None
+        kind = sniff(text, path.name)
+        if kind not in ("json", "jsonl", "csv"):
+            raise RolediffError(f"{path}: expected JSONL, JSON, CSV or Parquet postings.")
+        yield from read_postings(text, kind)
+
+
+def _read_jsonl(path: Path) -> Iterator[Record]:
+    offset = 0
+    with path.open(encoding="utf-8-sig") as lines:
+        try:
+            while block := list(islice(lines, _JSONL_BLOCK)):
+                for record in read_postings("".join(block), "jsonl"):
+                    yield record.model_copy(update={"line": (record.line or 0) + offset})
+                offset += len(block)
+        except UnicodeDecodeError:
+            raise RolediffError(f"{path} is not UTF-8 text (after line {offset}).") from None
+
+
+def clean_mapping(record: dict[str, Any]) -> dict[str, Any]:
+    """A row from a data frame or Parquet file without its missing values (None, NaN)."""
+    return {
+        key: value
+        for key, value in record.items()
+        if value is not None and not (isinstance(value, float) and math.isnan(value))
+    }
+
+
+def _read_parquet(path: Path) -> Iterator[Record]:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        cursor = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+        columns = [d[0] for d in cursor.description or ()]
+        line = 0
+        while rows := cursor.fetchmany(_JSONL_BLOCK):
+            for row in rows:
+                line += 1
+                yield from_mapping(clean_mapping(dict(zip(columns, row, strict=True))), line)
+    except duckdb.Error as exc:
+        raise RolediffError(f"{path} is not a readable Parquet file: {exc}") from None
+    finally:
+        con.close()
+
+
+def count_records(paths: Sequence[str | Path]) -> int:
+    """About how many records the files hold (lines of JSONL), for a progress bar's total."""
+    total = 0
+    for item in paths:
+        path = Path(item)
+        if not path.is_file():
+            continue
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        elif path.suffix.lower() == ".parquet":
+            import duckdb
+
+            row = duckdb.connect().execute("SELECT COUNT(*) FROM read_parquet(?)", [str(path)])
+            total += int((row.fetchone() or (0,))[0])
+        else:
+            total += sum(1 for _ in read_file(path))
+    return total
+
+
+# --- collect (python-jobspy, the optional [live] extra) --------------------------------------
+
+DEFAULT_SITES = ("linkedin", "indeed", "glassdoor", "zip_recruiter", "google")
+
+
+class CollectSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    queries: list[str]
+    location: str | None
+    fetched: dict[str, int]
+    """Postings returned per "site: query"."""
+    ingest: IngestSummary
+    error: str | None
+    """Why collecting stopped early (network failure, rate limit); what came before is kept."""
+
+
+def collect_steps(
+    queries: Sequence[str],
+    location: str | None = None,
+    sites: Sequence[str] = DEFAULT_SITES,
+    results_wanted: int = 50,
+    hours_old: int | None = None,
+    db: str | Path | None = None,
+    workers: int | None = None,
+) -> Generator[int, None, CollectSummary]:
+    """Scrape postings with python-jobspy, one site and query at a time, straight into the store.
+
+    The first failure (network error, rate limit, blocked site) stops collecting; everything
+    scraped before it is still ingested."""
+    from importlib import import_module
+
+    try:
+        scrape_jobs = import_module("jobspy").scrape_jobs
+    except ImportError:
+        raise RolediffError(
+            "Collecting needs python-jobspy: pip install 'rolediff[live]'."
+        ) from None
+    fetched: dict[str, int] = {}
+    error: list[str] = []
+
+    def records() -> Iterator[tuple[str, Record]]:
+        for site in sites:
+            for query in queries:
+                name = f"{site}: {query}"
+                try:
+                    frame = scrape_jobs(
+                        site_name=[site],
+                        search_term=query,
+                        location=location,
+                        results_wanted=results_wanted,
+                        hours_old=hours_old,
+                        country_indeed="USA",
+                    )
+                except Exception as exc:  # jobspy raises whatever its HTTP stack raises
+                    error.append(f"{name}: {type(exc).__name__}: {exc}")
+                    return
+                rows = frame.to_dict(orient="records")
+                fetched[name] = len(rows)
+                for line, row in enumerate(rows, 1):
+                    yield name, from_mapping(clean_mapping(row), line)
+
+    summary = yield from ingest_records(records(), db, workers)
+    return CollectSummary(
+        queries=list(queries),
+        location=location,
+        fetched=fetched,
+        ingest=summary,
+        error=error[0] if error else None,
+    )
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+class Count(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    """Role id, site, CBSA code or YYYY-MM; "unknown" when the posting does not say."""
+    label: str
+    n: int
+    share: float
+    """Of all postings the filters select (that total is the share's n)."""
+    small_sample: bool
+    """The share rests on fewer than SMALL_SAMPLE postings in all."""
+
+
+class Openings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    n: int
+    by_role: list[Count]
+    by_site: list[Count]
+    by_metro: list[Count]
+    by_month: list[Count]
+
+
+class WorkMode(BaseModel):
+    """How postings of a role (or "all") say the work is done; shares of n."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    n: int
+    remote_share: float
+    hybrid_share: float
+    onsite_share: float
+    unknown_share: float
+    hybrid_role_share: float
+    """Postings classified as a hybrid of two roles (e.g. DevOps + SRE)."""
+    small_sample: bool
+
+
+class SkillShare(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    postings: int
+    share: float
+
+
+class RoleSkills(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    n: int
+    small_sample: bool
+    skills: list[SkillShare]
+
+
+class DistinctiveSkill(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    postings_a: int
+    postings_b: int
+    share_a: float
+    share_b: float
+    log_odds: float
+    z: float
+    favours: str
+
+
+class Distinctive(BaseModel):
+    """Skills that set role a apart from role b (positive z) and b from a (negative z)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    a: str
+    b: str
+    n_a: int
+    n_b: int
+    small_sample: bool
+    method: str
+    prior_pseudo_counts: float
+    skills: list[DistinctiveSkill]
+
+
+class RolePay(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    n: int
+    """Postings of the role."""
+    disclosed: int
+    disclosed_share: float
+    n_usd: int
+    """Postings with US-dollar pay: the percentiles' n."""
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    small_sample: bool
+
+
+class DateSpan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    first: str | None
+    last: str | None
+    dated: int
+    """Postings whose month is known."""
+
+
+class ReportFilters(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: str | None
+    vs: str | None
+    metro: str | None
+    metro_cbsa: str | None
+    metro_name: str | None
+    since: str | None
+
+
+class MarketReport(BaseModel):
+    """Market statistics from the store. Stable JSON: see docs/json.md."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: Literal["1"] = "1"
+    db: str
+    filters: ReportFilters
+    n: int
+    date_range: DateSpan
+    small_sample_threshold: int
+    openings: Openings
+    work_mode: list[WorkMode]
+    skills: list[RoleSkills]
+    distinctive: Distinctive | None
+    pay: list[RolePay]
+    notes: list[str]
+
+
+def _role_id(value: str) -> str:
+    key = value.strip().lower()
+    if key not in _ROLES:
+        raise RolediffError(
+            f"Unknown role '{value}': use {', '.join(_ROLES)}.", suggest(key, _ROLES)
+        )
+    return key
+
+
+def _since(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", value)
+    try:
+        if match:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+    except ValueError:
+        pass
+    raise RolediffError(f"--since wants a date such as 2024-01 or 2024-01-15, not {value!r}.")
+
+
+@cache
+def _metro_names() -> dict[str, str]:
+    from rolediff import data
+
+    return {m.cbsa_code: m.cbsa_title for m in data.metro_counties()}
+
+
+@cache
+def _skill_names() -> dict[str, str]:
+    from rolediff.skills import taxonomy
+
+    return {skill_id: skill.name for skill_id, skill in taxonomy().by_id.items()}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, where: str) -> list[tuple[Any, ...]]:
+    return con.execute(sql.format(where=where)).fetchall()
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _counts(rows: list[tuple[Any, ...]], total: int, label: Callable[[str], str]) -> list[Count]:
+    items = sorted(((k or "unknown"), int(n)) for k, n in rows)
+    items.sort(key=lambda kn: -kn[1])
+    return [
+        Count(
+            key=k,
+            label=label(k),
+            n=n,
+            share=_share(n, total),
+            small_sample=total < SMALL_SAMPLE,
+        )
+        for k, n in items
+    ]
+
+
+def _skill_counts(
+    con: duckdb.DuckDBPyConnection, where: str
+) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Postings per (role, skill), and postings per role."""
+    by_role: dict[str, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for role, skill, postings, n in _rows(con, SKILL_COUNTS_SQL, where):
+        by_role.setdefault(role, {})[skill] = int(postings)
+        totals[role] = int(n)
+    return by_role, totals
+
+
+def _role_skills(
+    by_role: dict[str, dict[str, int]], totals: dict[str, int], n_roles: dict[str, int]
+) -> list[RoleSkills]:
+    names = _skill_names()
+    result = []
+    for role in sorted(n_roles, key=lambda r: (-n_roles[r], r)):
+        n = n_roles[role]
+        counts = sorted(by_role.get(role, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        result.append(
+            RoleSkills(
+                role=role,
+                n=n,
+                small_sample=n < SMALL_SAMPLE,
+                skills=[
+                    SkillShare(id=s, name=names.get(s, s), postings=c, share=_share(c, n))
+                    for s, c in counts[:TOP_SKILLS]
+                ],
+            )
+        )
+    return result
+
+
+def distinctive_skills(
+    con: duckdb.DuckDBPyConnection, a: str, b: str, filters: Filters, top: int = TOP_SKILLS
+) -> Distinctive:
+    """The skills most distinctive of role a against role b, and of b against a."""
+    a, b = _role_id(a), _role_id(b)
+    by_role, _ = _skill_counts(con, filters.where(with_role=False))
+    n_roles = {str(k): int(n) for k, n in _rows(con, OPENINGS_SQL["role"], filters.where(False))}
+    background: dict[str, int] = {}
+    for counts in by_role.values():
+        for skill, c in counts.items():
+            background[skill] = background.get(skill, 0) + c
+    counts_a, counts_b = by_role.get(a, {}), by_role.get(b, {})
+    n_a, n_b = n_roles.get(a, 0), n_roles.get(b, 0)
+    scored = fightin_words(counts_a, counts_b, background)
+    names = _skill_names()
+    ranked = sorted(scored.items(), key=lambda kv: -kv[1][1])
+    chosen = [kv for kv in ranked[:top] if kv[1][1] > 0]
+    chosen += [kv for kv in reversed(ranked[-top:]) if kv[1][1] < 0 and kv not in chosen]
+    return Distinctive(
+        a=a,
+        b=b,
+        n_a=n_a,
+        n_b=n_b,
+        small_sample=min(n_a, n_b) < SMALL_SAMPLE,
+        method=(
+            "log-odds ratio with an informative Dirichlet prior, z-scored (Monroe, Colaresi & "
+            "Quinn 2008, 'Fightin' Words', Political Analysis 16(4), doi:10.1093/pan/mpn018); "
+            "counts are postings asking for each skill; prior: all postings selected"
+        ),
+        prior_pseudo_counts=PRIOR_PSEUDO_COUNTS,
+        skills=[
+            DistinctiveSkill(
+                id=skill,
+                name=names.get(skill, skill),
+                postings_a=counts_a.get(skill, 0),
+                postings_b=counts_b.get(skill, 0),
+                share_a=_share(counts_a.get(skill, 0), n_a),
+                share_b=_share(counts_b.get(skill, 0), n_b),
+                log_odds=round(delta, 4),
+                z=round(z, 3),
+                favours=a if z > 0 else b,
+            )
+            for skill, (delta, z) in chosen
+        ],
+    )
+
+
+def _work_modes(con: duckdb.DuckDBPyConnection, where: str, one_role: bool) -> list[WorkMode]:
+    result = []
+    for role, n, remote, hybrid, onsite, hybrid_role in _rows(con, WORK_MODE_SQL, where):
+        if not n or (one_role and role is None):  # "all" repeats the one role
+            continue
+        result.append(
+            WorkMode(
+                role=role or "all",
+                n=n,
+                remote_share=_share(remote, n),
+                hybrid_share=_share(hybrid, n),
+                onsite_share=_share(onsite, n),
+                unknown_share=_share(n - remote - hybrid - onsite, n),
+                hybrid_role_share=_share(hybrid_role, n),
+                small_sample=n < SMALL_SAMPLE,
+            )
+        )
+    return sorted(result, key=lambda w: (w.role != "all", -w.n, w.role))
+
+
+def _pay(con: duckdb.DuckDBPyConnection, where: str) -> list[RolePay]:
+    result = []
+    for role, n, disclosed, n_usd, p10, p50, p90 in _rows(con, PAY_SQL, where):
+        result.append(
+            RolePay(
+                role=role,
+                n=n,
+                disclosed=disclosed,
+                disclosed_share=_share(disclosed, n),
+                n_usd=n_usd,
+                p10=None if p10 is None else round(p10),
+                p50=None if p50 is None else round(p50),
+                p90=None if p90 is None else round(p90),
+                small_sample=n_usd < SMALL_SAMPLE,
+            )
+        )
+    return sorted(result, key=lambda p: (-p.n, p.role))
+
+
+def report(
+    db: str | Path | None = None,
+    role: str | None = None,
+    vs: str | None = None,
+    metro: str | None = None,
+    since: str | date | None = None,
+) -> MarketReport:
+    """Market statistics from the store, for one role (or all), a metro and postings since a
+    month; with ``vs``, the skills that set ``role`` and ``vs`` apart."""
+    if vs is not None and role is None:
+        raise RolediffError("--vs needs --role: the two roles to set apart.")
+    role_id = _role_id(role) if role is not None else None
+    vs_id = _role_id(vs) if vs is not None else None
+    place = None
+    if metro is not None:
+        from rolediff.geo import resolve_place
+
+        place = resolve_place(metro)
+    filters = Filters(role_id, place.cbsa_code if place else None, _since(since))
+    where = filters.where()
+    con = connect(db, read_only=True)
+    try:
+        path = _db_path(con)
+        span = _rows(con, SPAN_SQL, where)[0]
+        n = int(span[0])
+        metros = _metro_names()
+        labels: dict[str, Callable[[str], str]] = {
+            "role": str,
+            "site": str,
+            "metro": lambda k: metros.get(k, "not a US metro / not stated"),
+            "month": str,
+        }
+        counted = {
+            name: _counts(_rows(con, sql, where), n, labels[name])
+            for name, sql in OPENINGS_SQL.items()
+        }
+        counted["month"].sort(key=lambda c: c.key)
+        n_roles = {c.key: c.n for c in counted["role"]}
+        by_role, totals = _skill_counts(con, where)
+        result = MarketReport(
+            db=path,
+            filters=ReportFilters(
+                role=role_id,
+                vs=vs_id,
+                metro=metro,
+                metro_cbsa=place.cbsa_code if place else None,
+                metro_name=place.metro_name if place else None,
+                since=filters.since.isoformat() if filters.since else None,
+            ),
+            n=n,
+            date_range=DateSpan(
+                first=span[1].isoformat()[:7] if span[1] else None,
+                last=span[2].isoformat()[:7] if span[2] else None,
+                dated=int(span[3]),
+            ),
+            small_sample_threshold=SMALL_SAMPLE,
+            openings=Openings(
+                n=n,
+                by_role=counted["role"],
+                by_site=counted["site"],
+                by_metro=counted["metro"],
+                by_month=counted["month"],
+            ),
+            work_mode=_work_modes(con, where, one_role=role_id is not None),
+            skills=_role_skills(by_role, totals, n_roles),
+            distinctive=(
+                distinctive_skills(con, role_id, vs_id, filters)
+                if role_id is not None and vs_id is not None
+                else None
+            ),
+            pay=_pay(con, where),
+            notes=_notes(filters, n),
+        )
+    finally:
+        con.close()
+    return result
+
+
+def _notes(filters: Filters, n: int) -> list[str]:
+    notes = [
+        f"Statistics from fewer than {SMALL_SAMPLE} postings are flagged small_sample.",
+        "Pay percentiles use the annual midpoint of US-dollar pay only; the disclosed share "
+        "counts pay stated in any currency (as a field or in the text).",
+        "Remote / hybrid / on-site is what the posting states; unknown when it does not.",
+    ]
+    if filters.since is not None:
+        notes.append("--since leaves out postings whose month is not known.")
+    if filters.role is not None:
+        notes.append("--vs compares against all postings selected by the other filters.")
+    if not n:
+        notes.append("No posting matches the filters.")
+    return notes
+
+
+# --- the bundled snapshot ------------------------------------------------------------------
+
+
+class SnapshotSkill(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    share: float
+    n: int
+
+
+class SnapshotPay(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    n: int
+    """Postings with US-dollar pay behind the percentiles."""
+    disclosed_share: float
+
+
+class SnapshotRole(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    n: int
+    openings: int
+    small_sample: bool
+    skills: dict[str, SnapshotSkill]
+    pay: SnapshotPay
+    remote_share: float
+    hybrid_share: float
+
+
+class SnapshotCorpus(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sha256: str
+    rows: int
+    postings: int
+    duplicate: int
+    malformed: int
+    date_range: DateSpan
+    source: str
+
+
+class SnapshotOpenings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    by_role: dict[str, int]
+    by_site: dict[str, int]
+    by_metro: dict[str, int]
+    by_month: dict[str, int]
+
+
+class MarketSnapshot(BaseModel):
+    """Statistics (no posting text) of a postings corpus, packaged with rolediff."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: Literal[1] = 1
+    as_of: str
+    corpus: SnapshotCorpus
+    small_sample_threshold: int
+    roles: dict[str, SnapshotRole]
+    openings: SnapshotOpenings
+    distinctive: list[Distinctive]
+    notes: list[str]
+
+
+def build_snapshot(db: str | Path, corpus: SnapshotCorpus, as_of: str) -> MarketSnapshot:
+    """The snapshot of a store: per-role skills (every skill), pay and openings, openings per
+    site/metro/month, and the distinctive skills of every pair of profiled roles."""
+    from itertools import combinations
+
+    from rolediff.data import ROLE_IDS
+
+    full = report(db)
+    con = connect(db, read_only=True)
+    try:
+        everything = Filters()
+        by_role, _ = _skill_counts(con, everything.where())
+        pairs = [distinctive_skills(con, a, b, everything) for a, b in combinations(ROLE_IDS, 2)]
+    finally:
+        con.close()
+    n_roles = {c.key: c.n for c in full.openings.by_role}
+    pay = {p.role: p for p in full.pay}
+    modes = {w.role: w for w in full.work_mode}
+    roles = {}
+    for role in ROLE_IDS:
+        n = n_roles.get(role, 0)
+        role_pay = pay.get(role)
+        mode = modes.get(role)
+        roles[role] = SnapshotRole(
+            n=n,
+            openings=n,
+            small_sample=n < SMALL_SAMPLE,
+            skills={
+                s: SnapshotSkill(share=_share(c, n), n=c)
+                for s, c in sorted(by_role.get(role, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+            },
+            pay=SnapshotPay(
+                p10=role_pay.p10 if role_pay else None,
+                p50=role_pay.p50 if role_pay else None,
+                p90=role_pay.p90 if role_pay else None,
+                n=role_pay.n_usd if role_pay else 0,
+                disclosed_share=role_pay.disclosed_share if role_pay else 0.0,
+            ),
+            remote_share=mode.remote_share if mode else 0.0,
+            hybrid_share=mode.hybrid_share if mode else 0.0,
+        )
+    openings = full.openings
+    return MarketSnapshot(
+        as_of=as_of,
+        corpus=corpus,
+        small_sample_threshold=SMALL_SAMPLE,
+        roles=roles,
+        openings=SnapshotOpenings(
+            by_role={c.key: c.n for c in openings.by_role},
+            by_site={c.key: c.n for c in openings.by_site},
+            by_metro={c.key: c.n for c in openings.by_metro},
+            by_month={c.key: c.n for c in openings.by_month},
+        ),
+        distinctive=pairs,
+        notes=full.notes,
+    )
+
+
+SNAPSHOT_PATH = "market/snapshot.json"
+
+
+@cache
+def load_snapshot() -> MarketSnapshot:
+    """The packaged market snapshot (statistics of the development corpus; see its SOURCE.md)."""
+    from rolediff.data import read_text
+
+    return MarketSnapshot.model_validate(json.loads(read_text(SNAPSHOT_PATH)))
+
+
+def role_skill_shares(db: str | Path | None = None) -> dict[str, dict[str, float]]:
+    """Role → skill id → share of the role's postings asking for it: from the store at ``db``
+    when given, else from the packaged snapshot."""
+    if db is None:
+        return {
+            role: {skill: s.share for skill, s in stats.skills.items()}
+            for role, stats in load_snapshot().roles.items()
+        }
+    con = connect(db, read_only=True)
+    try:
+        by_role, totals = _skill_counts(con, Filters().where())
+    finally:
+        con.close()
+    return {
+        role: {skill: _share(c, totals[role]) for skill, c in counts.items()}
+        for role, counts in by_role.items()
+    }

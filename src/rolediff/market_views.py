@@ -1,0 +1,152 @@
+"""Market results laid out as tables. Every report table has the same columns, so the whole
+report prints as one CSV: what is measured, for which group, its value, and the n behind it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rolediff.render import Table
+
+if TYPE_CHECKING:
+    from rolediff.market import CollectSummary, Count, IngestSummary, MarketReport
+
+COLUMNS = ["group", "measure", "value", "n", "flag"]
+ABSENT = "—"
+
+
+def _flag(small: bool, threshold: int) -> str:
+    return f"small sample (n < {threshold})" if small else ""
+
+
+def _pct(share: float) -> str:
+    return f"{share:.1%}"
+
+
+def _dollars(value: float | None) -> str:
+    return ABSENT if value is None else f"${value:,.0f}"
+
+
+def _openings(title: str, counts: list[Count], total: int, threshold: int) -> Table:
+    """Each group's openings and its share of all ``total`` postings selected."""
+    rows = [
+        [
+            c.label,
+            "openings",
+            f"{c.n:,} ({_pct(c.share)})",
+            f"{total:,}",
+            _flag(c.small_sample, threshold),
+        ]
+        for c in counts
+    ]
+    return Table(title, COLUMNS, rows)
+
+
+def market_tables(r: MarketReport) -> list[Table]:
+    t = r.small_sample_threshold
+    o = r.openings
+    span = f"{r.date_range.first or '?'} to {r.date_range.last or '?'}"
+    scope = ", ".join(
+        f"{k} {v}"
+        for k, v in (
+            ("role", r.filters.role),
+            ("metro", r.filters.metro_name),
+            ("since", r.filters.since),
+        )
+        if v
+    )
+    notes = [
+        f"{r.n:,} postings ({scope or 'all'}); posted {span} ({r.date_range.dated:,} dated).",
+        *r.notes,
+    ]
+    work = []
+    for w in r.work_mode:
+        flag = _flag(w.small_sample, t)
+        for measure, share in (
+            ("remote", w.remote_share),
+            ("hybrid (work mode)", w.hybrid_share),
+            ("on-site", w.onsite_share),
+            ("not stated", w.unknown_share),
+            ("hybrid of two roles", w.hybrid_role_share),
+        ):
+            work.append([w.role, measure, _pct(share), f"{w.n:,}", flag])
+    skills = [
+        [
+            s.role,
+            k.name,
+            f"{_pct(k.share)} ({k.postings:,} postings)",
+            f"{s.n:,}",
+            _flag(s.small_sample, t),
+        ]
+        for s in r.skills
+        for k in s.skills
+    ]
+    pay = []
+    for p in r.pay:
+        pay.append(
+            [
+                p.role,
+                "pay p10 / p50 / p90 (USD a year)",
+                " / ".join(_dollars(v) for v in (p.p10, p.p50, p.p90)),
+                f"{p.n_usd:,}",
+                _flag(p.small_sample, t),
+            ]
+        )
+        pay.append(
+            [p.role, "postings stating pay", _pct(p.disclosed_share), f"{p.n:,}", _flag(p.n < t, t)]
+        )
+    tables = [
+        _openings("Openings per role", o.by_role, o.n, t),
+        _openings("Openings per source site", o.by_site, o.n, t),
+        _openings("Openings per metro", o.by_metro, o.n, t),
+        _openings("Openings per month posted", o.by_month, o.n, t),
+        Table("Remote, hybrid and on-site", COLUMNS, work),
+        Table("Top skills per role (share of the role's postings)", COLUMNS, skills),
+    ]
+    d = r.distinctive
+    if d is not None:
+        rows = [
+            [
+                f"{s.favours} over {d.b if s.favours == d.a else d.a}",
+                s.name,
+                f"z {s.z:+.2f} ({d.a} {_pct(s.share_a)}, {d.b} {_pct(s.share_b)})",
+                f"{d.n_a:,} + {d.n_b:,}",
+                _flag(d.small_sample, t),
+            ]
+            for s in d.skills
+        ]
+        tables.append(
+            Table(
+                f"Skills that set {d.a} and {d.b} apart",
+                COLUMNS,
+                rows,
+                notes=[f"Method: {d.method}.", "|z| > 1.96 is unlikely by chance (5% level)."],
+            )
+        )
+    tables.append(Table("Pay per role", COLUMNS, pay, notes=notes))
+    return tables
+
+
+def ingest_tables(s: IngestSummary, title: str = "Ingest") -> list[Table]:
+    rows = [
+        ["store", s.db],
+        ["files", ", ".join(s.sources) or ABSENT],
+        ["records read", f"{s.records:,}"],
+        ["new postings", f"{s.new:,}"],
+        ["duplicates (already stored)", f"{s.duplicate:,}"],
+        ["malformed (skipped)", f"{s.malformed:,}"],
+        ["time", f"{s.seconds:,.1f} s ({s.records_per_second:,.0f} records/s)"],
+        ["postings in the store", f"{s.store.get('postings', 0):,}"],
+    ]
+    notes = [f"{m.source} line {m.line}: {m.reason}" for m in s.malformed_records[:20]]
+    if s.malformed > len(notes):
+        notes.append(f"... and {s.malformed - len(notes):,} more malformed (see --format json).")
+    if s.records and not s.new and s.duplicate:
+        notes.insert(0, "Nothing new: every posting was already in the store.")
+    return [Table(title, ["item", "value"], rows, notes=notes)]
+
+
+def collect_tables(c: CollectSummary) -> list[Table]:
+    tables = ingest_tables(c.ingest, "Collected into the store")
+    fetched = [[name, f"{n:,}"] for name, n in c.fetched.items()]
+    tables.insert(0, Table("Postings fetched per site and query", ["item", "value"], fetched))
+    return tables

@@ -1,0 +1,376 @@
+"""The market store: ingest (idempotent, crash-safe), statistics, report, collect, snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import types
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from rolediff import market
+from rolediff.cli_market import market_app
+from rolediff.data import ROLE_IDS
+from rolediff.errors import RolediffError
+from rolediff.postings.read import RawPosting
+
+FIXTURES = Path(__file__).parent / "fixtures" / "market"
+POSTINGS = FIXTURES / "postings.jsonl"
+RECORDED = FIXTURES / "jobspy_recorded.csv"
+GOOD, BAD = 12, 2
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    db = tmp_path / "market.duckdb"
+    market.ingest([POSTINGS], db=db, workers=1)
+    return db
+
+
+def _many(tmp_path: Path, copies: int) -> Path:
+    """The fixture postings, each copied with a distinct reference line (distinct contents)."""
+    rows = [json.loads(line) for line in POSTINGS.read_text().splitlines()[:GOOD]]
+    path = tmp_path / "many.jsonl"
+    with path.open("w") as out:
+        for k in range(copies):
+            for row in rows:
+                copy = {**row, "id": f"{row['id']}-{k}"}
+                copy["description"] += f"\nReference {k}."
+                out.write(json.dumps(copy) + "\n")
+    return path
+
+
+def _comparable(report: market.MarketReport) -> dict[str, object]:
+    return report.model_dump(exclude={"db"})
+
+
+def test_ingest_counts_new_and_malformed_with_reasons(tmp_path: Path) -> None:
+    summary = market.ingest([POSTINGS], db=tmp_path / "m.duckdb", workers=1)
+    assert (summary.records, summary.new, summary.duplicate) == (GOOD + BAD, GOOD, 0)
+    assert summary.malformed == BAD
+    assert [(m.line, m.reason.split(" (")[0]) for m in summary.malformed_records] == [
+        (13, "no description"),
+        (14, "invalid JSON"),
+    ]
+    assert summary.store["postings"] == summary.store["analyses"] == GOOD
+    assert summary.store["skills"] > GOOD
+
+
+def test_ingesting_twice_adds_nothing(store: Path) -> None:
+    before = market.store_counts(store)
+    again = market.ingest([POSTINGS], db=store, workers=1)
+    assert (again.new, again.duplicate, again.malformed) == (0, GOOD, BAD)
+    assert market.store_counts(store) == before
+
+
+def test_all_cores_give_the_same_store_as_one(tmp_path: Path) -> None:
+    path = _many(tmp_path, 5)
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    market.ingest([path], db=one, workers=1, batch_size=13)
+    market.ingest([path], db=two, workers=2, batch_size=13)
+    assert market.store_counts(one) == market.store_counts(two)
+    assert _comparable(market.report(one)) == _comparable(market.report(two))
+
+
+def test_duplicates_inside_one_file_are_stored_once(tmp_path: Path) -> None:
+    line = POSTINGS.read_text().splitlines()[0]
+    row = json.loads(line)
+    spaced = {**row, "id": "other-id", "site": "indeed", "description": row["description"].upper()}
+    path = tmp_path / "dupes.jsonl"
+    path.write_text(line + "\n" + json.dumps(spaced) + "\n")
+    summary = market.ingest([path], db=tmp_path / "m.duckdb", workers=1)
+    assert (summary.new, summary.duplicate) == (1, 1)
+
+
+def test_content_hash_ignores_case_and_spacing() -> None:
+    a = RawPosting(title="SRE", description="Run  the\nsystems", company="Acme")
+    b = RawPosting(title="sre", description="run the systems ", company="ACME", id="x")
+    c = RawPosting(title="sre", description="run the systems", company="Globex")
+    assert market.content_hash(a) == market.content_hash(b) != market.content_hash(c)
+
+
+_KILLABLE = """
+import sys
+from rolediff.market import ingest_steps
+for handled in ingest_steps([sys.argv[1]], db=sys.argv[2], workers=1, batch_size=7):
+    print(handled, flush=True)
+"""
+
+
+def test_sigkill_midway_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    path = _many(tmp_path, 25)
+    killed, clean = tmp_path / "killed.duckdb", tmp_path / "clean.duckdb"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLABLE, str(path), str(killed)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    for _ in range(4):
+        assert child.stdout.readline().strip() == "7"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    partial = market.store_counts(killed)
+    assert partial["postings"] == partial["analyses"] < GOOD * 25  # whole batches only
+    rerun = market.ingest([path], db=killed, workers=1)
+    assert rerun.duplicate == partial["postings"] and rerun.new == GOOD * 25 - partial["postings"]
+    market.ingest([path], db=clean, workers=1)
+    assert market.store_counts(killed) == market.store_counts(clean)
+    assert _comparable(market.report(killed)) == _comparable(market.report(clean))
+    assert _comparable(market.report(killed, "sre", "devops")) == _comparable(
+        market.report(clean, "sre", "devops")
+    )
+
+
+def test_openings_per_role_equal_the_posting_command(store: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("posting", str(POSTINGS), "--format", "json")
+    assert result.code == 0, result.err
+    expected = Counter(p["role"] for p in json.loads(result.out))
+    report = market.report(store)
+    assert {c.key: c.n for c in report.openings.by_role} == dict(expected)
+    assert report.n == GOOD
+
+
+def test_report_statistics_carry_n_and_flag_small_samples(store: Path) -> None:
+    report = market.report(store)
+    assert report.small_sample_threshold == market.SMALL_SAMPLE
+    pay = {p.role: p for p in report.pay}
+    assert (pay["sre"].n, pay["sre"].disclosed, pay["sre"].n_usd) == (3, 2, 2)
+    assert pay["sre"].p50 == 172_500  # midpoints 165,000 and 180,000
+    assert pay["sre"].small_sample
+    assert all(c.small_sample for c in report.openings.by_role)  # 12 postings in all
+    assert [w.role for w in market.report(store, role="sre").work_mode] == ["sre"]
+    modes = {w.role: w for w in report.work_mode}
+    assert modes["all"].n == GOOD
+    assert modes["devsecops"].remote_share == 1.0
+    skills = {s.role: s for s in report.skills}
+    assert all(0 < k.share <= 1 and k.postings <= skills["sre"].n for k in skills["sre"].skills)
+    months = [c.key for c in report.openings.by_month]
+    assert months == sorted(months) and months[0] == "2024-03"
+    assert (report.date_range.first, report.date_range.last) == ("2024-03", "2024-07")
+    assert {c.key for c in report.openings.by_site} == {"linkedin", "indeed", "glassdoor"}
+
+
+def test_report_filters(store: Path) -> None:
+    sre = market.report(store, role="SRE")
+    assert sre.n == 3 and [c.key for c in sre.openings.by_role] == ["sre"]
+    austin = market.report(store, metro="Austin, TX")
+    assert austin.n == 1 and austin.filters.metro_cbsa == "12420"
+    recent = market.report(store, since="2024-06")
+    assert recent.n == 4 and recent.date_range.first == "2024-06"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"vs": "sre"}, "--vs needs --role"),
+        ({"role": "dev-ops-guru"}, "Unknown role"),
+        ({"since": "March"}, "--since"),
+    ],
+)
+def test_report_rejects_bad_input(store: Path, kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(RolediffError, match=message):
+        market.report(store, **kwargs)  # type: ignore[arg-type]
+
+
+def test_report_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(RolediffError, match="market ingest"):
+        market.report(tmp_path / "absent.duckdb")
+
+
+def test_distinctive_skills_by_fightin_words(store: Path) -> None:
+    d = market.report(store, role="sre", vs="devops").distinctive
+    assert d is not None and (d.a, d.b, d.n_a, d.n_b) == ("sre", "devops", 3, 3)
+    top_sre, top_devops = d.skills[0], d.skills[-1]
+    assert top_sre.z > 0 and top_sre.favours == "sre" and top_sre.share_a > top_sre.share_b
+    assert top_devops.z < 0 and top_devops.favours == "devops"
+    assert "Monroe" in d.method
+
+
+def test_fightin_words_is_antisymmetric_and_zero_on_equal_counts() -> None:
+    a, b = {"go": 8, "slo": 6, "jenkins": 1}, {"go": 4, "slo": 1, "jenkins": 7}
+    background = {k: a[k] + b[k] + 5 for k in a}
+    forward, backward = (
+        market.fightin_words(a, b, background),
+        market.fightin_words(b, a, background),
+    )
+    for skill in a:
+        assert forward[skill][1] == pytest.approx(-backward[skill][1])
+    assert forward["slo"][1] > 0 > forward["jenkins"][1]
+    same = market.fightin_words(a, a, background)
+    assert all(delta == pytest.approx(0) for delta, _ in same.values())
+
+
+def test_store_is_versioned_and_refuses_a_newer_schema(store: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(store))
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone() == (
+        market.SCHEMA_VERSION,
+    )
+    con.execute("INSERT INTO schema_version VALUES (999, NULL)")
+    con.close()
+    with pytest.raises(RolediffError, match="newer rolediff"):
+        market.connect(store)
+
+
+def test_default_store_is_in_the_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ROLEDIFF_MARKET_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", "/data/home")
+    assert market.default_db_path() == Path("/data/home/rolediff/market.duckdb")
+    monkeypatch.setenv("ROLEDIFF_MARKET_DB", "/elsewhere/m.duckdb")
+    assert market.default_db_path() == Path("/elsewhere/m.duckdb")
+
+
+def test_parquet_and_jobspy_csv_are_read(tmp_path: Path) -> None:
+    import duckdb
+
+    parquet = tmp_path / "postings.parquet"
+    duckdb.connect().execute(
+        f"COPY (SELECT * FROM read_json_auto('{POSTINGS}', ignore_errors = true)"
+        f" WHERE description IS NOT NULL) TO '{parquet}' (FORMAT parquet)"
+    )
+    db = tmp_path / "m.duckdb"
+    summary = market.ingest([parquet, RECORDED], db=db, workers=1)
+    assert (summary.new, summary.malformed) == (GOOD + 3, 0)
+    sites = {c.key: c.n for c in market.report(db).openings.by_site}
+    assert sites["linkedin"] == 5 + 2
+
+
+# --- collect: recorded responses only --------------------------------------------------------
+
+
+def _fake_jobspy(monkeypatch: pytest.MonkeyPatch, fail_after: int | None = None) -> list[str]:
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.read_csv(RECORDED)
+    calls: list[str] = []
+
+    def scrape_jobs(site_name: list[str], **_: object) -> object:
+        calls.append(site_name[0])
+        if fail_after is not None and len(calls) > fail_after:
+            raise ConnectionError("429 Too Many Requests")
+        return frame[frame["site"] == site_name[0]]
+
+    module = types.ModuleType("jobspy")
+    module.scrape_jobs = scrape_jobs  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "jobspy", module)
+    return calls
+
+
+def test_collect_ingests_recorded_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_jobspy(monkeypatch)
+    db = tmp_path / "m.duckdb"
+    summary = market.drain(  # type: ignore[arg-type]
+        market.collect_steps(
+            ["site reliability engineer"], "Austin, TX", ["linkedin", "indeed"], db=db, workers=1
+        )
+    )
+    assert isinstance(summary, market.CollectSummary)
+    assert summary.error is None and summary.ingest.new == 3
+    assert summary.fetched == {
+        "linkedin: site reliability engineer": 2,
+        "indeed: site reliability engineer": 1,
+    }
+
+
+def test_collect_keeps_what_came_before_a_rate_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_jobspy(monkeypatch, fail_after=1)
+    db = tmp_path / "m.duckdb"
+    result = _invoke(
+        "collect", "-q", "sre", "--site", "linkedin", "--site", "indeed", "--db", str(db)
+    )
+    assert result.exit_code == 2
+    assert "429 Too Many Requests" in result.output and "2 new posting(s)" in result.output
+    assert market.store_counts(db)["postings"] == 2
+
+
+def test_collect_without_jobspy_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "jobspy", None)
+    result = _invoke("collect", "-q", "sre")
+    assert result.exit_code == 2 and "pip install 'rolediff[live]'" in result.output
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+
+def _invoke(*argv: str):  # type: ignore[no-untyped-def]
+    """Run ``rolediff market ...`` as the main app will, RolediffError → exit 2."""
+    app = typer.Typer()
+    app.add_typer(market_app, name="market")
+    result = CliRunner().invoke(app, ["market", *argv])
+    if isinstance(result.exception, RolediffError):
+        result.exit_code = 2
+        result.output_bytes += f"Error: {result.exception}\n".encode()
+    return result
+
+
+def test_cli_ingest_then_report(tmp_path: Path) -> None:
+    db = str(tmp_path / "m.duckdb")
+    first = _invoke("ingest", str(POSTINGS), "--db", db, "--workers", "1", "--format", "json")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["new"] == GOOD
+    again = _invoke("ingest", str(POSTINGS), "--db", db, "--workers", "1")
+    assert again.exit_code == 0 and "Nothing new" in again.output
+    report = _invoke("report", "--db", db, "--role", "sre", "--vs", "devops", "--format", "json")
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.output)["distinctive"]["a"] == "sre"
+    table = _invoke("report", "--db", db, "--role", "sre", "--vs", "devops")
+    assert "Skills that set sre and devops apart" in table.output
+    csv = _invoke("report", "--db", db, "--format", "csv")
+    assert csv.exit_code == 0 and csv.output.startswith("section,group,measure,value,n,flag")
+
+
+def test_cli_ingest_of_a_missing_file_fails_cleanly(tmp_path: Path) -> None:
+    result = _invoke("ingest", str(tmp_path / "nope.jsonl"), "--db", str(tmp_path / "m.duckdb"))
+    assert result.exit_code == 2 and "No such file" in result.output
+
+
+def test_every_market_command_has_help() -> None:
+    for command in ("ingest", "report", "collect"):
+        result = _invoke(command, "--help")
+        assert result.exit_code == 0 and "--db" in result.output
+
+
+# --- the packaged snapshot -------------------------------------------------------------------
+
+
+def test_snapshot_has_the_agreed_shape_and_no_posting_text() -> None:
+    snapshot = market.load_snapshot()
+    assert snapshot.version == 1 and set(ROLE_IDS) <= set(snapshot.roles)
+    raw = json.loads((Path(market.__file__).parent / "data" / market.SNAPSHOT_PATH).read_text())
+    for role in ROLE_IDS:
+        entry = raw["roles"][role]
+        assert {"n", "skills", "pay", "openings"} <= set(entry)
+        assert {"p10", "p50", "p90", "n", "disclosed_share"} <= set(entry["pay"])
+        assert all(set(s) >= {"share", "n"} for s in entry["skills"].values())
+    assert snapshot.corpus.postings == sum(snapshot.openings.by_role.values())
+    assert snapshot.corpus.date_range.first and len(snapshot.corpus.sha256) == 64
+    assert max(len(v) for v in _strings(raw)) < 400  # statistics and notes, never a description
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *_strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_role_skill_shares_from_store_or_snapshot(store: Path) -> None:
+    mine = market.role_skill_shares(store)
+    assert set(mine) == {"sre", "devops", "platform", "cloud", "devsecops", "other"}
+    assert all(0 < share <= 1 for shares in mine.values() for share in shares.values())
+    packaged = market.role_skill_shares()
+    assert set(ROLE_IDS) <= set(packaged)
