@@ -29,6 +29,10 @@ COMMANDS = [
     ["cities"],
     ["match"],
     ["fit"],
+    ["market"],
+    ["market", "ingest"],
+    ["market", "report"],
+    ["market", "collect"],
     ["data"],
     ["data", "sources"],
     ["data", "coverage"],
@@ -101,6 +105,7 @@ def json_schemas() -> dict[str, str]:
     from rolediff import Comparison, Place, RoleProfile
     from rolediff.data.schema import Dataset
     from rolediff.fit import FitReport
+    from rolediff.market import IngestSummary, MarketReport
     from rolediff.pay.coverage import CoverageEntry
     from rolediff.pay.models import CityRow, TakeHome
     from rolediff.pay.take_home import SalaryMatch
@@ -118,6 +123,8 @@ def json_schemas() -> dict[str, str]:
         "match": SalaryMatch,
         "data-coverage": list[CoverageEntry],
         "fit": FitReport,
+        "market-report": MarketReport,
+        "market-ingest": IngestSummary,
     }
     return {
         f"json/{name}.schema.json": json.dumps(

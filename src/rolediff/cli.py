@@ -10,6 +10,7 @@ import typer
 from rolediff._version import __version__
 from rolediff.cli_common import Format, dump, read_input, with_progress
 from rolediff.cli_fit import fit_command
+from rolediff.cli_market import market_app
 from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
@@ -26,6 +27,7 @@ data_app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 app.command("fit")(fit_command)
+app.add_typer(market_app, name="market")
 
 
 def _version(value: bool) -> None:

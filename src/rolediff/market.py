@@ -1060,7 +1060,7 @@ def distinctive_skills(
     n_a, n_b = n_roles.get(a, 0), n_roles.get(b, 0)
     scored = fightin_words(counts_a, counts_b, background)
     names = _skill_names()
-    ranked = sorted(scored.items(), key=lambda kv: -kv[1][1])
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1][1], kv[0]))
     chosen = [kv for kv in ranked[:top] if kv[1][1] > 0]
     chosen += [kv for kv in reversed(ranked[-top:]) if kv[1][1] < 0 and kv not in chosen]
     return Distinctive(
