@@ -24,7 +24,7 @@ SourceIds = Annotated[list[Slug], Field(min_length=1)]
 class Record(BaseModel):
     """Base for dataset records: immutable, and unknown fields are an error."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # --- citations ---------------------------------------------------------------------------
