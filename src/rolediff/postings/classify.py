@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -23,7 +24,6 @@ from rolediff.postings.features import (
     phrase_features,
     skill_features,
     title_roles,
-    tokens,
 )
 from rolediff.skills import Prepared, SkillHit, find_skills, taxonomy
 
@@ -75,7 +75,13 @@ class ModelFile(BaseModel):
 @dataclass(frozen=True)
 class _Weights:
     labels: list[str]
-    shifted_index: dict[str, int]
+    words: dict[str, int]
+    """Single-word vocabulary → index + 1 (so that filter(None, ...) drops unknown words in C)."""
+    pairs: dict[tuple[str, str], int]
+    """Two-word vocabulary, keyed by word pairs: a tuple of already-hashed words is cheaper to
+    look up than a new joined string."""
+    areas: tuple[tuple[int, str], ...]
+    """(feature index, skill area id) of the skill-area features."""
     idf: np.ndarray
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
     pull: np.ndarray
@@ -92,9 +98,25 @@ def _weights() -> _Weights:
         raise data.DataError("classifier labels do not match rolediff's roles")
     coef = np.asarray(spec.coef)
     others = (coef.sum(axis=0) - coef) / (len(spec.labels) - 1)
+    words: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for i, term in enumerate(spec.vocabulary, 1):
+        first, _, second = term.partition(" ")
+        if second:
+            pairs[(first, second)] = i
+        else:
+            words[term] = i
+    n_vocab = len(spec.vocabulary)
+    areas = tuple(
+        (n_vocab + i, name.removeprefix("area:"))
+        for i, name in enumerate(spec.extra_features)
+        if name.startswith("area:")
+    )
     return _Weights(
         labels=spec.labels,
-        shifted_index={term: i + 1 for i, term in enumerate(spec.vocabulary)},
+        words=words,
+        pairs=pairs,
+        areas=areas,
         idf=np.asarray(spec.idf),
         coef=coef,
         pull=coef - others,
@@ -110,8 +132,11 @@ def model_version() -> str:
 
 def _text_vector(prepared: Prepared, w: _Weights) -> tuple[np.ndarray, np.ndarray]:
     """Indices and l2-normalised sublinear tf-idf values of the text's known n-grams."""
-    # Indices are stored shifted by one so that filter(None, ...) drops unknown n-grams in C.
-    known = list(filter(None, map(w.shifted_index.get, tokens(prepared))))
+    # The same n-grams as features.tokens (which trains the model), looked up without building
+    # the two-word strings.
+    words = prepared.spaced.split()
+    known = list(filter(None, map(w.words.get, words)))
+    known += filter(None, map(w.pairs.get, pairwise(words)))
     idx, counts = np.unique(np.asarray(known, dtype=np.int64) - 1, return_counts=True)
     values = (1.0 + np.log(counts)) * w.idf[idx]
     norm = float(np.sqrt(values @ values))
@@ -208,13 +233,8 @@ def _evidence(
                     kind="term", text=vocab[idx[j]], role=role, weight=round(float(contrib[j]), 3)
                 )
             )
-    areas = w.spec.extra_features
     tax = taxonomy()
-    area_pull = {
-        name.removeprefix("area:"): float(pull[w.n_vocab + i] * extra[i])
-        for i, name in enumerate(areas)
-        if name.startswith("area:")
-    }
+    area_pull = {area: float(pull[i] * extra[i - w.n_vocab]) for i, area in w.areas}
     ranked = sorted(hits, key=lambda h: -area_pull.get(h.area or h.id, 0.0))
     for hit in ranked[:limit]:
         weight = area_pull.get(hit.area or hit.id, 0.0)
