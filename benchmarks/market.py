@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import best_of
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "data" / "postings" / "dev.jsonl"
 INGEST_TARGET = 2_000.0
@@ -71,15 +73,6 @@ def timed_ingest(paths: list[Path], db: Path, workers: int | None, size: int) ->
         f" store {summary.store}"
     )
     return float(summary.records / elapsed)
-
-
-def best_of(repeat: int, run) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def time_queries(db: Path) -> list[tuple[str, float]]:
