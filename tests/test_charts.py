@@ -90,3 +90,22 @@ def test_unknown_extension_names_the_choices(name: str, tmp_path: Path) -> None:
 def test_charts_do_not_load_altair_until_drawn() -> None:
     code = "import sys, rolediff.charts, rolediff.cli; sys.exit('altair' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_market_report_charts(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from rolediff import market
+
+    db = tmp_path / "store.duckdb"
+    fixture = Path(__file__).parent / "fixtures" / "market" / "postings.jsonl"
+    market.ingest([fixture], db=db, workers=1)
+    result = cli("market", "report", "--db", str(db), "--chart", str(tmp_path / "charts"))
+    assert result.code == 0, result.err
+    files = sorted(p.name for p in (tmp_path / "charts").iterdir())
+    assert "openings.svg" in files and "pay.svg" in files
+    assert any(name.startswith("skills-") for name in files)
+    assert (
+        (tmp_path / "charts" / "openings.svg")
+        .read_text(encoding="utf-8")
+        .lstrip()
+        .startswith("<svg")
+    )

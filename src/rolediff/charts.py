@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rolediff.errors import RolediffError
 from rolediff.pay.models import CityRow
+
+if TYPE_CHECKING:
+    from rolediff.market import MarketReport
 
 ChartSpec = dict[str, Any]
 """A Vega-Lite specification, as JSON-ready dicts and lists."""
@@ -146,3 +149,43 @@ def save_cities_chart(rows: Sequence[CityRow], path: str | Path, title: str | No
     """The chart of ``rolediff cities --chart FILE``: :func:`cities_chart` saved to ``path``."""
     check_chart_path(path)  # before building the spec: a bad name fails fast
     return save_chart(cities_chart(rows, title), path)
+
+
+def save_market_charts(
+    report: MarketReport, directory: str | Path, suffix: str = ".svg"
+) -> list[Path]:
+    """Openings per role, top skills of each role and median pay per role, as files in
+    ``directory`` (created if missing): openings, skills-ROLE and pay, each ``suffix``."""
+    folder = Path(directory)
+    check_chart_path(folder / f"openings{suffix}")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [
+        save_chart(
+            bar_chart(
+                [{"role": c.label, "postings": c.n} for c in report.openings.by_role],
+                "postings",
+                "role",
+                f"Postings per role (n = {report.n:,})",
+            ),
+            folder / f"openings{suffix}",
+        )
+    ]
+    for role in report.skills:
+        records = [{"skill": s.name, "share_of_postings": s.share} for s in role.skills[:15]]
+        if records:
+            title = f"Top skills of {role.role} postings (n = {role.n:,})"
+            written.append(
+                save_chart(
+                    bar_chart(records, "share_of_postings", "skill", title),
+                    folder / f"skills-{role.role}{suffix}",
+                )
+            )
+    pay = [{"role": p.role, "median_pay_usd": p.p50} for p in report.pay if p.p50 is not None]
+    if pay:
+        written.append(
+            save_chart(
+                bar_chart(pay, "median_pay_usd", "role", "Median stated pay (US dollars a year)"),
+                folder / f"pay{suffix}",
+            )
+        )
+    return written

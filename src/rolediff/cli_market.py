@@ -95,6 +95,14 @@ def report_command(
         str | None, typer.Option("--since", help="Only postings from this month on (2024-01).")
     ] = None,
     db: Db = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart",
+            metavar="DIR",
+            help="Also write charts (openings, skills per role, pay) as SVG files into DIR.",
+        ),
+    ] = None,
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Openings, remote share, top skills, distinctive skills and pay, each with its n."""
@@ -103,6 +111,11 @@ def report_command(
 
     result = report(db=db, role=role, vs=vs, metro=metro, since=since)
     emit(result.model_dump(mode="json"), market_tables(result), fmt)
+    if chart is not None:
+        from rolediff.charts import save_market_charts
+
+        for path in save_market_charts(result, chart):
+            typer.echo(f"Chart written to {path}", err=True)
 
 
 @market_app.command("collect")
