@@ -150,3 +150,19 @@ def test_compare_shows_postings_based_prospects_from_the_snapshot() -> None:
     assert pair.a.openings > 0 and pair.b.openings > 0
     assert 0 <= pair.b.remote_share <= 1
     assert c.prospects.postings_source and "real postings" in c.prospects.postings_source
+
+
+def test_compare_uses_the_users_own_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from rolediff import market
+
+    db = tmp_path / "store.duckdb"
+    fixture = Path(__file__).parent / "fixtures" / "market" / "postings.jsonl"
+    market.ingest([fixture], db=db, workers=1)
+    c = compare("devops", "sre", db=db)
+    assert c.prospects.postings_source and "your store" in c.prospects.postings_source
+    pair = c.prospects.postings
+    assert pair is not None and pair.a is not None and pair.a.small_sample
+    with pytest.raises(ValueError, match="No market store"):
+        compare("devops", "sre", db=tmp_path / "missing.duckdb")

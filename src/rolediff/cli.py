@@ -89,13 +89,19 @@ def compare_command(
             "--city", "-c", help="Focus the salary figures on a place, e.g. 'Raleigh, NC'."
         ),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", metavar="PATH", help="Postings-based prospects from your own market store."
+        ),
+    ] = None,
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Compare two roles on the article's five dimensions, each figure with its source."""
     from rolediff.roles import compare
     from rolediff.views import comparison_tables
 
-    result = compare(a, b, city=city)
+    result = compare(a, b, city=city, db=db)
     emit(lambda: result.model_dump(mode="json"), comparison_tables(result), fmt)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -200,8 +201,14 @@ def _as_id(choice: str) -> str:
     return choice
 
 
-def compare(a: str, b: str, city: str | Place | None = None) -> Comparison:
-    """Compare two roles on focus, responsibilities, skills/background/education, prospects, pay."""
+def compare(
+    a: str, b: str, city: str | Place | None = None, db: str | Path | None = None
+) -> Comparison:
+    """Compare two roles on focus, responsibilities, skills/background/education, prospects, pay.
+
+    Postings-based prospects come from the bundled market snapshot, or from the user's own
+    market store at ``db`` (see ``rolediff market ingest``).
+    """
     role_a, role_b = get_role(a), get_role(b)
     if role_a.id == role_b.id:
         raise RolediffError(f"Compare two different roles (both are '{role_a.id}').")
@@ -219,7 +226,7 @@ def compare(a: str, b: str, city: str | Place | None = None) -> Comparison:
             [Cited(id=x.id, name=x.name, sources=x.sources) for x in role_b.background],
         ),
         education=_education(role_a, role_b),
-        prospects=_prospects(role_a.id, role_b.id),
+        prospects=_prospects(role_a.id, role_b.id, db),
         salaries=_salaries(role_a.id, role_b.id, place),
         sources={},
     )
@@ -313,7 +320,7 @@ def _notes(dimension: str, roles: Iterable[str]) -> list[str]:
     ]
 
 
-def _prospects(a: str, b: str) -> Prospects:
+def _prospects(a: str, b: str, db: str | Path | None) -> Prospects:
     figures = data.published_figures().openings
     rows = []
     for platform in dict.fromkeys(f.platform for f in figures):
@@ -337,23 +344,49 @@ def _prospects(a: str, b: str) -> Prospects:
     notes = _notes("prospects", (a, b))
     if not rows:
         notes.append("The bundled sources publish no openings counts for these roles.")
+    pair, source = _snapshot_postings(a, b) if db is None else _store_postings(a, b, db)
+    return Prospects(openings=rows, notes=notes, postings=pair, postings_source=source)
+
+
+def _snapshot_postings(a: str, b: str) -> tuple[Pair[PostingsProspect | None], str]:
     snapshot = json.loads(data.read_text("market/snapshot.json"))
     corpus = snapshot["corpus"]
     span = corpus.get("date_range") or {}
     source = (
         f"{corpus['postings']:,} real postings ({span.get('first')} to {span.get('last')}), "
-        f"market snapshot of {snapshot['as_of']}; replace with your own store via "
+        f"market snapshot of {snapshot['as_of']}; use your own store with --db after "
         "`rolediff market ingest`"
     )
-    return Prospects(
-        openings=rows,
-        notes=notes,
-        postings=Pair(
-            a=_postings(snapshot, a, corpus["postings"]),
-            b=_postings(snapshot, b, corpus["postings"]),
-        ),
-        postings_source=source,
-    )
+    total = corpus["postings"]
+    return Pair(a=_postings(snapshot, a, total), b=_postings(snapshot, b, total)), source
+
+
+def _store_postings(a: str, b: str, db: str | Path) -> tuple[Pair[PostingsProspect | None], str]:
+    from rolediff.market import report
+
+    found = report(db=db)
+    openings = {c.key: c for c in found.openings.by_role}
+    modes = {w.role: w for w in found.work_mode}
+    pays = {p.role: p for p in found.pay}
+
+    def one(role: str) -> PostingsProspect | None:
+        count = openings.get(role)
+        if count is None:
+            return None
+        mode, pay = modes.get(role), pays.get(role)
+        return PostingsProspect(
+            openings=count.n,
+            share_of_postings=count.share,
+            remote_share=mode.remote_share if mode else 0.0,
+            hybrid_share=mode.hybrid_share if mode else 0.0,
+            pay_p50=pay.p50 if pay else None,
+            pay_n=pay.n_usd if pay else 0,
+            small_sample=count.n < found.small_sample_threshold,
+        )
+
+    span = found.date_range
+    source = f"{found.n:,} postings in your store {found.db} ({span.first} to {span.last})"
+    return Pair(a=one(a), b=one(b)), source
 
 
 def _postings(snapshot: dict[str, Any], role: str, total: int) -> PostingsProspect | None:

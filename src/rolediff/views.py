@@ -279,7 +279,7 @@ def _postings_rows(c: Comparison) -> list[list[str]]:
             cell(pair.b, lambda p: f"{p.remote_share:.0%}"),
         ],
         [
-            "Hybrid of two roles",
+            "Hybrid work (part on-site)",
             cell(pair.a, lambda p: f"{p.hybrid_share:.0%}"),
             cell(pair.b, lambda p: f"{p.hybrid_share:.0%}"),
         ],
