@@ -166,3 +166,14 @@ def test_compare_uses_the_users_own_store(tmp_path) -> None:  # type: ignore[no-
     assert pair is not None and pair.a is not None and pair.a.small_sample
     with pytest.raises(ValueError, match="No market store"):
         compare("devops", "sre", db=tmp_path / "missing.duckdb")
+
+
+def test_compare_weights_skill_areas_by_the_market() -> None:
+    c = compare("devops", "sre")
+    assert c.skills.shares_source
+    for skill in c.skills.shared + c.skills.only_b:
+        assert skill.share_a is not None and skill.share_b is not None
+        assert 0.0 <= skill.share_a <= 1.0 and 0.0 <= skill.share_b <= 1.0
+    incident = next(s for s in c.skills.only_b if s.id == "incident-response")
+    assert incident.share_b is not None and incident.share_a is not None
+    assert incident.share_b > incident.share_a  # SRE postings ask for it more often

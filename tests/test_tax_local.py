@@ -26,7 +26,7 @@ from rolediff.pay.local import (
     source_note,
     total_local_income_tax,
 )
-from rolediff.pay.state_income import state_income_tax
+from rolediff.pay.state_income import state_income_tax, state_tax_data
 
 ROOT = Path(__file__).parents[1]
 CASES = sorted((ROOT / "tests" / "cases" / "tax" / "local").glob("*.toml"))
@@ -237,8 +237,21 @@ TAXED_PLACES = sorted(
         "Beaverton, OR", "Charleston, WV",
     }
 )  # fmt: skip
-CLIFF_FREE = [p for p in TAXED_PLACES if p not in {"Pittsburgh, PA", "Scranton, PA", "Denver, CO",
-              "Aurora, CO", "Portland, OR", "New York, NY", "Charleston, WV"}]  # fmt: skip
+LOCAL_CLIFFS = {"Pittsburgh, PA", "Scranton, PA", "Denver, CO", "Aurora, CO", "Portland, OR",
+                "New York, NY", "Charleston, WV"}  # fmt: skip
+
+
+def _inherits_a_state_cliff(name: str) -> bool:
+    """A local tax measured on state taxable income or state tax carries the state's cliffs
+    (Maryland's personal exemption steps down at fixed incomes, so its county taxes jump)."""
+    place = resolve_place(name)
+    state_based = any(
+        tax.base in ("state_taxable_income", "state_tax") for tax in local_tax_jurisdictions(place)
+    )
+    return state_based and bool(state_tax_data(place.state).coverage.cliffs)
+
+
+CLIFF_FREE = [p for p in TAXED_PLACES if p not in LOCAL_CLIFFS and not _inherits_a_state_cliff(p)]
 wages = st.floats(min_value=0, max_value=2_000_000, allow_nan=False)
 
 

@@ -156,6 +156,18 @@ GROUP BY f.role, s.skill_id, t.n
 """
 """Postings asking for each skill, per role, with the role's posting count (share = postings/n)."""
 
+AREA_COUNTS_SQL = """
+WITH f AS (SELECT content_hash, role FROM market_facts WHERE {where}),
+totals AS (SELECT role, COUNT(*) AS n FROM f GROUP BY role),
+areas(skill_id, area) AS (VALUES {areas})
+SELECT f.role, a.area, COUNT(DISTINCT f.content_hash) AS postings, t.n
+FROM f JOIN skills s ON s.content_hash = f.content_hash
+JOIN areas a ON a.skill_id = s.skill_id
+JOIN totals t ON t.role = f.role
+GROUP BY f.role, a.area, t.n
+"""
+"""Postings asking for at least one skill of each taxonomy area, per role, with the role's n."""
+
 PAY_SQL = """
 SELECT role, COUNT(*) AS n,
     COUNT(pay_annual) AS disclosed,
@@ -1023,6 +1035,21 @@ def _skill_counts(
     return by_role, totals
 
 
+def _area_counts(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, dict[str, int]]:
+    """Postings per (role, skill area); an area counts when any of its skills is asked for."""
+    from rolediff.skills import taxonomy
+
+    pairs = ", ".join(
+        f"('{s.id}', '{s.area or s.id}')" for s in taxonomy().by_id.values()
+    )  # ids are slugs (validated), so inlining them is safe
+    by_role: dict[str, dict[str, int]] = {}
+    for role, area, postings, _ in con.execute(
+        AREA_COUNTS_SQL.format(where=where, areas=pairs)
+    ).fetchall():
+        by_role.setdefault(role, {})[area] = int(postings)
+    return by_role
+
+
 def _role_skills(
     by_role: dict[str, dict[str, int]], totals: dict[str, int], n_roles: dict[str, int]
 ) -> list[RoleSkills]:
@@ -1253,6 +1280,8 @@ class SnapshotRole(BaseModel):
     openings: int
     small_sample: bool
     skills: dict[str, SnapshotSkill]
+    areas: dict[str, SnapshotSkill] = {}
+    """Share of the role's postings asking for at least one skill of each taxonomy area."""
     pay: SnapshotPay
     remote_share: float
     hybrid_share: float
@@ -1307,6 +1336,7 @@ def build_snapshot(db: str | Path, corpus: SnapshotCorpus, as_of: str) -> Market
     try:
         everything = Filters()
         by_role, _ = _skill_counts(con, everything.where())
+        by_area = _area_counts(con, everything.where())
         pairs = [distinctive_skills(con, a, b, everything) for a, b in combinations(ROLE_IDS, 2)]
     finally:
         con.close()
@@ -1325,6 +1355,10 @@ def build_snapshot(db: str | Path, corpus: SnapshotCorpus, as_of: str) -> Market
             skills={
                 s: SnapshotSkill(share=_share(c, n), n=c)
                 for s, c in sorted(by_role.get(role, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+            },
+            areas={
+                a: SnapshotSkill(share=_share(c, n), n=c)
+                for a, c in sorted(by_area.get(role, {}).items(), key=lambda kv: (-kv[1], kv[0]))
             },
             pay=SnapshotPay(
                 p10=role_pay.p10 if role_pay else None,
@@ -1362,6 +1396,27 @@ def load_snapshot() -> MarketSnapshot:
     from rolediff.data import read_text
 
     return MarketSnapshot.model_validate(json.loads(read_text(SNAPSHOT_PATH)))
+
+
+def role_area_shares(db: str | Path | None = None) -> dict[str, dict[str, float]]:
+    """Role → skill area → share of the role's postings asking for any skill of the area: from
+    the store at ``db`` when given, else from the packaged snapshot."""
+    if db is None:
+        return {
+            role: {area: a.share for area, a in stats.areas.items()}
+            for role, stats in load_snapshot().roles.items()
+        }
+    con = connect(db, read_only=True)
+    try:
+        where = Filters().where()
+        by_area = _area_counts(con, where)
+        _, totals = _skill_counts(con, where)
+    finally:
+        con.close()
+    return {
+        role: {area: _share(c, totals[role]) for area, c in counts.items()}
+        for role, counts in by_area.items()
+    }
 
 
 def role_skill_shares(db: str | Path | None = None) -> dict[str, dict[str, float]]:

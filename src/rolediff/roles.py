@@ -71,6 +71,9 @@ class ComparedSkill(Named):
     level_b: Level | None
     examples_a: list[Named]
     examples_b: list[Named]
+    share_a: float | None = None
+    """Share of role A's postings asking for at least one skill of the area (market data)."""
+    share_b: float | None = None
     sources: list[str]
 
 
@@ -78,6 +81,8 @@ class SkillsDimension(Result):
     shared: list[ComparedSkill]
     only_a: list[ComparedSkill]
     only_b: list[ComparedSkill]
+    shares_source: str | None = None
+    """Where share_a and share_b come from (the same postings as prospects.postings)."""
 
 
 class Cited(Named):
@@ -220,7 +225,7 @@ def compare(
         city=place,
         focus=Pair(a=_focus(role_a), b=_focus(role_b)),
         responsibilities=Pair(a=role_a.responsibilities, b=role_b.responsibilities),
-        skills=_skills(role_a, role_b),
+        skills=_skills(role_a, role_b, _area_shares(db)),
         background=_overlap(
             [Cited(id=x.id, name=x.name, sources=x.sources) for x in role_a.background],
             [Cited(id=x.id, name=x.name, sources=x.sources) for x in role_b.background],
@@ -251,8 +256,24 @@ def _focus(role: RoleProfile) -> FocusView:
     )
 
 
-def _skills(role_a: RoleProfile, role_b: RoleProfile) -> SkillsDimension:
+def _area_shares(db: str | Path | None) -> dict[str, dict[str, float]]:
+    """Role → skill area → share of postings asking for it, from the snapshot or the store."""
+    if db is not None:
+        from rolediff.market import role_area_shares
+
+        return role_area_shares(db)
+    roles = json.loads(data.read_text("market/snapshot.json"))["roles"]
+    return {
+        role: {area: a["share"] for area, a in stats.get("areas", {}).items()}
+        for role, stats in roles.items()
+    }
+
+
+def _skills(
+    role_a: RoleProfile, role_b: RoleProfile, shares: dict[str, dict[str, float]]
+) -> SkillsDimension:
     tax = taxonomy()
+    share_a, share_b = shares.get(role_a.id, {}), shares.get(role_b.id, {})
     in_a = {s.id: s for s in role_a.skills}
     in_b = {s.id: s for s in role_b.skills}
 
@@ -267,6 +288,8 @@ def _skills(role_a: RoleProfile, role_b: RoleProfile) -> SkillsDimension:
             level_b=sb.level if sb else None,
             examples_a=[_named(x) for x in sa.examples] if sa else [],
             examples_b=[_named(x) for x in sb.examples] if sb else [],
+            share_a=share_a.get(skill_id, 0.0) if share_a else None,
+            share_b=share_b.get(skill_id, 0.0) if share_b else None,
             sources=sorted({*(sa.sources if sa else ()), *(sb.sources if sb else ())}),
         )
 
@@ -274,6 +297,10 @@ def _skills(role_a: RoleProfile, role_b: RoleProfile) -> SkillsDimension:
         shared=[entry(i) for i in in_a if i in in_b],
         only_a=[entry(i) for i in in_a if i not in in_b],
         only_b=[entry(i) for i in in_b if i not in in_a],
+        shares_source="share of each role's postings asking for a skill of the area: "
+        "the postings of prospects.postings_source"
+        if shares
+        else None,
     )
 
 

@@ -92,18 +92,19 @@ def role_tables(p: RoleProfile, sources: dict[str, Source]) -> list[Table]:
     ]
 
 
-def _skill_cell(level: str | None, examples: Sequence[Named]) -> str:
+def _skill_cell(level: str | None, examples: Sequence[Named], share: float | None) -> str:
+    asked = f" [{share:.0%} of postings]" if share is not None else ""
     if level is None:
-        return ABSENT
-    return f"{level}: {_names(examples)}" if examples else level
+        return f"{ABSENT}{asked}"
+    return (f"{level}: {_names(examples)}" if examples else level) + asked
 
 
 def _skill_rows(skills: Sequence[ComparedSkill]) -> list[list[str]]:
     return [
         [
             s.name,
-            _skill_cell(s.level_a, s.examples_a),
-            _skill_cell(s.level_b, s.examples_b),
+            _skill_cell(s.level_a, s.examples_a, s.share_a),
+            _skill_cell(s.level_b, s.examples_b, s.share_b),
         ]
         for s in skills
     ]
