@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -262,7 +263,7 @@ def _area_shares(db: str | Path | None) -> dict[str, dict[str, float]]:
         from rolediff.market import role_area_shares
 
         return role_area_shares(db)
-    roles = json.loads(data.read_text("market/snapshot.json"))["roles"]
+    roles = _snapshot()["roles"]
     return {
         role: {area: a["share"] for area, a in stats.get("areas", {}).items()}
         for role, stats in roles.items()
@@ -375,8 +376,16 @@ def _prospects(a: str, b: str, db: str | Path | None) -> Prospects:
     return Prospects(openings=rows, notes=notes, postings=pair, postings_source=source)
 
 
+@cache
+def _snapshot() -> dict[str, Any]:
+    """The bundled market snapshot as plain JSON (rolediff.market's models cost more to import
+    than this path can afford)."""
+    snapshot: dict[str, Any] = json.loads(data.read_text("market/snapshot.json"))
+    return snapshot
+
+
 def _snapshot_postings(a: str, b: str) -> tuple[Pair[PostingsProspect | None], str]:
-    snapshot = json.loads(data.read_text("market/snapshot.json"))
+    snapshot = _snapshot()
     corpus = snapshot["corpus"]
     span = corpus.get("date_range") or {}
     source = (
