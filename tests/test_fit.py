@@ -272,8 +272,11 @@ def test_market_module_missing_falls_back_to_profile_weights(
 
 
 def test_market_weights_come_from_role_skill_shares(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rolediff.market import load_snapshot
+
     fake = type(sys)("rolediff.market")
     fake.role_skill_shares = lambda db=None: {"sre": {"incident-response": 0.9}}  # type: ignore[attr-defined]
+    fake.load_snapshot = load_snapshot  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "rolediff.market", fake)
     default_market.cache_clear()
     try:

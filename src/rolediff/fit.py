@@ -9,7 +9,6 @@ tools. The method, with a worked example, is in ``docs/fit.md``.
 from __future__ import annotations
 
 import importlib
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -182,8 +181,7 @@ def default_market() -> MarketWeights:
         return MarketWeights(note=f"profile only: no market snapshot ({exc})")
     if not shares:
         return MarketWeights(note="profile only: the market snapshot is empty")
-    snapshot = _bundled_snapshot()
-    details = MarketWeights.from_snapshot(snapshot) if snapshot else MarketWeights()
+    details = MarketWeights.from_snapshot(market.load_snapshot().model_dump(mode="json"))
     return MarketWeights(
         shares=shares,
         counts=details.counts,
@@ -191,15 +189,6 @@ def default_market() -> MarketWeights:
         pay_premiums=details.pay_premiums,
         as_of=details.as_of,
     )
-
-
-def _bundled_snapshot() -> dict[str, Any] | None:
-    path = data.ROOT / "market" / "snapshot.json"
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return loaded if isinstance(loaded, dict) else None
 
 
 def _market(market: MarketWeights | Mapping[str, Any] | None) -> MarketWeights:
