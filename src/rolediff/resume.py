@@ -21,71 +21,90 @@ def read_resume(path: str | Path, save_to: str | Path | None = None) -> str:
     path = Path(path)
     if not path.is_file():
         raise RolediffError(f"No such file: {path}")
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        hint = " Save it as .docx or PDF first." if suffix == ".doc" else ""
-        raise RolediffError(
-            f"{path.name}: cannot read '{suffix or 'no extension'}' résumés; "
-            f"use {', '.join(SUFFIXES)}.{hint}"
-        )
+    _check_suffix(path.name)
     size = path.stat().st_size
-    if size > MAX_RESUME_BYTES:
-        raise RolediffError(
-            f"{path.name} is {size / 1_000_000:.1f} MB; résumés over "
-            f"{MAX_RESUME_BYTES // 1_000_000} MB are refused."
-        )
-    if size == 0:
-        raise RolediffError(f"{path.name} is empty.")
-    extract = _EXTRACTORS.get(suffix, _plain_text)
-    text = extract(path).strip()
-    if not text:
-        raise RolediffError(f"{path.name} holds no text.")
+    _check_size(path.name, size)
+    text = resume_text(path.read_bytes(), path.name)
     if save_to is not None:
         Path(save_to).write_text(text + "\n", encoding="utf-8")
     return text
 
 
-def _plain_text(path: Path) -> str:
-    data = path.read_bytes()
+def resume_text(data: bytes, name: str) -> str:
+    """The text of a résumé held in memory (an upload), its type taken from ``name``'s suffix."""
+    suffix = _check_suffix(name)
+    _check_size(name, len(data))
+    extract = _EXTRACTORS.get(suffix, _plain_text)
+    text = extract(data, name).strip()
+    if not text:
+        raise RolediffError(f"{name} holds no text.")
+    return text
+
+
+def _check_suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        hint = " Save it as .docx or PDF first." if suffix == ".doc" else ""
+        raise RolediffError(
+            f"{name}: cannot read '{suffix or 'no extension'}' résumés; "
+            f"use {', '.join(SUFFIXES)}.{hint}"
+        )
+    return suffix
+
+
+def _check_size(name: str, size: int) -> None:
+    if size > MAX_RESUME_BYTES:
+        raise RolediffError(
+            f"{name} is {size / 1_000_000:.1f} MB; résumés over "
+            f"{MAX_RESUME_BYTES // 1_000_000} MB are refused."
+        )
+    if size == 0:
+        raise RolediffError(f"{name} is empty.")
+
+
+def _plain_text(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RolediffError(
-            f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+            f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
         ) from None
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(data: bytes, name: str) -> str:
+    from io import BytesIO
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(BytesIO(data))
         locked = reader.is_encrypted and not reader.decrypt("")
         pages = [] if locked else [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise RolediffError(f"{path.name} is not a readable PDF ({exc}).") from None
+        raise RolediffError(f"{name} is not a readable PDF ({exc}).") from None
     if locked:
-        raise RolediffError(f"{path.name} is password-protected; save an unprotected copy.")
+        raise RolediffError(f"{name} is password-protected; save an unprotected copy.")
     text = "\n".join(pages)
     if not text.strip():
         raise RolediffError(
-            f"{path.name} has no text layer (a scanned image?); export it from the original "
+            f"{name} has no text layer (a scanned image?); export it from the original "
             "document or run it through OCR first."
         )
     return text
 
 
-def _docx_text(path: Path) -> str:
+def _docx_text(data: bytes, name: str) -> str:
+    from io import BytesIO
     from zipfile import BadZipFile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(BytesIO(data))
     except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise RolediffError(f"{path.name} is not a readable .docx file ({exc}).") from None
+        raise RolediffError(f"{name} is not a readable .docx file ({exc}).") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -93,4 +112,4 @@ def _docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
-_EXTRACTORS: dict[str, Callable[[Path], str]] = {".pdf": _pdf_text, ".docx": _docx_text}
+_EXTRACTORS: dict[str, Callable[[bytes, str], str]] = {".pdf": _pdf_text, ".docx": _docx_text}

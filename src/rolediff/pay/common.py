@@ -20,15 +20,25 @@ from rolediff.errors import RolediffError
 from rolediff.pay.models import FilingStatus as FilingStatus
 
 FILING_STATUSES: tuple[FilingStatus, ...] = ("single", "married_joint", "head_of_household")
+FILING_ALIASES: dict[str, FilingStatus] = {
+    "mfj": "married_joint",
+    "married": "married_joint",
+    "joint": "married_joint",
+    "hoh": "head_of_household",
+}
+"""Everyday names of the filing statuses that every interface accepts."""
 
 Amount: TypeAlias = npt.ArrayLike
 """Dollars per year: a scalar or anything numpy turns into an array."""
 
 
 def check_status(status: str) -> FilingStatus:
-    """The filing status itself, or a ValueError naming the choices."""
+    """The filing status (or its everyday name: "mfj", "hoh"), or an error naming the choices."""
+    key = status.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in FILING_ALIASES:
+        return FILING_ALIASES[key]
     for choice in FILING_STATUSES:
-        if status == choice:
+        if key == choice:
             return choice
     raise RolediffError(
         f"unknown filing status {status!r}; choose one of {', '.join(FILING_STATUSES)}."

@@ -1,0 +1,269 @@
+"""The questions every interface asks, answered by one call each: the CLI, the REST API and the
+dashboard use these, so that the same question gets the same JSON everywhere.
+
+Each function checks what the interfaces would otherwise check on their own (a salary or a role,
+a known sort key, a positive ``top``), calls the library and returns its result model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rolediff.errors import RolediffError
+
+if TYPE_CHECKING:
+    from rolediff.fit import FitReport
+    from rolediff.geo import Place
+    from rolediff.market import MarketReport, MarketSnapshot
+    from rolediff.pay.models import CityRow, TakeHome
+    from rolediff.pay.take_home import SalaryMatch
+    from rolediff.postings.analyze import PostingAnalysis
+    from rolediff.postings.read import Malformed, RawPosting
+    from rolediff.roles import Comparison
+
+SORT_KEYS = ("take_home", "after_tax", "gross")
+
+
+def roles() -> list[dict[str, Any]]:
+    """Every role profile, as JSON data."""
+    from rolediff.roles import list_roles
+
+    return [p.model_dump(mode="json") for p in list_roles()]
+
+
+def role(role_id: str) -> dict[str, Any]:
+    """One role profile, as JSON data."""
+    from rolediff.roles import get_role
+
+    return get_role(role_id).model_dump(mode="json")
+
+
+def compare(a: str, b: str, city: str | None = None, db: str | Path | None = None) -> Comparison:
+    from rolediff.roles import compare as compare_roles
+
+    return compare_roles(a, b, city=city, db=db)
+
+
+def where(place: str) -> Place:
+    from rolediff.geo import resolve_place
+
+    return resolve_place(place)
+
+
+def pay(
+    city: str,
+    salary: float | None = None,
+    role: str | None = None,
+    percentile: int = 50,
+    year: int | None = None,
+    filing: str = "single",
+    pretax: float = 0.0,
+    hsa: float = 0.0,
+    rent: float | None = None,
+    living: float | None = None,
+    bedrooms: int = 1,
+) -> TakeHome:
+    """Monthly take-home of a salary (or a role's estimated salary) in one place."""
+    from rolediff.pay.take_home import take_home
+
+    if salary is None and role is None:
+        raise RolediffError("Give a salary or a role.")
+    return take_home(
+        salary,
+        city,
+        role=role,
+        percentile=percentile,
+        year=year,
+        filing_status=filing,
+        pretax=pretax,
+        hsa=hsa,
+        rent=rent,
+        living=living,
+        bedrooms=bedrooms,
+    )
+
+
+def cities(
+    salary: float | None = None,
+    role: str | None = None,
+    percentile: int = 50,
+    top: int | None = None,
+    state: str | None = None,
+    sort: str = "take_home",
+    year: int | None = None,
+    filing: str = "single",
+    bedrooms: int = 1,
+) -> list[CityRow]:
+    """Every metro (or the best ``top``) ranked by ``sort``."""
+    from rolediff.pay.take_home import rank_cities
+
+    if top is not None and top < 1:
+        raise RolediffError("top must be 1 or more.")
+    if sort not in SORT_KEYS:
+        raise RolediffError(f"sort must be take_home, after_tax or gross; got {sort!r}.")
+    return rank_cities(
+        salary=salary,
+        role=role,
+        percentile=percentile,
+        year=year,
+        filing_status=filing,
+        bedrooms=bedrooms,
+        state=state,
+        sort=sort,  # type: ignore[arg-type]
+        top=top,
+    )
+
+
+def match(
+    salary: float,
+    from_place: str,
+    to_place: str,
+    year: int | None = None,
+    filing: str = "single",
+    bedrooms: int = 1,
+) -> SalaryMatch:
+    from rolediff.pay.take_home import match_salary
+
+    return match_salary(
+        salary, from_place, to_place, year=year, filing_status=filing, bedrooms=bedrooms
+    )
+
+
+def posting(
+    text: str,
+    title: str | None = None,
+    location: str | None = None,
+    salary_text: str | None = None,
+) -> PostingAnalysis:
+    """One posting's analysis, as ``rolediff posting FILE --title --location`` gives it."""
+    from rolediff.postings.analyze import analyze_raw
+
+    return analyze_raw(read_posting(text, title, location, salary_text))
+
+
+def read_posting(
+    text: str,
+    title: str | None = None,
+    location: str | None = None,
+    salary_text: str | None = None,
+) -> RawPosting:
+    """A posting's text read as a text or HTML file is (HTML reduced to its visible text)."""
+    from rolediff.postings.read import RawPosting, read_postings
+
+    (record,) = read_postings(text, "text", title=title, location=location)
+    assert isinstance(record, RawPosting)
+    if salary_text:
+        record = record.model_copy(update={"salary_text": salary_text})
+    return record
+
+
+def posting_file(
+    data: bytes, name: str, strict: bool = False
+) -> tuple[list[dict[str, Any]] | dict[str, Any], list[Malformed]]:
+    """Every posting in an uploaded file, as ``rolediff posting FILE --format json`` prints them
+    (one object for a single text/HTML/JSON posting, else a list), and the malformed records
+    skipped, as the CLI skips them; with ``strict`` any malformed record refuses the file."""
+    from rolediff.postings.analyze import analyze_postings
+    from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RolediffError(f"{name} is not UTF-8 text (byte {exc.start}).") from None
+    kind = sniff(text, name)
+    records = list(read_postings(text, kind))
+    bad = [r for r in records if isinstance(r, Malformed)]
+    if bad and strict:
+        first = bad[0]
+        raise RolediffError(
+            f"{len(bad)} malformed record(s), the first on line {first.line}: {first.reason}; "
+            "nothing analysed (strict)."
+        )
+    postings = [r for r in records if isinstance(r, RawPosting)]
+    if not postings:
+        raise RolediffError("No posting to analyse in the file.")
+    results = [r.model_dump(mode="json") for r in analyze_postings(postings, workers=1)]
+    if len(results) == 1 and kind in ("text", "html", "json"):
+        return results[0], bad
+    return results, bad
+
+
+def resume(data: bytes, name: str) -> str:
+    """The text of an uploaded résumé, extracted in memory (nothing is written)."""
+    from rolediff.resume import resume_text
+
+    return resume_text(data, name)
+
+
+def fit(
+    skills: str | Sequence[str] | None = None,
+    resume_text: str | None = None,
+    target: str | None = None,
+    from_role: str | None = None,
+    to_role: str | None = None,
+) -> FitReport:
+    from rolediff.fit import fit as fit_person
+
+    return fit_person(
+        skills=skills,
+        resume_text=resume_text,
+        target=target,
+        from_role=from_role,
+        to_role=to_role,
+    )
+
+
+def market(
+    db: str | Path | None,
+    role: str | None = None,
+    vs: str | None = None,
+    metro: str | None = None,
+    since: str | None = None,
+) -> MarketReport:
+    from rolediff.market import report
+
+    return report(db=db, role=role, vs=vs, metro=metro, since=since)
+
+
+def has_market_store(db: str | Path | None) -> bool:
+    """Whether a market store exists at ``db`` (or the default place)."""
+    from rolediff.market import default_db_path
+
+    return (Path(db).expanduser() if db is not None else default_db_path()).is_file()
+
+
+def snapshot() -> MarketSnapshot:
+    from rolediff.market import load_snapshot
+
+    return load_snapshot()
+
+
+def datasets() -> list[dict[str, Any]]:
+    from rolediff.data import datasets as packaged
+
+    return [d.model_dump(mode="json") for d in packaged()]
+
+
+def coverage(kind: str | None = None) -> list[dict[str, Any]]:
+    """The tax engine's coverage manifest, optionally of one kind of tax."""
+    from rolediff.pay.coverage import coverage_manifest
+
+    entries = coverage_manifest()
+    if kind is not None:
+        entries = [e for e in entries if e.kind == kind]
+        if not entries:
+            raise RolediffError(
+                f"Unknown kind {kind!r}: federal, fica, state income, state payroll or local."
+            )
+    return [e.model_dump(mode="json") for e in entries]
+
+
+def warm() -> None:
+    """Load the data the answers need, so the first request is as fast as the rest."""
+    pay("Raleigh, NC", salary=100_000)
+    cities(salary=100_000, top=1)
+    compare("devops", "sre")
+    fit(skills=["linux"])
+    posting("Site reliability engineer: Kubernetes, on-call.", title="SRE")

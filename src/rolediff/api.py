@@ -1,0 +1,424 @@
+"""The REST API (``/api/v1``) and the dashboard in one FastAPI app: ``rolediff serve``.
+
+Thin, like the CLI: every route parses its parameters, calls the library and returns the same
+JSON as ``rolediff ... --format json`` for the same question (:mod:`rolediff.answers` holds the
+calls both use). The app reads no path from a request: the only file it opens is the market
+store chosen when the app is made.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rolediff import answers
+from rolediff._version import __version__
+from rolediff.errors import RolediffError
+
+API = "/api/v1"
+POSTING_BODY_LIMIT = 1_000_000
+"""Bytes a posting request may carry (text or file)."""
+RESUME_BODY_LIMIT = 10_000_000 + 100_000
+"""Bytes a fit request may carry: a 10 MB résumé plus its form fields."""
+DEFAULT_BODY_LIMIT = 100_000
+
+
+class JSONBody(Response):
+    """JSON written as the CLI writes it (UTF-8, not ASCII-escaped), without re-encoding."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False).encode("utf-8")
+
+
+def error_body(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONBody:
+    """Every error the app returns: ``{"error": {"status": 400, "message": "..."}}``."""
+    body = {"error": {"status": status, "message": message}}
+    return JSONBody(body, status_code=status, headers=headers)
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer."""
+
+    error: ErrorDetail
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A question rolediff cannot answer, and why."},
+    413: {"model": ErrorBody, "description": "The request body is larger than allowed."},
+    422: {"model": ErrorBody, "description": "A parameter is missing or malformed."},
+}
+
+
+def _limit_for(path: str) -> int:
+    if path.startswith((f"{API}/fit", "/fit")):
+        return RESUME_BODY_LIMIT
+    if path.startswith((f"{API}/postings", "/posting")):
+        return POSTING_BODY_LIMIT
+    return DEFAULT_BODY_LIMIT
+
+
+class BodyLimit:
+    """Refuse request bodies over the route's limit with 413, by Content-Length when sent and by
+    counting the bytes as they arrive otherwise (chunked uploads)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = _limit_for(scope["path"])
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_too_large(send, limit)
+            return
+        received = 0
+        too_large = False
+
+        async def counted() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request" and not too_large:
+                received += len(message.get("body", b""))
+                if received > limit:  # end the body here; the answer becomes the 413
+                    too_large = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+            return message
+
+        async def answered(message: Message) -> None:
+            if not too_large:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await _send_too_large(send, limit)
+
+        await self.app(scope, counted, answered)
+
+
+async def _send_too_large(send: Send, limit: int) -> None:
+    message = f"Request body too large: at most {limit:,} bytes here."
+    response = error_body(413, message)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": response.body})
+
+
+# --- request bodies ---------------------------------------------------------------------------
+
+
+class PostingIn(BaseModel):
+    """A job posting to analyse: its text and, when known, its title and location."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=POSTING_BODY_LIMIT, description="Description, plain or HTML.")
+    title: str | None = Field(None, max_length=1_000)
+    location: str | None = Field(None, max_length=1_000)
+    salary_text: str | None = Field(
+        None, max_length=1_000, description="Pay as the board shows it."
+    )
+
+
+class FitIn(BaseModel):
+    """A person to score: skills (names or aliases) and/or résumé text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skills: list[Annotated[str, Field(max_length=200)]] | None = Field(None, max_length=2_000)
+    resume_text: str | None = Field(None, max_length=10_000_000)
+    target: str | None = Field(None, max_length=100)
+    from_role: str | None = Field(None, max_length=100)
+    to_role: str | None = Field(None, max_length=100)
+
+
+# --- shared parameters ------------------------------------------------------------------------
+
+RoleParam = Annotated[str, Query(min_length=1, max_length=100, description="devops, sre, ...")]
+CityParam = Annotated[
+    str, Query(min_length=1, max_length=200, description="'Raleigh, NC', 'NYC', a CBSA code.")
+]
+SalaryParam = Annotated[
+    float | None, Query(gt=0, le=1e9, description="Gross salary, dollars a year.")
+]
+PercentileParam = Annotated[
+    Literal[10, 25, 50, 75, 90], Query(description="Salary percentile for an estimated salary.")
+]
+YearParam = Annotated[int | None, Query(ge=1900, le=2200, description="Tax year.")]
+FilingParam = Annotated[
+    str, Query(max_length=40, description="single, married_joint (mfj), head_of_household (hoh).")
+]
+BedroomsParam = Annotated[int, Query(ge=0, le=4, description="Bedrooms of the HUD rent.")]
+SortParam = Literal["take_home", "after_tax", "gross"]
+
+
+def create_app(db: str | Path | None = None) -> FastAPI:
+    """The app: JSON API under ``/api/v1``, dashboard pages at ``/``; market statistics come from
+    the store at ``db`` (default: ``rolediff market``'s own)."""
+    app = FastAPI(
+        title="rolediff",
+        version=__version__,
+        description=(
+            "Compare DevOps, SRE, DevSecOps, Cloud and Platform engineering roles on cited data: "
+            "the same answers as the rolediff CLI, as JSON."
+        ),
+    )
+    if db is not None and not Path(db).expanduser().is_file():
+        raise RolediffError(
+            f"No market store at {db}: run 'rolediff market ingest FILE --db {db}'."
+        )
+    app.state.db = db
+    app.add_middleware(BodyLimit)
+    _errors(app)
+    _routes(app)
+    from rolediff.web.pages import add_pages
+
+    add_pages(app)
+    return app
+
+
+def wants_json(request: Request) -> bool:
+    """True for API routes and for pages asked for ``?format=json``."""
+    return request.url.path.startswith(API) or request.query_params.get("format") == "json"
+
+
+def _errors(app: FastAPI) -> None:
+    from rolediff.web.pages import error_page
+
+    async def known(request: Request, exc: Exception) -> Response:
+        message = str(exc)
+        return error_body(400, message) if wants_json(request) else error_page(400, message)
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        message = "; ".join(_describe(e) for e in exc.errors()) or "Malformed request."
+        return error_body(422, message) if wants_json(request) else error_page(422, message)
+
+    async def http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        message = str(exc.detail)
+        if wants_json(request) or exc.status_code != 404:
+            return error_body(exc.status_code, message, exc.headers)
+        return error_page(exc.status_code, message)
+
+    app.add_exception_handler(RolediffError, known)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(StarletteHTTPException, http)
+
+
+def _describe(error: Any) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "body"))
+    return f"{where or 'request'}: {error.get('msg', 'invalid')}"
+
+
+def _routes(app: FastAPI) -> None:
+    def db(request: Request) -> str | Path | None:
+        store: str | Path | None = request.app.state.db
+        return store
+
+    @app.get("/healthz", tags=["meta"])
+    async def healthz() -> dict[str, str]:
+        """Liveness: the app answers and which version it is."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get(f"{API}/roles", tags=["roles"], responses=ERRORS)
+    async def roles() -> JSONBody:
+        """Every role profile (``rolediff roles``)."""
+        return JSONBody(answers.roles())
+
+    @app.get(f"{API}/roles/{{role}}", tags=["roles"], responses=ERRORS)
+    async def role(role: Annotated[str, PathParam(min_length=1, max_length=100)]) -> JSONBody:
+        """One role profile (``rolediff role ROLE``)."""
+        return JSONBody(answers.role(role))
+
+    @app.get(f"{API}/compare", tags=["roles"], responses=ERRORS)
+    async def compare(
+        request: Request,
+        a: RoleParam,
+        b: RoleParam,
+        city: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    ) -> JSONBody:
+        """Two roles on the article's five dimensions (``rolediff compare A B [--city]``)."""
+        return JSONBody(answers.compare(a, b, city, db(request)).model_dump(mode="json"))
+
+    @app.get(f"{API}/where", tags=["places"], responses=ERRORS)
+    async def where(place: CityParam) -> JSONBody:
+        """A place resolved to its city, metro, state and county (``rolediff where``)."""
+        return JSONBody(answers.where(place).model_dump(mode="json"))
+
+    @app.get(f"{API}/pay", tags=["pay"], responses=ERRORS)
+    async def pay(
+        city: CityParam,
+        salary: SalaryParam = None,
+        role: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+        percentile: PercentileParam = 50,
+        year: YearParam = None,
+        filing: FilingParam = "single",
+        pretax: Annotated[float, Query(ge=0, le=1e9)] = 0.0,
+        hsa: Annotated[float, Query(ge=0, le=1e9)] = 0.0,
+        rent: Annotated[float | None, Query(ge=0, le=1e7)] = None,
+        living: Annotated[float | None, Query(ge=0, le=1e7)] = None,
+        bedrooms: BedroomsParam = 1,
+    ) -> JSONBody:
+        """Gross pay → taxes → monthly take-home in one place (``rolediff pay``)."""
+        result = answers.pay(
+            city=city,
+            salary=salary,
+            role=role,
+            percentile=percentile,
+            year=year,
+            filing=filing,
+            pretax=pretax,
+            hsa=hsa,
+            rent=rent,
+            living=living,
+            bedrooms=bedrooms,
+        )
+        return JSONBody(result.model_dump(mode="json"))
+
+    @app.get(f"{API}/cities", tags=["pay"], responses=ERRORS)
+    def cities(
+        salary: SalaryParam = None,
+        role: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+        percentile: PercentileParam = 50,
+        top: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+        state: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+        sort: SortParam = "take_home",
+        year: YearParam = None,
+        filing: FilingParam = "single",
+        bedrooms: BedroomsParam = 1,
+    ) -> JSONBody:
+        """Every US metro ranked by monthly take-home (``rolediff cities``)."""
+        rows = answers.cities(
+            salary=salary,
+            role=role,
+            percentile=percentile,
+            top=top,
+            state=state,
+            sort=sort,
+            year=year,
+            filing=filing,
+            bedrooms=bedrooms,
+        )
+        return JSONBody([r.model_dump(mode="json") for r in rows])
+
+    @app.get(f"{API}/match", tags=["pay"], responses=ERRORS)
+    def match(
+        salary: Annotated[float, Query(gt=0, le=1e9)],
+        from_place: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
+        to_place: Annotated[str, Query(alias="to", min_length=1, max_length=200)],
+        year: YearParam = None,
+        filing: FilingParam = "single",
+        bedrooms: BedroomsParam = 1,
+    ) -> JSONBody:
+        """The salary needed elsewhere for the same take-home (``rolediff match``)."""
+        result = answers.match(salary, from_place, to_place, year, filing, bedrooms)
+        return JSONBody(result.model_dump(mode="json"))
+
+    @app.post(f"{API}/postings/analyze", tags=["postings"], responses=ERRORS)
+    def analyze(posting: PostingIn) -> JSONBody:
+        """Classify one posting with evidence; its skills, pay, place and seniority."""
+        result = answers.posting(posting.text, posting.title, posting.location, posting.salary_text)
+        return JSONBody(result.model_dump(mode="json"))
+
+    @app.post(f"{API}/postings/analyze-file", tags=["postings"], responses=ERRORS)
+    async def analyze_file(
+        file: Annotated[UploadFile, File(description="Text, HTML, JSON, JSONL or CSV postings.")],
+        strict: Annotated[
+            bool, Query(description="Refuse the file if any record is malformed.")
+        ] = False,
+    ) -> JSONBody:
+        """Every posting of an uploaded file, as ``rolediff posting FILE --format json``.
+        Malformed records are skipped (listed in the ``X-Rolediff-Skipped`` header as
+        ``line: reason``) unless ``strict``."""
+        data = await file.read()
+        results, skipped = answers.posting_file(data, file.filename or "upload.txt", strict)
+        headers = {}
+        if skipped:
+            listed = "; ".join(f"{m.line}: {m.reason}" for m in skipped[:20])
+            headers["X-Rolediff-Skipped"] = listed.encode("ascii", "replace").decode("ascii")
+        return JSONBody(results, headers=headers)
+
+    @app.post(f"{API}/fit", tags=["fit"], responses=ERRORS)
+    def fit(person: FitIn) -> JSONBody:
+        """A person's score for every role, gaps and learning path (``rolediff fit``)."""
+        result = answers.fit(
+            skills=person.skills,
+            resume_text=person.resume_text,
+            target=person.target,
+            from_role=person.from_role,
+            to_role=person.to_role,
+        )
+        return JSONBody(result.model_dump(mode="json"))
+
+    @app.post(f"{API}/fit/resume", tags=["fit"], responses=ERRORS)
+    async def fit_resume(
+        file: Annotated[UploadFile, File(description="A résumé: .txt, .md, .pdf or .docx.")],
+        target: Annotated[str | None, Form(max_length=100)] = None,
+        from_role: Annotated[str | None, Form(max_length=100)] = None,
+        to_role: Annotated[str | None, Form(max_length=100)] = None,
+    ) -> JSONBody:
+        """``rolediff fit --resume FILE``: the file is read in memory and never stored."""
+        data = await file.read()
+        text = answers.resume(data, file.filename or "resume.txt")
+        result = answers.fit(resume_text=text, target=target, from_role=from_role, to_role=to_role)
+        return JSONBody(result.model_dump(mode="json"))
+
+    @app.get(f"{API}/market", tags=["market"], responses=ERRORS)
+    def market(
+        request: Request,
+        role: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+        vs: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+        metro: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+        since: Annotated[str | None, Query(min_length=1, max_length=20)] = None,
+    ) -> JSONBody:
+        """Market statistics from the store (``rolediff market report``)."""
+        result = answers.market(db(request), role=role, vs=vs, metro=metro, since=since)
+        return JSONBody(result.model_dump(mode="json"))
+
+    @app.get(f"{API}/market/snapshot", tags=["market"], responses=ERRORS)
+    def snapshot() -> JSONBody:
+        """The bundled market snapshot: statistics of the development corpus."""
+        return JSONBody(answers.snapshot().model_dump(mode="json"))
+
+    @app.get(f"{API}/sources", tags=["data"], responses=ERRORS)
+    def data_sources() -> JSONBody:
+        """The packaged datasets (``rolediff data sources``)."""
+        return JSONBody(answers.datasets())
+
+    @app.get(f"{API}/coverage", tags=["data"], responses=ERRORS)
+    def coverage(
+        kind: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    ) -> JSONBody:
+        """What the tax engine models per jurisdiction (``rolediff data coverage``)."""
+        return JSONBody(answers.coverage(kind))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, db: str | Path | None = None) -> None:
+    """Run the app with uvicorn until interrupted; warm the caches first."""
+    import uvicorn
+
+    answers.warm()
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")

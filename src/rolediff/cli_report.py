@@ -1,0 +1,79 @@
+"""`rolediff report`: the article rewritten for you, as one HTML or Markdown file (registered in
+cli.py)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class ReportFormatOption(StrEnum):
+    html = "html"
+    md = "md"
+
+
+def report_command(
+    a: Annotated[str, typer.Argument(metavar="ROLE_A", help="First role (e.g. devops).")],
+    b: Annotated[str, typer.Argument(metavar="ROLE_B", help="Second role (e.g. sre).")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The report file: .html or .htm (one self-contained page) or .md (Markdown, "
+            "its charts as FILE-STEM-*.svg beside it).",
+        ),
+    ],
+    city: Annotated[
+        str | None,
+        typer.Option("--city", "-c", help="Add take-home pay in this place, e.g. 'Raleigh, NC'."),
+    ] = None,
+    skills: Annotated[
+        str | None,
+        typer.Option(
+            "--skills", "-s", help='Add your fit: your skills, comma-separated: "linux, k8s".'
+        ),
+    ] = None,
+    resume: Annotated[
+        str | None,
+        typer.Option(
+            "--resume",
+            metavar="FILE",
+            help="Add your fit from your résumé (.txt, .md, .pdf, .docx), read on this machine.",
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help="Lay the learning path toward this role (default: the closer of the two).",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Tax year (default: the latest covered).")
+    ] = None,
+    fmt: Annotated[
+        ReportFormatOption | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="html or md; by default from the suffix of --output.",
+        ),
+    ] = None,
+) -> None:
+    """Write the five differences between two roles for you, each figure with source and date."""
+    from rolediff.report import build_report, report_format, write_report
+    from rolediff.resume import read_resume
+
+    kind = report_format(output, fmt.value if fmt else None)  # a bad name fails before any work
+    resume_text = read_resume(resume) if resume is not None else None
+    report = build_report(
+        a, b, city=city, skills=skills, resume_text=resume_text, year=year, target=target
+    )
+    path = write_report(report, output, kind)
+    typer.echo(f"Wrote {path}")

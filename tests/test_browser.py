@@ -1,0 +1,240 @@
+"""The dashboard in a real browser: `rolediff serve` in its own process, Debian's Chromium driven
+by Playwright. Every page loads with its charts drawn by the vendored Vega, every form submits,
+and a posting's ``<script>`` stays text. Screenshots go to build/test-artifacts/screenshots.
+
+Skipped (with the reason shown) where Chromium or Playwright is missing, unless
+ROLEDIFF_REQUIRE_BROWSER=1 (set by .ci/run), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+SHOTS = ROOT / "build" / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("ROLEDIFF_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("ROLEDIFF_REQUIRE_BROWSER") == "1"
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[test]')"
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set ROLEDIFF_CHROMIUM)"
+    return None
+
+
+MISSING = _missing()
+if MISSING and REQUIRED:
+    raise RuntimeError(f"browser tests are required here but cannot run: {MISSING}")
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``rolediff serve`` on a free loopback port, with no market store (bundled snapshot)."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ROLEDIFF_MARKET_DB": str(tmp_path_factory.mktemp("store") / "none.duckdb"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rolediff", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    err = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"rolediff serve did not start: {err}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    tab.errors = errors
+    yield tab
+    context.close()
+
+
+def charts_drawn(page: Any, name: str) -> int:
+    """Wait for every chart of the page to be drawn by Vega, screenshot, and count them."""
+    figures = page.locator("figure.chart")
+    count = figures.count()
+    assert count > 0, "the page has no chart"
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure.chart')]"
+        ".every(f => f.dataset.rendered === 'true')",
+        timeout=20_000,
+    )
+    for i in range(count):
+        assert figures.nth(i).locator(".vega svg").count() == 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert not page.errors, page.errors
+    return count
+
+
+PAGES = {
+    "home": "/",
+    "compare": "/compare?a=devops&b=sre&city=Raleigh",
+    "cities": "/cities?role=sre&top=15",
+    "pay": "/pay?role=sre&city=Raleigh%2C+NC",
+    "market": "/market",
+    "sources": "/sources",
+    "fit": "/fit?skills=linux,docker,kubernetes,terraform&target=sre",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_with_its_charts(server: str, page: Any, name: str) -> None:
+    response = page.goto(server + PAGES[name])
+    assert response is not None and response.status == 200
+    assert charts_drawn(page, name) >= 1
+
+
+def test_compare_form(server: str, page: Any) -> None:
+    page.goto(f"{server}/compare")
+    page.select_option("#a", "cloud")
+    page.select_option("#b", "platform")
+    page.fill("input[name=city]", "Austin, TX")
+    page.click("form.filters button")
+    page.wait_for_url("**/compare?a=cloud&b=platform&city=Austin*")
+    assert "Cloud" in page.inner_text("h1") and "Platform" in page.inner_text("h1")
+    charts_drawn(page, "compare-form")
+    page.click("#report-link")
+    page.wait_for_url("**/report?a=cloud&b=platform&city=Austin*")
+    assert page.locator("svg").count() >= 2
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "report.png"))
+    assert not page.errors, page.errors
+
+
+def test_cities_form_filters(server: str, page: Any) -> None:
+    page.goto(f"{server}/cities")
+    page.select_option("#role", "")
+    page.fill("input[name=salary]", "140000")
+    page.fill("input[name=state]", "NC")
+    page.fill("input[name=top]", "5")
+    page.click("form.filters button")
+    page.wait_for_url("**/cities?*state=NC*")
+    rows = page.locator("section.table tbody tr")
+    assert rows.count() == 5
+    assert all(", NC" in rows.nth(i).inner_text() for i in range(5))
+    charts_drawn(page, "cities-form")
+
+
+def test_pay_form(server: str, page: Any) -> None:
+    page.goto(f"{server}/pay")
+    page.fill("input[name=city]", "Seattle, WA")
+    page.select_option("#role", "")
+    page.fill("input[name=salary]", "175000")
+    page.click("form.filters button")
+    page.wait_for_url("**/pay?city=Seattle*")
+    assert "Seattle" in page.inner_text("h1")
+    charts_drawn(page, "pay-form")
+
+
+def test_posting_form_highlights_evidence_and_keeps_script_as_text(server: str, page: Any) -> None:
+    text = (FIXTURES / "postings" / "sre.txt").read_text()
+    page.goto(f"{server}/posting")
+    page.fill("input[name=title]", "Site Reliability Engineer <script>alert('t')</script>")
+    page.fill("textarea[name=text]", "<script>alert('xss')</script>\n" + text)
+    page.click("#posting-form button")
+    page.wait_for_selector("#verdict")
+    assert "sre" in page.inner_text("#verdict")
+    marked = page.locator("#posting-text")
+    assert "<script>alert('xss')</script>" in marked.inner_text()
+    assert marked.locator("mark.skill").count() > 0
+    assert marked.locator("mark.ev").count() > 0
+    charts_drawn(page, "posting")  # also asserts no alert dialog opened
+
+
+def test_posting_form_takes_a_file(server: str, page: Any) -> None:
+    page.goto(f"{server}/posting")
+    page.set_input_files("input[name=file]", str(FIXTURES / "postings" / "devops.txt"))
+    page.fill("input[name=title]", "DevOps Engineer")
+    page.click("#posting-form button")
+    page.wait_for_selector("#verdict")
+    charts_drawn(page, "posting-file")
+
+
+def test_fit_form_with_skills_and_with_a_resume(server: str, page: Any) -> None:
+    page.goto(f"{server}/fit")
+    page.fill("input[name=skills]", "linux, docker, k8s, prometheus")
+    page.select_option("#target", "sre")
+    page.click("#fit-form button")
+    page.wait_for_selector("figure.chart")
+    assert "Learning path" in page.content() or "learning path" in page.content().lower()
+    charts_drawn(page, "fit-skills")
+    page.goto(f"{server}/fit")
+    page.set_input_files("input[name=resume]", str(FIXTURES / "resumes" / "devops.pdf"))
+    page.select_option("#from_role", "devops")
+    page.select_option("#to_role", "sre")
+    page.click("#fit-form button")
+    page.wait_for_selector("figure.chart")
+    charts_drawn(page, "fit-resume")
+
+
+def test_a_bad_answer_is_a_readable_error_page(server: str, page: Any) -> None:
+    response = page.goto(f"{server}/pay?city=Atlantis&salary=100000")
+    assert response is not None and response.status == 400
+    assert "Unknown place" in page.inner_text(".error")
