@@ -14,7 +14,7 @@ run and in this order:
    sustains here.
 
 Prints p50/p90/p99/max latency, achieved rate and errors per route; the target is p99 < 50 ms at
-200 requests/s for /api/v1/pay. The run is bounded: at most rate × seconds requests per route in
+200 requests/s for /api/v1/pay. The run is bounded: at most rate x seconds requests per route in
 the open loop, and ``--seconds`` per route in the closed loop.
 """
 

@@ -86,6 +86,7 @@ def time_queries(db: Path) -> list[tuple[str, float]]:
         "work mode": market.WORK_MODE_SQL,
         "skill shares": market.SKILL_COUNTS_SQL,
         "pay": market.PAY_SQL,
+        "pay values (percentiles)": market.PAY_VALUES_SQL,
         "date range": market.SPAN_SQL,
     }
     results = []

@@ -347,6 +347,18 @@ def test_a_missing_store_is_refused_when_the_app_is_made(tmp_path: Path) -> None
         create_app(db=tmp_path / "none.duckdb")
 
 
+def test_serve_refuses_a_taken_port_with_a_clear_message() -> None:
+    import socket
+
+    from rolediff.api import serve
+    from rolediff.errors import RolediffError
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(RolediffError, match=f"Cannot listen on 127.0.0.1:{port}"):
+            serve(port=port)
+
+
 def test_serve_binds_loopback_by_default() -> None:
     import inspect
 
@@ -363,7 +375,5 @@ def test_the_shareable_report_page_is_the_cli_report(client: TestClient, tmp_pat
     assert "<script" not in page.text and 'src="http' not in page.text
     assert 'filename="rolediff-devops-vs-sre.html"' in page.headers["content-disposition"]
     as_json = client.get("/report?a=devops&b=sre&city=Raleigh&format=json").json()
-    assert as_json["comparison"] == client.get(
-        "/api/v1/compare?a=devops&b=sre&city=Raleigh"
-    ).json()
+    assert as_json["comparison"] == client.get("/api/v1/compare?a=devops&b=sre&city=Raleigh").json()
     assert client.get("/report?a=devops&b=nurse").status_code == 400

@@ -60,16 +60,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``rolediff serve`` on a free loopback port, with no market store (bundled snapshot)."""
+def _serve(extra: list[str], store: Path) -> Iterator[str]:
+    """``rolediff serve`` on a free loopback port until the generator is closed."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "ROLEDIFF_MARKET_DB": str(tmp_path_factory.mktemp("store") / "none.duckdb"),
-    }
+    env = {**os.environ, "ROLEDIFF_MARKET_DB": str(store)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rolediff", "serve", "--port", str(port)],
+        [sys.executable, "-m", "rolediff", "serve", "--port", str(port), *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -91,6 +87,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """No market store: the market page shows the bundled snapshot."""
+    yield from _serve([], tmp_path_factory.mktemp("nostore") / "none.duckdb")
+
+
+@pytest.fixture(scope="module")
+def store_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``rolediff serve --db STORE`` with the market fixture ingested."""
+    from rolediff import market
+
+    db = tmp_path_factory.mktemp("store") / "market.duckdb"
+    market.ingest([FIXTURES / "market" / "postings.jsonl"], db=db, workers=1)
+    yield from _serve(["--db", str(db)], db)
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +244,17 @@ def test_fit_form_with_skills_and_with_a_resume(server: str, page: Any) -> None:
     page.click("#fit-form button")
     page.wait_for_selector("figure.chart")
     charts_drawn(page, "fit-resume")
+
+
+def test_market_filters_on_a_store(store_server: str, page: Any) -> None:
+    page.goto(f"{store_server}/market")
+    charts_drawn(page, "market-store")
+    page.select_option("#role", "sre")
+    page.select_option("#vs", "devops")
+    page.click("form.filters button")
+    page.wait_for_url("**/market?role=sre&vs=devops*")
+    assert "sre" in page.content()
+    charts_drawn(page, "market-store-sre")
 
 
 def test_a_bad_answer_is_a_readable_error_page(server: str, page: Any) -> None:

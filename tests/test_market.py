@@ -374,3 +374,75 @@ def test_role_skill_shares_from_store_or_snapshot(store: Path) -> None:
     assert all(0 < share <= 1 for shares in mine.values() for share in shares.values())
     packaged = market.role_skill_shares()
     assert set(ROLE_IDS) <= set(packaged)
+
+
+# --- runs: a corpus in, Parquet and statistics out -------------------------------------------
+
+
+def test_percentile_cont_is_the_sql_standard_one_computed_exactly() -> None:
+    import random
+    from fractions import Fraction
+
+    import duckdb
+
+    half = Fraction(1, 2)
+    assert market.percentile_cont([(165_000.0, 1), (180_000.0, 1)], half) == 172_500
+    assert market.percentile_cont([], half) is None
+    assert market.percentile_cont([(3.0, 2), (1.0, 1)], Fraction(1, 10)) == Fraction(7, 5)
+    pick = random.Random(7)
+    con = duckdb.connect()
+    for _ in range(50):
+        values = [float(pick.randrange(40, 400) * 500) for _ in range(pick.randrange(1, 40))]
+        counts = Counter(values)
+        for q in market.PAY_PERCENTILES:
+            exact = market.percentile_cont(list(counts.items()), q)
+            row = con.execute(
+                "SELECT quantile_cont(v, ?) FROM (SELECT unnest(?::DOUBLE[]) AS v)",
+                [float(q), values],
+            ).fetchone()
+            assert exact is not None and row is not None
+            assert float(exact) == pytest.approx(row[0], rel=1e-12)  # DuckDB's, to the last bits
+
+
+def test_duckdb_run_writes_parquet_and_statistics_report_from_shows(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = _invoke("run", "-i", str(POSTINGS), "-o", str(out), "--workers", "1", "-f", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["engine"], summary["new"], summary["malformed"]) == ("duckdb", GOOD, BAD)
+    assert sorted(p.name for p in (out / "analyses").iterdir())[0] == "month=2024-03"
+    shown = _invoke("report", "--from", str(out), "-f", "json")
+    stored = _invoke("report", "--db", str(out / "market.duckdb"), "-f", "json")
+    mine, theirs = json.loads(shown.output), json.loads(stored.output)
+    assert (mine.pop("db"), theirs.pop("db")) == (str(out), str(out / "market.duckdb"))
+    assert mine == theirs
+    again = _invoke("run", "-i", str(POSTINGS), "-o", str(out), "--workers", "1", "-f", "json")
+    assert json.loads(again.output)["new"] == GOOD  # an earlier run's output is replaced
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["report", "--from", "{tmp}", "--role", "sre"], "--role cannot apply"),
+        (["report", "--from", "{tmp}/none"], "No statistics"),
+        (["run", "-i", "{tmp}/*.jsonl", "-o", "{tmp}/out"], "No posting file matches"),
+        (["run", "-i", str(RECORDED), "-o", "{tmp}/o", "--master", "local[2]"], "--engine spark"),
+        (["run", "-i", str(RECORDED), "-o", "{tmp}/o", "--engine", "spark", "--vs", "sre"], "--vs"),
+    ],
+)
+def test_run_and_report_from_reject_bad_input(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    result = _invoke(*(a.replace("{tmp}", str(tmp_path)) for a in argv))
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_inputs_are_files_directories_or_globs_sorted(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    for name in ("b/2.jsonl", "b/1.csv", "a.parquet", "b/_SUCCESS", "b/.part.crc"):
+        (tmp_path / name).write_text("")
+    assert [p.name for p in market.resolve_inputs(tmp_path)] == ["a.parquet", "1.csv", "2.jsonl"]
+    assert [p.name for p in market.resolve_inputs(f"{tmp_path}/b/*.*")] == ["1.csv", "2.jsonl"]
+    (tmp_path / "notes.txt").write_text("")
+    with pytest.raises(RolediffError, match=r"notes\.txt"):
+        market.resolve_inputs(tmp_path)

@@ -9,7 +9,7 @@ store chosen when the app is made.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -416,9 +416,25 @@ def _routes(app: FastAPI) -> None:
         return JSONBody(answers.coverage(kind))
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, db: str | Path | None = None) -> None:
-    """Run the app with uvicorn until interrupted; warm the caches first."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db: str | Path | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Run the app with uvicorn until interrupted, after checking the store and the port and
+    warming the caches; ``announce`` gets the address once the app is ready to start."""
+    import socket
+
     import uvicorn
 
+    app = create_app(db)
+    try:  # a clear message (exit 2) instead of the server's own error when the port is taken
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise RolediffError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
     answers.warm()
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    if announce is not None:
+        announce(f"http://{host}:{port}/")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

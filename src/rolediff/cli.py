@@ -346,8 +346,12 @@ def serve_command(
     """Serve the dashboard and the JSON API (/api/v1, docs at /docs) until Ctrl-C."""
     from rolediff.api import serve
 
-    typer.echo(f"rolediff dashboard on http://{host}:{port}/ (API docs at /docs)", err=True)
-    serve(host=host, port=port, db=db)
+    def announce(url: str) -> None:
+        typer.echo(
+            f"rolediff dashboard on {url} (API docs at {url}docs); Ctrl-C stops it", err=True
+        )
+
+    serve(host=host, port=port, db=db, announce=announce)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -1,8 +1,10 @@
-"""``rolediff market``: ingest postings into the market store, collect them live, report on them."""
+"""``rolediff market``: ingest postings into the market store, collect them live, report on them;
+``run`` the whole pipeline over a corpus on DuckDB or Apache Spark."""
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -13,7 +15,7 @@ from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
 if TYPE_CHECKING:
-    from rolediff.market import CollectSummary, IngestSummary
+    from rolediff.market import CollectSummary, IngestSummary, MarketReport
 
 market_app = typer.Typer(
     help="Job-market statistics from postings: ingest them into a store, then report.",
@@ -32,6 +34,20 @@ Workers = Annotated[
     int | None, typer.Option("--workers", help="Processes analysing postings (default: all cores).")
 ]
 S = TypeVar("S")
+Role = Annotated[
+    str | None,
+    typer.Option("--role", "-r", help="Only this role: devops, sre, devsecops, cloud, ..."),
+]
+Vs = Annotated[
+    str | None,
+    typer.Option("--vs", help="With --role: the skills that set the two roles apart."),
+]
+Metro = Annotated[
+    str | None, typer.Option("--metro", help="Only postings in this metro, e.g. 'Austin, TX'.")
+]
+Since = Annotated[
+    str | None, typer.Option("--since", help="Only postings from this month on (2024-01).")
+]
 
 
 def _run(steps: Generator[int, None, S], total: int, label: str) -> S:
@@ -80,21 +96,20 @@ def ingest_command(
 
 @market_app.command("report")
 def report_command(
-    role: Annotated[
-        str | None,
-        typer.Option("--role", "-r", help="Only this role: devops, sre, devsecops, cloud, ..."),
-    ] = None,
-    vs: Annotated[
-        str | None,
-        typer.Option("--vs", help="With --role: the skills that set the two roles apart."),
-    ] = None,
-    metro: Annotated[
-        str | None, typer.Option("--metro", help="Only postings in this metro, e.g. 'Austin, TX'.")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only postings from this month on (2024-01).")
-    ] = None,
+    role: Role = None,
+    vs: Vs = None,
+    metro: Metro = None,
+    since: Since = None,
     db: Db = None,
+    from_run: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="DIR",
+            help="Show the statistics 'rolediff market run' wrote to DIR instead of reading a "
+            "store (the run's own --role/--vs/--metro/--since apply).",
+        ),
+    ] = None,
     chart: Annotated[
         Path | None,
         typer.Option(
@@ -106,16 +121,128 @@ def report_command(
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Openings, remote share, top skills, distinctive skills and pay, each with its n."""
-    from rolediff.market import report
     from rolediff.market_views import market_tables
 
-    result = report(db=db, role=role, vs=vs, metro=metro, since=since)
+    result: MarketReport
+    if from_run is not None:
+        from rolediff.market import load_run
+
+        given = [
+            name
+            for name, value in (
+                ("--role", role),
+                ("--vs", vs),
+                ("--metro", metro),
+                ("--since", since),
+                ("--db", db),
+            )
+            if value is not None
+        ]
+        if given:
+            raise RolediffError(
+                f"--from shows the statistics a run computed, so {', '.join(given)} cannot "
+                "apply: give --role/--vs/--metro/--since to 'rolediff market run' instead."
+            )
+        result = load_run(from_run).report
+    else:
+        from rolediff.market import report
+
+        result = report(db=db, role=role, vs=vs, metro=metro, since=since)
     emit(result.model_dump(mode="json"), market_tables(result), fmt)
     if chart is not None:
         from rolediff.charts import save_market_charts
 
         for path in save_market_charts(result, chart):
             typer.echo(f"Chart written to {path}", err=True)
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+@market_app.command("run")
+def run_command(
+    input: Annotated[
+        str,
+        typer.Option(
+            "--input",
+            "-i",
+            metavar="PATH_OR_GLOB",
+            help="Postings as JSONL, CSV or Parquet: a file, a directory or a glob "
+            "('data/*.jsonl'); with Spark also an hdfs://, s3a://, abfss:// or gs:// URI.",
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Where to write analyses/ and skills/ (Parquet, partitioned by month) and "
+            "statistics.json; a new or empty directory, or an earlier run's (replaced).",
+        ),
+    ],
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="duckdb: this machine, all cores; spark: Apache Spark "
+            "(pip install 'rolediff[spark]', Java 17+).",
+        ),
+    ] = Engine.duckdb,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            metavar="URL",
+            help="Spark master: local[N], spark://HOST:7077, yarn, k8s://... (default: the "
+            "spark-submit session's, else local[*]).",
+        ),
+    ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(
+            "--partitions",
+            help="Spark tasks analysing postings (default: 2 per core, at least one per "
+            "20,000 records).",
+        ),
+    ] = None,
+    role: Role = None,
+    vs: Vs = None,
+    metro: Metro = None,
+    since: Since = None,
+    workers: Workers = None,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Analyse a corpus and write its analyses, skills and statistics (show them with
+    'rolediff market report --from DIR'); the same statistics on either engine."""
+    from rolediff.market_views import run_tables
+
+    if engine is Engine.spark:
+        if workers is not None:
+            raise RolediffError("--workers is for --engine duckdb; Spark uses its executors.")
+        from rolediff.market_spark import run
+
+        result = run(
+            input,
+            output,
+            master=master,
+            role=role,
+            vs=vs,
+            metro=metro,
+            since=since,
+            partitions=partitions,
+        )
+    else:
+        if master is not None or partitions is not None:
+            raise RolediffError("--master and --partitions are for --engine spark.")
+        from rolediff.market import run as run_duckdb
+
+        result = run_duckdb(
+            input, output, role=role, vs=vs, metro=metro, since=since, workers=workers
+        )
+    emit(result.model_dump(mode="json"), run_tables(result), fmt)
 
 
 @market_app.command("collect")

@@ -10,7 +10,10 @@ only, and a rerun skips what was committed and finishes the rest.
 
 Every statistic has one definition: a SQL query over the ``market_facts`` view (standard SQL that
 DuckDB and Spark SQL both run; literals are validated before they are inlined) and, for the
-distinctive skills, the Python function ``fightin_words``.
+distinctive skills and the pay percentiles, the Python functions ``fightin_words`` and
+``percentile_cont``. ``compute_report`` runs them through a query function, so the store's report
+and a Spark run's (``rolediff.market_spark``) come from the same code; ``run`` is the DuckDB side
+of ``rolediff market run``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from fractions import Fraction
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -61,6 +65,19 @@ _ROLES = ("devops", "sre", "devsecops", "cloud", "platform", "other")
 _SCHEMA_VERSION_TABLE = (
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
 )
+
+MARKET_FACTS_COLUMNS = """
+        site, posted_month,
+        role, hybrid, work_mode, metro_cbsa, country, pay_currency,
+        COALESCE((pay_annual_min + pay_annual_max) / 2, pay_annual_min, pay_annual_max)
+            AS pay_annual,
+        CASE WHEN pay_currency = 'USD' THEN
+            COALESCE((pay_annual_min + pay_annual_max) / 2, pay_annual_min, pay_annual_max)
+        END AS pay_usd"""
+"""The columns of ``market_facts`` (besides ``content_hash``), computed from the postings' and
+analyses' columns (no name is in both): the one definition of the view every statistic reads, in
+the DuckDB store (migration 1) and in Spark (``rolediff.market_spark``), where one table holds
+both. Changing it needs a new migration that replaces the view."""
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: postings, their analyses and skills; the view every statistic reads.
@@ -104,14 +121,9 @@ MIGRATIONS: tuple[str, ...] = (
         mentions INTEGER NOT NULL
     );
     CREATE VIEW market_facts AS
-    SELECT
-        p.content_hash, p.site, p.posted_month,
-        a.role, a.hybrid, a.work_mode, a.metro_cbsa, a.country, a.pay_currency,
-        COALESCE((a.pay_annual_min + a.pay_annual_max) / 2, a.pay_annual_min, a.pay_annual_max)
-            AS pay_annual,
-        CASE WHEN a.pay_currency = 'USD' THEN
-            COALESCE((a.pay_annual_min + a.pay_annual_max) / 2, a.pay_annual_min, a.pay_annual_max)
-        END AS pay_usd
+    SELECT p.content_hash,"""
+    + MARKET_FACTS_COLUMNS
+    + """
     FROM postings p JOIN analyses a ON a.content_hash = p.content_hash;
     """,
 )
@@ -130,7 +142,7 @@ OPENINGS_SQL = {
         " GROUP BY metro_cbsa"
     ),
     "month": (
-        "SELECT SUBSTRING(CAST(posted_month AS VARCHAR), 1, 7) AS key, COUNT(*) AS n"
+        "SELECT SUBSTRING(CAST(posted_month AS STRING), 1, 7) AS key, COUNT(*) AS n"
         " FROM market_facts WHERE {where} GROUP BY posted_month"
     ),
 }
@@ -169,16 +181,24 @@ GROUP BY f.role, a.area, t.n
 """Postings asking for at least one skill of each taxonomy area, per role, with the role's n."""
 
 PAY_SQL = """
-SELECT role, COUNT(*) AS n,
-    COUNT(pay_annual) AS disclosed,
-    COUNT(pay_usd) AS n_usd,
-    percentile_cont(0.1) WITHIN GROUP (ORDER BY pay_usd) AS p10,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY pay_usd) AS p50,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY pay_usd) AS p90
+SELECT role, COUNT(*) AS n, COUNT(pay_annual) AS disclosed, COUNT(pay_usd) AS n_usd
 FROM market_facts WHERE {where} GROUP BY role
 """
-"""Pay per role: percentiles of the annual midpoint of US-dollar pay, the share of postings
-stating any pay (in any currency), and the n behind each."""
+"""Pay per role: the share of postings stating any pay (in any currency), and how many state it
+in US dollars (the n behind the percentiles)."""
+
+PAY_VALUES_SQL = """
+SELECT role, pay_usd, COUNT(*) AS n
+FROM market_facts WHERE {where} AND pay_usd IS NOT NULL GROUP BY role, pay_usd
+"""
+"""How many postings of each role state each annual midpoint of US-dollar pay: the distribution
+``percentile_cont`` reads the pay percentiles from. Computing them in Python from these exact
+values, rather than with each engine's own PERCENTILE_CONT (DuckDB's and Spark's round
+differently in the last bit), makes every engine give the same percentiles; pay figures repeat,
+so the rows are few even for millions of postings."""
+
+PAY_PERCENTILES = (Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
+"""p10, p50 and p90."""
 
 SPAN_SQL = """
 SELECT COUNT(*) AS n, MIN(posted_month) AS first, MAX(posted_month) AS last,
@@ -207,6 +227,30 @@ class Filters:
         if self.since is not None:
             clauses.append(f"posted_month >= DATE '{self.since.replace(day=1).isoformat()}'")
         return " AND ".join(clauses)
+
+
+def percentile_cont(counts: Iterable[tuple[float, int]], q: Fraction) -> Fraction | None:
+    """The SQL standard's PERCENTILE_CONT(q) of a distribution given as (value, how many times)
+    pairs: linear interpolation between the order statistics around position (n - 1)·q, counted
+    from 0. Exact (rational arithmetic on the exact values), so it does not depend on the engine
+    that counted the values, nor on the order of the pairs. None when there is no value."""
+    ordered = sorted((Fraction(value), int(times)) for value, times in counts if times > 0)
+    n = sum(times for _, times in ordered)
+    if not n:
+        return None
+    position = (n - 1) * q
+    low = math.floor(position)
+    high = math.ceil(position)
+    values: dict[int, Fraction] = {}
+    seen = 0
+    for value, times in ordered:  # the values at ranks low and high
+        for rank in (low, high):
+            if seen <= rank < seen + times:
+                values[rank] = value
+        seen += times
+        if high < seen:
+            break
+    return values[low] + (values[high] - values[low]) * (position - low)
 
 
 def fightin_words(
@@ -395,9 +439,11 @@ _Skill = tuple[str, int]
 _Analysed = tuple[Any, ...]
 
 
-def _analyse(fields: _Fields) -> _Analysed | str:
-    """One posting → the analysis columns and its skills, or the reason it cannot be analysed.
-    Runs in the worker processes, so it takes and returns plain tuples (cheap to pickle)."""
+def analyse_fields(fields: _Fields) -> _Analysed | str:
+    """One posting (description, title, location, pay text, job type) → the analysis columns
+    (``analyses`` without content_hash) and its skills as (id, mentions) pairs last, or the reason
+    it cannot be analysed. Runs in the worker processes, so it takes and returns plain tuples
+    (cheap to pickle); Spark's executors run it too (``rolediff.market_spark``)."""
     from rolediff.postings.analyze import analyze_posting
 
     description, title, location, salary_text, job_type = fields
@@ -429,7 +475,7 @@ def _analyse(fields: _Fields) -> _Analysed | str:
 
 
 def _analyse_chunk(chunk: list[_Fields]) -> list[_Analysed | str]:
-    return [_analyse(fields) for fields in chunk]
+    return [analyse_fields(fields) for fields in chunk]
 
 
 @dataclass
@@ -1000,8 +1046,21 @@ def _skill_names() -> dict[str, str]:
     return {skill_id: skill.name for skill_id, skill in taxonomy().by_id.items()}
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, where: str) -> list[tuple[Any, ...]]:
-    return con.execute(sql.format(where=where)).fetchall()
+Query = Callable[[str], list[tuple[Any, ...]]]
+"""Runs one statistic's SQL on an engine (DuckDB, Spark SQL) and returns its rows as tuples."""
+
+
+def duckdb_query(con: duckdb.DuckDBPyConnection) -> Query:
+    """The ``Query`` of a connection whose ``market_facts`` and ``skills`` are the store's."""
+
+    def query(sql: str) -> list[tuple[Any, ...]]:
+        return con.execute(sql).fetchall()
+
+    return query
+
+
+def _rows(query: Query, sql: str, where: str) -> list[tuple[Any, ...]]:
+    return query(sql.format(where=where))
 
 
 def _share(part: int, whole: int) -> float:
@@ -1023,19 +1082,17 @@ def _counts(rows: list[tuple[Any, ...]], total: int, label: Callable[[str], str]
     ]
 
 
-def _skill_counts(
-    con: duckdb.DuckDBPyConnection, where: str
-) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+def _skill_counts(query: Query, where: str) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     """Postings per (role, skill), and postings per role."""
     by_role: dict[str, dict[str, int]] = {}
     totals: dict[str, int] = {}
-    for role, skill, postings, n in _rows(con, SKILL_COUNTS_SQL, where):
+    for role, skill, postings, n in _rows(query, SKILL_COUNTS_SQL, where):
         by_role.setdefault(role, {})[skill] = int(postings)
         totals[role] = int(n)
     return by_role, totals
 
 
-def _area_counts(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, dict[str, int]]:
+def _area_counts(query: Query, where: str) -> dict[str, dict[str, int]]:
     """Postings per (role, skill area); an area counts when any of its skills is asked for."""
     from rolediff.skills import taxonomy
 
@@ -1043,9 +1100,7 @@ def _area_counts(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, dict[s
         f"('{s.id}', '{s.area or s.id}')" for s in taxonomy().by_id.values()
     )  # ids are slugs (validated), so inlining them is safe
     by_role: dict[str, dict[str, int]] = {}
-    for role, area, postings, _ in con.execute(
-        AREA_COUNTS_SQL.format(where=where, areas=pairs)
-    ).fetchall():
+    for role, area, postings, _ in query(AREA_COUNTS_SQL.format(where=where, areas=pairs)):
         by_role.setdefault(role, {})[area] = int(postings)
     return by_role
 
@@ -1076,9 +1131,13 @@ def distinctive_skills(
     con: duckdb.DuckDBPyConnection, a: str, b: str, filters: Filters, top: int = TOP_SKILLS
 ) -> Distinctive:
     """The skills most distinctive of role a against role b, and of b against a."""
+    return _distinctive(duckdb_query(con), a, b, filters, top)
+
+
+def _distinctive(query: Query, a: str, b: str, filters: Filters, top: int) -> Distinctive:
     a, b = _role_id(a), _role_id(b)
-    by_role, _ = _skill_counts(con, filters.where(with_role=False))
-    n_roles = {str(k): int(n) for k, n in _rows(con, OPENINGS_SQL["role"], filters.where(False))}
+    by_role, _ = _skill_counts(query, filters.where(with_role=False))
+    n_roles = {str(k): int(n) for k, n in _rows(query, OPENINGS_SQL["role"], filters.where(False))}
     background: dict[str, int] = {}
     for counts in by_role.values():
         for skill, c in counts.items():
@@ -1119,9 +1178,9 @@ def distinctive_skills(
     )
 
 
-def _work_modes(con: duckdb.DuckDBPyConnection, where: str, one_role: bool) -> list[WorkMode]:
+def _work_modes(query: Query, where: str, one_role: bool) -> list[WorkMode]:
     result = []
-    for role, n, remote, hybrid, onsite, hybrid_role in _rows(con, WORK_MODE_SQL, where):
+    for role, n, remote, hybrid, onsite, hybrid_role in _rows(query, WORK_MODE_SQL, where):
         if not n or (one_role and role is None):  # "all" repeats the one role
             continue
         result.append(
@@ -1139,9 +1198,13 @@ def _work_modes(con: duckdb.DuckDBPyConnection, where: str, one_role: bool) -> l
     return sorted(result, key=lambda w: (w.role != "all", -w.n, w.role))
 
 
-def _pay(con: duckdb.DuckDBPyConnection, where: str) -> list[RolePay]:
+def _pay(query: Query, where: str) -> list[RolePay]:
+    values: dict[str, list[tuple[float, int]]] = {}
+    for role, pay, times in _rows(query, PAY_VALUES_SQL, where):
+        values.setdefault(role, []).append((pay, int(times)))
     result = []
-    for role, n, disclosed, n_usd, p10, p50, p90 in _rows(con, PAY_SQL, where):
+    for role, n, disclosed, n_usd in _rows(query, PAY_SQL, where):
+        p10, p50, p90 = (percentile_cont(values.get(role, []), q) for q in PAY_PERCENTILES)
         result.append(
             RolePay(
                 role=role,
@@ -1167,6 +1230,29 @@ def report(
 ) -> MarketReport:
     """Market statistics from the store, for one role (or all), a metro and postings since a
     month; with ``vs``, the skills that set ``role`` and ``vs`` apart."""
+    selection = select(role, vs, metro, since)
+    con = connect(db, read_only=True)
+    try:
+        return compute_report(duckdb_query(con), _db_path(con), selection)
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which postings a report covers, validated: the filters and how the report names them."""
+
+    filters: Filters
+    named: ReportFilters
+
+
+def select(
+    role: str | None = None,
+    vs: str | None = None,
+    metro: str | None = None,
+    since: str | date | None = None,
+) -> Selection:
+    """Validate a report's filters (a clear RolediffError for bad ones) before any engine runs."""
     if vs is not None and role is None:
         raise RolediffError("--vs needs --role: the two roles to set apart.")
     role_id = _role_id(role) if role is not None else None
@@ -1177,63 +1263,68 @@ def report(
 
         place = resolve_place(metro)
     filters = Filters(role_id, place.cbsa_code if place else None, _since(since))
+    return Selection(
+        filters,
+        ReportFilters(
+            role=role_id,
+            vs=vs_id,
+            metro=metro,
+            metro_cbsa=place.cbsa_code if place else None,
+            metro_name=place.metro_name if place else None,
+            since=filters.since.isoformat() if filters.since else None,
+        ),
+    )
+
+
+def compute_report(query: Query, source: str, selection: Selection) -> MarketReport:
+    """The report, from the statistics' SQL run by ``query`` over ``market_facts`` and ``skills``:
+    the same code whichever engine (the DuckDB store, Spark) runs the SQL. ``source`` names where
+    the postings are (the store, or the directory a run wrote)."""
+    filters, named = selection.filters, selection.named
     where = filters.where()
-    con = connect(db, read_only=True)
-    try:
-        path = _db_path(con)
-        span = _rows(con, SPAN_SQL, where)[0]
-        n = int(span[0])
-        metros = _metro_names()
-        labels: dict[str, Callable[[str], str]] = {
-            "role": str,
-            "site": str,
-            "metro": lambda k: metros.get(k, "not a US metro / not stated"),
-            "month": str,
-        }
-        counted = {
-            name: _counts(_rows(con, sql, where), n, labels[name])
-            for name, sql in OPENINGS_SQL.items()
-        }
-        counted["month"].sort(key=lambda c: c.key)
-        n_roles = {c.key: c.n for c in counted["role"]}
-        by_role, totals = _skill_counts(con, where)
-        result = MarketReport(
-            db=path,
-            filters=ReportFilters(
-                role=role_id,
-                vs=vs_id,
-                metro=metro,
-                metro_cbsa=place.cbsa_code if place else None,
-                metro_name=place.metro_name if place else None,
-                since=filters.since.isoformat() if filters.since else None,
-            ),
+    span = _rows(query, SPAN_SQL, where)[0]
+    n = int(span[0])
+    metros = _metro_names()
+    labels: dict[str, Callable[[str], str]] = {
+        "role": str,
+        "site": str,
+        "metro": lambda k: metros.get(k, "not a US metro / not stated"),
+        "month": str,
+    }
+    counted = {
+        name: _counts(_rows(query, sql, where), n, labels[name])
+        for name, sql in OPENINGS_SQL.items()
+    }
+    counted["month"].sort(key=lambda c: c.key)
+    n_roles = {c.key: c.n for c in counted["role"]}
+    by_role, totals = _skill_counts(query, where)
+    return MarketReport(
+        db=source,
+        filters=named,
+        n=n,
+        date_range=DateSpan(
+            first=span[1].isoformat()[:7] if span[1] else None,
+            last=span[2].isoformat()[:7] if span[2] else None,
+            dated=int(span[3]),
+        ),
+        small_sample_threshold=SMALL_SAMPLE,
+        openings=Openings(
             n=n,
-            date_range=DateSpan(
-                first=span[1].isoformat()[:7] if span[1] else None,
-                last=span[2].isoformat()[:7] if span[2] else None,
-                dated=int(span[3]),
-            ),
-            small_sample_threshold=SMALL_SAMPLE,
-            openings=Openings(
-                n=n,
-                by_role=counted["role"],
-                by_site=counted["site"],
-                by_metro=counted["metro"],
-                by_month=counted["month"],
-            ),
-            work_mode=_work_modes(con, where, one_role=role_id is not None),
-            skills=_role_skills(by_role, totals, n_roles),
-            distinctive=(
-                distinctive_skills(con, role_id, vs_id, filters)
-                if role_id is not None and vs_id is not None
-                else None
-            ),
-            pay=_pay(con, where),
-            notes=_notes(filters, n),
-        )
-    finally:
-        con.close()
-    return result
+            by_role=counted["role"],
+            by_site=counted["site"],
+            by_metro=counted["metro"],
+            by_month=counted["month"],
+        ),
+        work_mode=_work_modes(query, where, one_role=filters.role is not None),
+        skills=_role_skills(by_role, totals, n_roles),
+        distinctive=(
+            _distinctive(query, named.role, named.vs, filters, TOP_SKILLS)
+            if named.role is not None and named.vs is not None
+            else None
+        ),
+        pay=_pay(query, where),
+        notes=_notes(filters, n),
+    )
 
 
 def _notes(filters: Filters, n: int) -> list[str]:
@@ -1250,6 +1341,206 @@ def _notes(filters: Filters, n: int) -> list[str]:
     if not n:
         notes.append("No posting matches the filters.")
     return notes
+
+
+# --- runs: postings in, Parquet and statistics out (DuckDB here, Spark in market_spark) -----
+
+STATISTICS_FILE = "statistics.json"
+"""Where a run writes its summary and statistics, in its output directory."""
+
+POSTING_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+"""The files a run reads, by suffix."""
+
+ANALYSES_COLUMNS = (
+    "content_hash", "posting_id", "title", "company", "location", "site", "site_text", "url",
+    "date_posted", "posted_month", "source", "line",
+    "role", "hybrid", "hybrid_of", "seniority", "employment_type", "work_mode", "city", "state",
+    "metro_cbsa", "country", "pay_currency", "pay_annual_min", "pay_annual_max", "pay_source",
+    "model_version",
+)  # fmt: skip
+"""Columns of a run's ``analyses`` Parquet (one row per distinct posting: the store's postings
+and analyses tables side by side, without the ingest time); both engines write them, and the
+partition column ``month`` (YYYY-MM, or ``unknown`` when the posting does not say)."""
+
+SKILLS_COLUMNS = ("content_hash", "skill_id", "mentions")
+"""Columns of a run's ``skills`` Parquet (one row per skill a posting asks for), and ``month``."""
+
+UNKNOWN_MONTH = "unknown"
+
+
+class MarketRun(BaseModel):
+    """What ``rolediff market run`` read and wrote, and the statistics it computed (the report,
+    shown again by ``rolediff market report --from DIR``). The same fields from either engine."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: Literal["1"] = "1"
+    engine: Literal["duckdb", "spark"]
+    master: str | None
+    """Spark's master URL (``local[2]``, ``yarn``, ``spark://...``); None for DuckDB."""
+    input: str
+    files: list[str]
+    """The files read, in the order that decides which copy of a duplicate is kept."""
+    output: str
+    records: int
+    new: int
+    """Distinct postings analysed: the openings the statistics count."""
+    duplicate: int
+    malformed: int
+    malformed_records: list[MalformedRecord]
+    """The first ``MAX_LISTED_MALFORMED``, in file and line order."""
+    seconds: float
+    """Reading, analysing, writing Parquet and computing the statistics."""
+    records_per_second: float
+    report: MarketReport
+
+
+def resolve_inputs(pattern: str | Path) -> list[Path]:
+    """The posting files a run reads: a file, a directory (its files, recursively) or a glob
+    (``data/2024-*.jsonl``, ``data/**/*.parquet``); sorted by path, which is the order in which
+    the first copy of a duplicated posting is the one kept."""
+    text = str(pattern)
+    path = Path(text).expanduser()
+    if path.is_file():
+        found = [path]
+    elif path.is_dir():
+        found = [p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))]
+    elif any(ch in text for ch in "*?["):
+        import glob
+
+        found = [Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file()]
+    else:
+        raise RolediffError(f"No such file or directory: {text}")
+    if not found:
+        raise RolediffError(f"No posting file matches {text}.")
+    unknown = [str(p) for p in found if p.suffix.lower() not in POSTING_FORMATS]
+    if unknown:
+        raise RolediffError(
+            "Expected JSONL (.jsonl, .ndjson), CSV or Parquet postings, not: "
+            + ", ".join(unknown[:5])
+        )
+    return sorted(found, key=str)
+
+
+def _hidden(relative: Path) -> bool:
+    """Hidden and bookkeeping files (Spark's _SUCCESS, .crc files) a dataset directory holds."""
+    return any(part.startswith((".", "_")) for part in relative.parts)
+
+
+def prepare_output(output: str | Path) -> Path:
+    """The output directory of a run, made empty of an earlier run's results. A directory that
+    holds anything else is refused rather than overwritten."""
+    import shutil
+
+    out = Path(output).expanduser()
+    if out.exists() and not out.is_dir():
+        raise RolediffError(f"--output {out} is a file; give a directory.")
+    if out.is_dir() and any(out.iterdir()) and not (out / STATISTICS_FILE).is_file():
+        raise RolediffError(
+            f"--output {out} is not empty and holds no earlier run ({STATISTICS_FILE}): "
+            "give a new or empty directory."
+        )
+    for name in ("analyses", "skills", STATISTICS_FILE, "market.duckdb", "market.duckdb.wal"):
+        old = out / name
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def save_run(result: MarketRun, out: Path) -> Path:
+    path = out / STATISTICS_FILE
+    path.write_text(result.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_run(path: str | Path) -> MarketRun:
+    """The run a ``rolediff market run`` wrote: its output directory, or the JSON file in it."""
+    from pydantic import ValidationError
+
+    where = Path(path).expanduser()
+    file = where / STATISTICS_FILE if where.is_dir() else where
+    if not file.is_file():
+        raise RolediffError(
+            f"No statistics at {file}: run 'rolediff market run --input FILES --output DIR' first."
+        )
+    try:
+        return MarketRun.model_validate_json(file.read_bytes())
+    except ValidationError as exc:
+        raise RolediffError(
+            f"{file} is not the statistics of a rolediff market run ({exc.error_count()} "
+            f"problem(s), first: {exc.errors()[0]['msg']})."
+        ) from None
+
+
+def run(
+    input: str | Path,
+    output: str | Path,
+    role: str | None = None,
+    vs: str | None = None,
+    metro: str | None = None,
+    since: str | date | None = None,
+    workers: int | None = None,
+) -> MarketRun:
+    """Analyse the postings matching ``input`` with DuckDB (the store's own ingest, into
+    ``output``/market.duckdb), write analyses and skills as Parquet partitioned by month and the
+    statistics as JSON, into ``output``. ``rolediff.market_spark.run`` does the same on Spark."""
+    selection = select(role, vs, metro, since)
+    files = resolve_inputs(input)
+    out = prepare_output(output)
+    started = time.perf_counter()
+    db = out / "market.duckdb"
+    summary = ingest(files, db=db, workers=workers)
+    con = connect(db)
+    try:
+        _export_parquet(con, out)
+        result = compute_report(duckdb_query(con), str(out), selection)
+    finally:
+        con.close()
+    seconds = time.perf_counter() - started
+    outcome = MarketRun(
+        engine="duckdb",
+        master=None,
+        input=str(input),
+        files=[str(f) for f in files],
+        output=str(out),
+        records=summary.records,
+        new=summary.new,
+        duplicate=summary.duplicate,
+        malformed=summary.malformed,
+        malformed_records=summary.malformed_records,
+        seconds=round(seconds, 3),
+        records_per_second=round(summary.records / seconds, 1) if seconds else 0.0,
+        report=result,
+    )
+    save_run(outcome, out)
+    return outcome
+
+
+def _export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    month = f"COALESCE(SUBSTRING(CAST(p.posted_month AS STRING), 1, 7), '{UNKNOWN_MONTH}') AS month"
+    analyses = ", ".join(
+        "CAST(p.line AS BIGINT) AS line"
+        if c == "line"
+        else f"p.{c}"
+        if c in ("content_hash", "posted_month", "site")
+        else c
+        for c in ANALYSES_COLUMNS
+    )
+    copies = {
+        "analyses": f"SELECT {analyses}, {month} FROM postings p JOIN analyses a"
+        " ON a.content_hash = p.content_hash",
+        "skills": f"SELECT s.content_hash, s.skill_id, s.mentions, {month} FROM skills s"
+        " JOIN postings p ON p.content_hash = s.content_hash",
+    }
+    for name, sql in copies.items():
+        target = str(out / name).replace("'", "''")
+        con.execute(
+            f"COPY ({sql} ORDER BY month, content_hash) TO '{target}'"
+            " (FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE)"
+        )
 
 
 # --- the bundled snapshot ------------------------------------------------------------------
@@ -1335,8 +1626,8 @@ def build_snapshot(db: str | Path, corpus: SnapshotCorpus, as_of: str) -> Market
     con = connect(db, read_only=True)
     try:
         everything = Filters()
-        by_role, _ = _skill_counts(con, everything.where())
-        by_area = _area_counts(con, everything.where())
+        by_role, _ = _skill_counts(duckdb_query(con), everything.where())
+        by_area = _area_counts(duckdb_query(con), everything.where())
         pairs = [distinctive_skills(con, a, b, everything) for a, b in combinations(ROLE_IDS, 2)]
     finally:
         con.close()
@@ -1409,8 +1700,8 @@ def role_area_shares(db: str | Path | None = None) -> dict[str, dict[str, float]
     con = connect(db, read_only=True)
     try:
         where = Filters().where()
-        by_area = _area_counts(con, where)
-        _, totals = _skill_counts(con, where)
+        by_area = _area_counts(duckdb_query(con), where)
+        _, totals = _skill_counts(duckdb_query(con), where)
     finally:
         con.close()
     return {
@@ -1429,7 +1720,7 @@ def role_skill_shares(db: str | Path | None = None) -> dict[str, dict[str, float
         }
     con = connect(db, read_only=True)
     try:
-        by_role, totals = _skill_counts(con, Filters().where())
+        by_role, totals = _skill_counts(duckdb_query(con), Filters().where())
     finally:
         con.close()
     return {

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rolediff.render import Table
 
 if TYPE_CHECKING:
-    from rolediff.market import CollectSummary, Count, IngestSummary, MarketReport
+    from rolediff.market import CollectSummary, Count, IngestSummary, MarketReport, MarketRun
 
 COLUMNS = ["group", "measure", "value", "n", "flag"]
 ABSENT = "—"
@@ -150,3 +150,25 @@ def collect_tables(c: CollectSummary) -> list[Table]:
     fetched = [[name, f"{n:,}"] for name, n in c.fetched.items()]
     tables.insert(0, Table("Postings fetched per site and query", ["item", "value"], fetched))
     return tables
+
+
+def run_tables(r: MarketRun) -> list[Table]:
+    rows = [
+        ["engine", r.engine + (f" ({r.master})" if r.master else "")],
+        ["input", r.input],
+        ["files", f"{len(r.files):,}"],
+        ["records read", f"{r.records:,}"],
+        ["distinct postings analysed", f"{r.new:,}"],
+        ["duplicates (kept once)", f"{r.duplicate:,}"],
+        ["malformed (skipped)", f"{r.malformed:,}"],
+        ["time", f"{r.seconds:,.1f} s ({r.records_per_second:,.0f} records/s)"],
+        ["output", r.output],
+    ]
+    notes = [f"{m.source} line {m.line}: {m.reason}" for m in r.malformed_records[:20]]
+    if r.malformed > len(notes):
+        notes.append(f"... and {r.malformed - len(notes):,} more malformed (see --format json).")
+    notes.append(
+        "Analyses and skills: Parquet under analyses/ and skills/, partitioned by month; "
+        f"statistics: rolediff market report --from {r.output}"
+    )
+    return [Table("Market run", ["item", "value"], rows, notes=notes)]
