@@ -228,18 +228,16 @@ def pay_command(
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Gross pay to taxes to monthly take-home after rent and living costs, in one place."""
-    from rolediff.pay.take_home import take_home
+    from rolediff import answers
     from rolediff.views import take_home_tables
 
-    if salary is None and role is None:
-        raise RolediffError("Give --salary N or --role R.")
-    result = take_home(
-        salary,
+    result = answers.pay(
         city,
+        salary=salary,
         role=role,
         percentile=percentile,
         year=year,
-        filing_status=filing,
+        filing=filing,
         pretax=pretax,
         hsa=hsa,
         rent=rent,
@@ -276,26 +274,22 @@ def cities_command(
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Rank every US metro by monthly take-home for a salary or a role."""
+    from rolediff import answers
     from rolediff.charts import check_chart_path, save_cities_chart
-    from rolediff.pay.take_home import rank_cities
     from rolediff.views import cities_tables
 
-    if top is not None and top < 1:
-        raise RolediffError("--top must be 1 or more.")
-    if sort not in ("take_home", "after_tax", "gross"):
-        raise RolediffError(f"--sort must be take_home, after_tax or gross; got {sort!r}.")
     if chart is not None:
         check_chart_path(chart)  # fail before the ranking work
-    rows = rank_cities(
+    rows = answers.cities(
         salary=salary,
         role=role,
         percentile=percentile,
-        year=year,
-        filing_status=filing,
-        bedrooms=bedrooms,
-        state=state,
-        sort=sort,  # type: ignore[arg-type]
         top=top,
+        state=state,
+        sort=sort,
+        year=year,
+        filing=filing,
+        bedrooms=bedrooms,
     )
     emit(dump(rows), cities_tables(rows), fmt)
     if chart is not None:
@@ -313,12 +307,10 @@ def match_command(
     fmt: Format = OutputFormat.table,
 ) -> None:
     """The salary needed elsewhere to keep the same monthly take-home."""
-    from rolediff.pay.take_home import match_salary
+    from rolediff import answers
     from rolediff.views import match_tables
 
-    result = match_salary(
-        salary, from_place, to_place, year=year, filing_status=filing, bedrooms=bedrooms
-    )
+    result = answers.match(salary, from_place, to_place, year, filing, bedrooms)
     emit(result.model_dump(mode="json"), match_tables(result), fmt)
 
 
