@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rolediff.fit import FitReport
     from rolediff.geo import Place
     from rolediff.market import MarketReport, MarketSnapshot
+    from rolediff.pay.coverage import CoverageEntry
     from rolediff.pay.models import CityRow, TakeHome
     from rolediff.pay.take_home import SalaryMatch
     from rolediff.postings.analyze import PostingAnalysis
@@ -246,7 +247,7 @@ def datasets() -> list[dict[str, Any]]:
     return [d.model_dump(mode="json") for d in packaged()]
 
 
-def coverage(kind: str | None = None) -> list[dict[str, Any]]:
+def coverage(kind: str | None = None) -> list[CoverageEntry]:
     """The tax engine's coverage manifest, optionally of one kind of tax."""
     from rolediff.pay.coverage import coverage_manifest
 
@@ -257,7 +258,7 @@ def coverage(kind: str | None = None) -> list[dict[str, Any]]:
             raise RolediffError(
                 f"Unknown kind {kind!r}: federal, fica, state income, state payroll or local."
             )
-    return [e.model_dump(mode="json") for e in entries]
+    return entries
 
 
 def warm() -> None:

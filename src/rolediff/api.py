@@ -413,7 +413,7 @@ def _routes(app: FastAPI) -> None:
         kind: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     ) -> JSONBody:
         """What the tax engine models per jurisdiction (``rolediff data coverage``)."""
-        return JSONBody(answers.coverage(kind))
+        return JSONBody([e.model_dump(mode="json") for e in answers.coverage(kind)])
 
 
 def serve(

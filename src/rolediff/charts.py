@@ -45,16 +45,20 @@ def check_chart_path(path: str | Path) -> Path:
     return target
 
 
-def bar_chart(records: Sequence[Mapping[str, Any]], x: str, y: str, title: str) -> ChartSpec:
-    """Horizontal bars: quantity ``x`` for each category ``y``, largest at the top."""
+def bar_chart(
+    records: Sequence[Mapping[str, Any]], x: str, y: str, title: str, in_order: bool = False
+) -> ChartSpec:
+    """Horizontal bars: quantity ``x`` for each category ``y``, largest at the top, or with
+    ``in_order`` in the order of the records' ``order`` field."""
     import altair as alt
 
+    sort: Any = alt.EncodingSortField("order") if in_order else "-x"
     chart = (
         alt.Chart(alt.InlineData(values=[dict(r) for r in records]), title=title)
         .mark_bar()
         .encode(
             x=alt.X(f"{x}:Q", title=x.replace("_", " ")),
-            y=alt.Y(f"{y}:N", sort="-x", title=None),
+            y=alt.Y(f"{y}:N", sort=sort, title=None),
             tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:Q", format=",")],
         )
         .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
@@ -215,11 +219,12 @@ def pay_chart(t: TakeHome) -> ChartSpec:
         for i, (piece, amount) in enumerate(monthly)
         if amount or piece in ("gross pay", "take-home")
     ]
-    return _ordered_bars(
+    return bar_chart(
         records,
         "dollars_a_month",
         "piece",
         f"A month of ${t.gross_annual:,.0f} a year in {t.place} ({t.year})",
+        in_order=True,
     )
 
 
@@ -229,7 +234,7 @@ def score_chart(scores: Mapping[str, float], title: str, scale: float = 100.0) -
         {"label": label, "order": i, "score": round(scale * score, 1)}
         for i, (label, score) in enumerate(scores.items())
     ]
-    return _ordered_bars(records, "score", "label", title)
+    return bar_chart(records, "score", "label", title, in_order=True)
 
 
 def salary_ranges_chart(rows: Sequence[tuple[str, float, float, float]], title: str) -> ChartSpec:
@@ -260,23 +265,6 @@ def salary_ranges_chart(rows: Sequence[tuple[str, float, float, float]], title: 
             ],
         )
         .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
-    )
-    spec: ChartSpec = chart.to_dict()
-    return spec
-
-
-def _ordered_bars(records: Sequence[Mapping[str, Any]], x: str, y: str, title: str) -> ChartSpec:
-    import altair as alt
-
-    chart = (
-        alt.Chart(alt.InlineData(values=[dict(r) for r in records]), title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{x}:Q", title=x.replace("_", " ")),
-            y=alt.Y(f"{y}:N", sort=alt.EncodingSortField("order"), title=None),
-            tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:Q", format=",")],
-        )
-        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT + 6))
     )
     spec: ChartSpec = chart.to_dict()
     return spec

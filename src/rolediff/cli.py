@@ -367,14 +367,8 @@ def data_coverage_command(
     fmt: Format = OutputFormat.table,
 ) -> None:
     """What the tax engine models per jurisdiction and year, how verified, and its cliffs."""
-    from rolediff.pay.coverage import coverage_manifest
+    from rolediff import answers
     from rolediff.views import coverage_tables
 
-    entries = coverage_manifest()
-    if kind is not None:
-        entries = [e for e in entries if e.kind == kind]
-        if not entries:
-            raise RolediffError(
-                f"Unknown kind {kind!r}: federal, fica, state income, state payroll or local."
-            )
+    entries = answers.coverage(kind)
     emit(dump(entries), coverage_tables(entries), fmt)
