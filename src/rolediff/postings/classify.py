@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -25,7 +25,7 @@ from rolediff.postings.features import (
     skill_features,
     title_roles,
 )
-from rolediff.skills import Prepared, SkillHit, find_skills, taxonomy
+from rolediff.skills import HashIndex, Prepared, SkillHit, find_skills, hash_terms, taxonomy
 
 
 class Evidence(BaseModel):
@@ -75,15 +75,16 @@ class ModelFile(BaseModel):
 @dataclass(frozen=True)
 class _Weights:
     labels: list[str]
-    words: dict[str, int]
-    """Single-word vocabulary → index + 1 (so that filter(None, ...) drops unknown words in C)."""
-    pairs: dict[tuple[str, str], int]
-    """Two-word vocabulary, keyed by word pairs: a tuple of already-hashed words is cheaper to
-    look up than a new joined string."""
-    areas: tuple[tuple[int, str], ...]
-    """(feature index, skill area id) of the skill-area features."""
+    terms: HashIndex
+    """The vocabulary's terms by hash (skills.hash_terms): a term's position is its column."""
+    area_names: tuple[str, ...]
+    """The skill area of each skill-area feature..."""
+    area_columns: np.ndarray
+    """...and its feature index."""
     idf: np.ndarray
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
+    columns: np.ndarray
+    """coef transposed: one contiguous row of label weights per feature."""
     pull: np.ndarray
     """Per label, each feature's pull toward it rather than toward the average other label."""
     intercept: np.ndarray
@@ -98,27 +99,24 @@ def _weights() -> _Weights:
         raise data.DataError("classifier labels do not match rolediff's roles")
     coef = np.asarray(spec.coef)
     others = (coef.sum(axis=0) - coef) / (len(spec.labels) - 1)
-    words: dict[str, int] = {}
-    pairs: dict[tuple[str, str], int] = {}
-    for i, term in enumerate(spec.vocabulary, 1):
-        first, _, second = term.partition(" ")
-        if second:
-            pairs[(first, second)] = i
-        else:
-            words[term] = i
+    try:
+        terms = HashIndex(hash_terms(spec.vocabulary))
+    except ValueError as e:
+        raise data.DataError(f"classifier vocabulary: {e}") from None
     n_vocab = len(spec.vocabulary)
-    areas = tuple(
+    areas = [
         (n_vocab + i, name.removeprefix("area:"))
         for i, name in enumerate(spec.extra_features)
         if name.startswith("area:")
-    )
+    ]
     return _Weights(
         labels=spec.labels,
-        words=words,
-        pairs=pairs,
-        areas=areas,
+        terms=terms,
+        area_names=tuple(name for _, name in areas),
+        area_columns=np.asarray([i for i, _ in areas], dtype=np.intp),
         idf=np.asarray(spec.idf),
         coef=coef,
+        columns=np.ascontiguousarray(coef.T),
         pull=coef - others,
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
@@ -132,12 +130,21 @@ def model_version() -> str:
 
 def _text_vector(prepared: Prepared, w: _Weights) -> tuple[np.ndarray, np.ndarray]:
     """Indices and l2-normalised sublinear tf-idf values of the text's known n-grams."""
-    # The same n-grams as features.tokens (which trains the model), looked up without building
-    # the two-word strings.
-    words = prepared.spaced.split()
-    known = list(filter(None, map(w.words.get, words)))
-    known += filter(None, map(w.pairs.get, pairwise(words)))
-    idx, counts = np.unique(np.asarray(known, dtype=np.int64) - 1, return_counts=True)
+    # The same n-grams as features.tokens (which trains the model): words and pairs of adjacent
+    # words, looked up by hash all at once.
+    words = prepared.words
+    idx = w.terms.find(np.concatenate((words.hashes, words.pairs())))[1]
+    if not len(idx):
+        return idx, np.zeros(0)
+    idx.sort()
+    first = np.empty(len(idx), dtype=bool)
+    first[0] = True
+    np.not_equal(idx[1:], idx[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.empty(len(starts), dtype=np.intp)
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = len(idx) - starts[-1]
+    idx = idx[starts]
     values = (1.0 + np.log(counts)) * w.idf[idx]
     norm = float(np.sqrt(values @ values))
     return idx, values / norm if norm else values
@@ -150,6 +157,17 @@ def classify(
     found: list[Mention] | None = None,
 ) -> RoleScores:
     """Role probabilities for a posting, the hybrid flag and the evidence behind the answer."""
+    return RoleScores.model_validate(role_scores(text, title, hits, found))
+
+
+def role_scores(
+    text: str | Prepared,
+    title: str | None = None,
+    hits: list[SkillHit] | None = None,
+    found: list[Mention] | None = None,
+) -> dict[str, Any]:
+    """What `classify` returns, as the fields of a RoleScores (validated once by the caller,
+    together with the rest of a posting's analysis)."""
     w = _weights()
     spec = w.spec
     prepared = text if isinstance(text, Prepared) else Prepared.of(text)
@@ -160,7 +178,7 @@ def classify(
         [v * spec.phrase_weight for v in phrase_features(found)]
         + [v * spec.skill_weight for v in skill_features(hits)]
     )
-    logits = w.intercept + w.coef[:, idx] @ values + w.coef[:, w.n_vocab :] @ extra
+    logits = w.intercept + values @ w.columns[idx] + extra @ w.columns[w.n_vocab :]
     named = title_roles(title)
     if named:
         # The title names the job: weigh its first family most, and 'other' least.
@@ -182,18 +200,18 @@ def classify(
             hybrid_of = [best, other]
             tax = taxonomy()
             evidence += [
-                Evidence(kind="skill", text=tax.by_id[i].name, role=other, weight=0.0)
+                {"kind": "skill", "text": tax.by_id[i].name, "role": other, "weight": 0.0}
                 for i in shared
             ]
         elif scores[infra[1]] >= spec.hybrid_min_share * scores[infra[0]]:
             hybrid_of = infra[:2]
-    return RoleScores(
-        role=best,
-        scores=scores,
-        hybrid=bool(hybrid_of),
-        hybrid_of=hybrid_of,
-        evidence=evidence,
-    )
+    return {
+        "role": best,
+        "scores": scores,
+        "hybrid": bool(hybrid_of),
+        "hybrid_of": hybrid_of,
+        "evidence": evidence,
+    }
 
 
 def _evidence(
@@ -206,47 +224,51 @@ def _evidence(
     hits: list[SkillHit],
     w: _Weights,
     limit: int = 6,
-) -> list[Evidence]:
+) -> list[dict[str, Any]]:
+    """The fields of each Evidence."""
     pull = w.pull[w.labels.index(role)]
-    out = [Evidence(kind="title", text=r, role=r, weight=1.0) for r in named]
+    out: list[dict[str, Any]] = [
+        {"kind": "title", "text": r, "role": r, "weight": 1.0} for r in named
+    ]
     role_phrases_found = [m for m in found if m.role == role and m.is_role]
     if role_phrases_found:
         out.append(
-            Evidence(
-                kind="phrase",
-                text=role_phrases_found[0].text,
-                role=role,
-                weight=round(float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]), 3)
+            {
+                "kind": "phrase",
+                "text": role_phrases_found[0].text,
+                "role": role,
+                "weight": round(float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]), 3)
                 if role in INFRA_ROLES
                 else 0.0,
-                spans=tuple((p.start, p.end) for p in role_phrases_found[:5]),
-            )
+                "spans": tuple((p.start, p.end) for p in role_phrases_found[:5]),
+            }
         )
     if len(idx):
         contrib = pull[idx] * values
+        top = np.argpartition(-contrib, limit)[:limit] if len(idx) > limit else np.arange(len(idx))
+        top = top[np.argsort(-contrib[top], kind="stable")]
         vocab = w.spec.vocabulary
-        for j in np.argsort(-contrib)[:limit]:
-            if contrib[j] <= 0:
+        for term, weight in zip(idx[top].tolist(), contrib[top].tolist(), strict=True):
+            if weight <= 0:
                 break
             out.append(
-                Evidence(
-                    kind="term", text=vocab[idx[j]], role=role, weight=round(float(contrib[j]), 3)
-                )
+                {"kind": "term", "text": vocab[term], "role": role, "weight": round(weight, 3)}
             )
     tax = taxonomy()
-    area_pull = {area: float(pull[i] * extra[i - w.n_vocab]) for i, area in w.areas}
+    area_weights = pull[w.area_columns] * extra[w.area_columns - w.n_vocab]
+    area_pull = dict(zip(w.area_names, area_weights.tolist(), strict=True))
     ranked = sorted(hits, key=lambda h: -area_pull.get(h.area or h.id, 0.0))
     for hit in ranked[:limit]:
         weight = area_pull.get(hit.area or hit.id, 0.0)
         if weight <= 0:
             break
         out.append(
-            Evidence(
-                kind="skill",
-                text=tax.by_id[hit.id].name,
-                role=role,
-                weight=round(weight, 3),
-                spans=tuple(hit.spans[:5]),
-            )
+            {
+                "kind": "skill",
+                "text": tax.by_id[hit.id].name,
+                "role": role,
+                "weight": round(weight, 3),
+                "spans": tuple(hit.spans[:5]),
+            }
         )
     return out

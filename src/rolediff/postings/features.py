@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from rolediff.skills import Prepared, SkillHit, taxonomy
+from rolediff.postings.scan import MENTION, MENTION_STARTS, Found, scan
+from rolediff.skills import Prepared, SkillHit, lower_same_length, taxonomy
 
 ROLES = ("devops", "sre", "devsecops", "cloud", "platform", "other")
 INFRA_ROLES = ROLES[:-1]
@@ -49,8 +50,11 @@ EARLY_CHARS = 600
 """A role phrase this close to the start usually names the job being offered."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Mention:
+    """Where a text names a role family (not frozen: a posting has dozens, and a frozen
+    dataclass costs four times as much to make)."""
+
     role: str
     start: int
     end: int
@@ -59,23 +63,30 @@ class Mention:
     """Names the role ("SRE team"), not just the word ("cloud")."""
 
 
-_MENTION_STARTS = ("dev", "sre", "site", "service", "cloud", "aws", "azure", "gcp", "platform")
+_SHORT = 400
 
 
-def mentions(text: str | Prepared) -> list[Mention]:
-    """Every place the text names an infrastructure role family, in order."""
-    prepared = text if isinstance(text, Prepared) else Prepared.of(text)
-    low = prepared.low
-    # str.find is far cheaper than running the pattern at every position of a long posting.
-    starts = set()
-    for key in _MENTION_STARTS:
-        at = low.find(key)
-        while at != -1:
-            starts.add(at)
-            at = low.find(key, at + 1)
+def _find_all(text: str, key: str) -> list[int]:
     found = []
+    at = text.find(key)
+    while at != -1:
+        found.append(at)
+        at = text.find(key, at + 1)
+    return found
+
+
+def mentions(text: str | Prepared, found: Found | None = None) -> list[Mention]:
+    """Every place the text names an infrastructure role family, in order."""
+    original, low = (text.text, text.low) if isinstance(text, Prepared) else (text, None)
+    low = low if low is not None else lower_same_length(original)
+    if found is None and len(low) <= _SHORT:
+        # A title: a few str.find are cheaper than preparing it for the automaton.
+        starts = sorted({at for key in MENTION_STARTS for at in _find_all(low, key)})
+    else:
+        starts = sorted({start for start, _ in (found or scan(text)).of(MENTION)})
+    out = []
     last_end = -1
-    for pos in sorted(starts):
+    for pos in starts:
         m = _MENTION.match(low, pos)
         if m is None or pos < last_end:
             continue
@@ -84,9 +95,9 @@ def mentions(text: str | Prepared) -> list[Mention]:
         follow = _FOLLOWED_BY_NOUN[role].match(low, m.end())
         end = follow.end() if follow else m.end()
         is_role = kind == "sre_token" or follow is not None
-        found.append(Mention(role, pos, end, prepared.text[pos:end], is_role))
+        out.append(Mention(role, pos, end, original[pos:end], is_role))
         last_end = m.end()
-    return found
+    return out
 
 
 def title_roles(title: str | None) -> list[str]:
@@ -112,14 +123,22 @@ def tokens(text: str | Prepared) -> list[str]:
 def phrase_features(found: list[Mention]) -> list[float]:
     """Per family: log count of role phrases, log count of mentions, named early; then which
     family is named first as a role."""
-    roles_named = [m for m in found if m.is_role]
-    first = roles_named[0].role if roles_named else None
+    phrases = dict.fromkeys(INFRA_ROLES, 0)
+    bare = dict.fromkeys(INFRA_ROLES, 0)
+    early = dict.fromkeys(INFRA_ROLES, 0.0)
+    first = None
+    for m in found:
+        if m.role not in bare:
+            continue
+        bare[m.role] += 1
+        if m.is_role:
+            phrases[m.role] += 1
+            first = first or m.role
+            if m.start < EARLY_CHARS:
+                early[m.role] = 1.0
     out: list[float] = []
     for role in INFRA_ROLES:
-        phrases = sum(1 for m in roles_named if m.role == role)
-        bare = sum(1 for m in found if m.role == role)
-        early = any(m.role == role and m.start < EARLY_CHARS for m in roles_named)
-        out += [math.log1p(phrases), math.log1p(bare), float(early)]
+        out += [math.log1p(phrases[role]), math.log1p(bare[role]), early[role]]
     out += [float(first == role) for role in INFRA_ROLES]
     return out
 

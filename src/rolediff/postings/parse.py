@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 from rolediff import data
 from rolediff.errors import UnknownPlaceError
 from rolediff.geo import Place, normalize, resolve_place
+from rolediff.postings.scan import PAY, REMOTE, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
 SalarySource = Literal["field", "description"]
@@ -234,9 +235,8 @@ class _PayGrammar:
     money: re.Pattern[str]
     symbol_currency: dict[str, str]
     needles: tuple[str, ...]
-    """Currency signs and Indian units, found with str.find."""
-    codes: re.Pattern[str]
-    """ISO codes written "USD" or "Usd" (a mention marked only by "usd" is missed)."""
+    """Where pay may be stated: currency signs, Indian units and ISO codes written "USD" or
+    "Usd" (a mention marked only by "usd" is missed)."""
 
 
 @cache
@@ -263,10 +263,13 @@ def _pay_grammar() -> _PayGrammar:
     money = re.compile(rf"(?<![\w.,/]){amount('_a')}(?:{_RANGE_SEPARATOR}{amount('_b')})?")
     # "$" stands for "US$", "CA$" and the rest: one needle per distinct last character.
     needles = {s[-1] for s in symbol_currency} | {"lakh", "Lakh", "LPA"}
-    spelled = sorted({*conventions.currencies, *(c.capitalize() for c in conventions.currencies)})
-    return _PayGrammar(
-        money, symbol_currency, tuple(sorted(needles)), re.compile("|".join(spelled))
-    )
+    needles |= {*conventions.currencies, *(c.capitalize() for c in conventions.currencies)}
+    return _PayGrammar(money, symbol_currency, tuple(sorted(needles)))
+
+
+def pay_needles() -> tuple[str, ...]:
+    """The strings (case-sensitive) around which a description may state pay."""
+    return _pay_grammar().needles
 
 
 @dataclass(frozen=True)
@@ -383,29 +386,13 @@ def _mention(m: re.Match[str], grammar: _PayGrammar) -> _Mention:
     )  # fmt: skip
 
 
-def _windows(
-    text: str,
-    needles: tuple[str, ...],
-    before: int,
-    after: int,
-    pattern: re.Pattern[str] | None = None,
-) -> list[tuple[int, int]]:
-    """Merged spans of `text` around each needle (case-sensitive) or match of `pattern`.
+def _merge(hits: list[tuple[int, int]], before: int, after: int) -> list[tuple[int, int]]:
+    """Merged spans of a text around each hit (from scan.scan).
 
-    Scanning a few short spans instead of a whole 4 KB posting keeps the regexes cheap: str.find
-    and a case-sensitive literal pattern are many times faster than a case-insensitive scan.
+    Running the regexes over a few short spans instead of a whole 4 KB posting keeps them cheap.
     """
-    hits: list[tuple[int, int]] = []
-    for needle in needles:
-        i = text.find(needle)
-        while i != -1:
-            hits.append((i, i + len(needle)))
-            i = text.find(needle, i + len(needle))
-    if pattern is not None and (hits or pattern.search(text)):
-        hits.extend(m.span() for m in pattern.finditer(text))
-    hits.sort()
     merged: list[tuple[int, int]] = []
-    for start, end in hits:
+    for start, end in sorted(hits):
         lo, hi = max(0, start - before), end + after
         if merged and lo <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
@@ -527,7 +514,9 @@ def parse_salary(text: str | None, source: SalarySource) -> Salary | None:
     return explain_salary(text, source)[0]
 
 
-def find_salary_in_description(description: str | None) -> Salary | None:
+def find_salary_in_description(
+    description: str | None, found: Found | None = None
+) -> Salary | None:
     """The most salary-like money mention in free text, or None.
 
     Each mention with a currency is scored: pay words nearby (salary, base, range, ...) +3, a
@@ -539,9 +528,10 @@ def find_salary_in_description(description: str | None) -> Salary | None:
     grammar = _pay_grammar()
     best: tuple[int, Salary] | None = None
     bounds = pay_conventions().plausible
+    found = found or scan(description)
     matches = (
         m
-        for lo, hi in _windows(description, grammar.needles, 30, 70, grammar.codes)
+        for lo, hi in _merge(found.of(PAY), 30, 70)
         for m in grammar.money.finditer(description, lo, hi)
     )
     for m in matches:
@@ -627,11 +617,6 @@ _DESCRIPTION_MODES: tuple[tuple[RemoteMode, re.Pattern[str]], ...] = (
     ("hybrid", _HYBRID_DESCRIPTION),
     ("remote", _REMOTE_DESCRIPTION),
     ("onsite", _ONSITE_DESCRIPTION),
-)
-_DESCRIPTION_NEEDLES = tuple(
-    spelling
-    for word in ("remote", "hybrid", "on-site", "onsite", "on site", "office", "from home")
-    for spelling in (word, word.capitalize(), word.upper())
 )
 # Words a location line wraps places in ("Remote OK", "US only", "will consider remote in TW").
 _FILLER = re.compile(
@@ -880,19 +865,21 @@ def _remote_in_field(text: str) -> RemoteMode | None:
     return None
 
 
-def remote_in_description(description: str | None) -> RemoteMode | None:
+def remote_in_description(description: str | None, found: Found | None = None) -> RemoteMode | None:
     """Hybrid, remote or on-site, from phrases about the job ("fully remote", "3 days a week
     in the office"); hybrid wins over remote, remote over on-site."""
     if not description:
         return None
-    windows = _windows(description, _DESCRIPTION_NEEDLES, 60, 60)
+    windows = _merge((found or scan(description)).of(REMOTE), 60, 60)
     for mode, pattern in _DESCRIPTION_MODES:
         if any(pattern.search(description, lo, hi) for lo, hi in windows):
             return mode
     return None
 
 
-def parse_location(text: str | None, description: str | None = None) -> PostingLocation | None:
+def parse_location(
+    text: str | None, description: str | None = None, found: Found | None = None
+) -> PostingLocation | None:
     """Read a posting's location line ("San Francisco, CA or Remote (USA)", "London, GB - Remote
     OK", "Canada,United States"); the description says remote/hybrid/on-site when the line does
     not. None when neither says anything.
@@ -900,14 +887,14 @@ def parse_location(text: str | None, description: str | None = None) -> PostingL
     line = text.strip() if text else ""
     location = _read_line(line)
     if location is None or location.remote is not None:
-        remote = location.remote if location else remote_in_description(description)
+        remote = location.remote if location else remote_in_description(description, found)
         if location is None and remote is not None:
             return PostingLocation(
                 city=None, state=None, metro_cbsa=None, country=None, remote=remote, places=[],
                 text=line,
             )  # fmt: skip
         return location
-    remote = remote_in_description(description)
+    remote = remote_in_description(description, found)
     return location.model_copy(update={"remote": remote}) if remote else location
 
 
@@ -965,11 +952,12 @@ _YEARS = re.compile(
     r"\s*(?:(?:-|\u2013|to)\s*\d{1,2}\s*)?\+?\s*(?:years?|yrs?)\b(?=(?P<context>.{0,60}))",
     re.IGNORECASE,
 )
-_YEARS_NEEDLES = ("year", "Year", "YEAR", "yrs", "Yrs")
 _EXPERIENCE = re.compile(r"experience|\bexp\b|background|working|hands-on", re.IGNORECASE)
 
 
-def parse_seniority(title: str | None, description: str | None) -> Seniority | None:
+def parse_seniority(
+    title: str | None, description: str | None, found: Found | None = None
+) -> Seniority | None:
     """The level a posting hires at: from the title, else from the years of experience asked.
 
     Title words win, most senior first; a trailing level number (I-V, 1-5) maps through
@@ -984,15 +972,15 @@ def parse_seniority(title: str | None, description: str | None) -> Seniority | N
         if number:
             key = number.group("level") or number.group("digit") or _ROMAN[number.group("roman")]
             return seniority_conventions().title_levels.get(key)
-    return _seniority_from_years(description)
+    return _seniority_from_years(description, found)
 
 
-def _seniority_from_years(description: str | None) -> Seniority | None:
+def _seniority_from_years(description: str | None, found: Found | None) -> Seniority | None:
     if not description:
         return None
     conventions = seniority_conventions()
     asked: list[int] = []
-    windows = _windows(description, _YEARS_NEEDLES, 30, 70)
+    windows = _merge((found or scan(description)).of(YEARS), 30, 70)
     for m in (m for lo, hi in windows for m in _YEARS.finditer(description, lo, hi)):
         if not _EXPERIENCE.search(m.group("context")):
             continue
