@@ -400,3 +400,14 @@ def test_cli_cities_chart(cli, tmp_path) -> None:  # type: ignore[no-untyped-def
     assert result.code == 0, result.err
     assert out.read_text(encoding="utf-8").lstrip().startswith("<svg")
     assert cli("cities", "--salary", "100000", "--chart", str(tmp_path / "x.pdf")).code == 2
+
+
+def test_rates_stay_finite_when_pay_rounds_to_nothing() -> None:
+    """A salary of a fraction of a cent (found by schemathesis) leaves nothing to divide by."""
+    import math
+
+    from rolediff.pay.take_home import rank_cities
+
+    for row in rank_cities(salary=5e-324):
+        assert math.isfinite(row.effective_tax_rate)
+    assert math.isfinite(take_home(5e-324, "Boise, ID").effective_tax_rate)

@@ -40,7 +40,7 @@ def test_golden_case(path: Path) -> None:
         case["wages"],
         case.get("deferrals", 0),
         case.get("section125", 0),
-        case.get("federal_income_tax", 0),
+        case.get("federal_income_tax"),
     )
     assert float(tax) == pytest.approx(case["expected"], abs=0.01), case["note"]
 
@@ -135,7 +135,11 @@ def test_tax_is_sane_and_vectorised_equals_scalar(
     tax = state_income_tax(state, year, status, w, d)
     assert tax.shape == (len(w),)
     assert not np.isnan(tax).any()
-    assert (tax >= 0).all() and (tax <= np.asarray(w)).all()
+    # below zero only by the refundable credits paid out
+    b = state_income_tax_breakdown(state, year, status, w, d)
+    assert np.allclose(tax, b.tax)
+    assert (b.liability >= 0).all() and (tax >= -b.refundable - 1e-9).all()
+    assert (tax <= np.asarray(w)).all()
     scalar = [float(state_income_tax(state, year, status, x, y)) for x, y in zip(w, d, strict=True)]
     assert np.allclose(tax, scalar)
 
@@ -149,3 +153,77 @@ def test_after_tax_pay_never_falls_where_no_cliff_is_listed(
     w = start + np.linspace(0, 50_000, 2001)
     after = w - state_income_tax(state, year, status, w)
     assert (np.diff(after) >= -1e-6).all()
+
+
+# --- mechanisms added for the validation against PolicyEngine-US --------------------------
+
+
+def test_refundable_credits_are_paid_out_beyond_the_tax() -> None:
+    # Maine's sales tax fairness credit (36 M.R.S. §5213-A): $210 for a couple in 2024, less $20
+    # per $1,000 (or part) of income above $49,500; their tax at $30,000 is nil.
+    b = state_income_tax_breakdown("me", 2024, "married_joint", [30_000, 50_000, 60_000])
+    assert b.refundable.tolist() == [210, 190, 0]
+    assert float(b.tax[0]) == -210
+    assert np.allclose(b.tax, b.liability - b.refundable)
+    # Hawaii's food/excise credit by AGI band (HRS §235-55.85): $110 single at $30,000-$39,999
+    hi = state_income_tax_breakdown("hi", 2024, "single", [29_999, 30_000, 39_999, 40_000])
+    assert hi.refundable.tolist() == [140, 110, 110, 0]
+
+
+def test_hawaii_itemises_its_own_income_tax_below_the_limit() -> None:
+    below = state_income_tax_breakdown("hi", 2024, "single", 75_000)
+    # the deduction is the tax it leaves (fixed point), above the $4,400 standard deduction
+    assert float(below.deductions) == pytest.approx(float(below.liability) + 1144, abs=1e-4)
+    above = state_income_tax_breakdown("hi", 2024, "single", 100_000)
+    assert float(above.deductions) == 4400 + 1144
+
+
+def test_income_bands_from_or_above_their_start() -> None:
+    # New York's household credit is $20 "over $25,000 but not over $28,000": at $28,000 exactly
+    ny = state_income_tax_breakdown("ny", 2024, "single", [28_000, 28_001])
+    assert ny.credits.tolist() == [20, 0]
+
+
+def test_phase_out_by_share_per_step_and_over_a_width() -> None:
+    # Rhode Island: 20% of the deduction and exemption per $7,050 (or part) above $246,450
+    ri = state_income_tax_breakdown("ri", 2024, "single", [246_450, 246_451, 253_500, 290_000])
+    assert ri.deductions.tolist() == pytest.approx([15_500, 12_400, 12_400, 0])
+    # Maine: the standard deduction falls linearly over $75,000 above $97,150 (single, 2024)
+    me = state_income_tax_breakdown("me", 2024, "single", [97_150, 134_650, 172_150])
+    assert me.deductions.tolist() == pytest.approx([19_600, 12_300, 5_000])
+
+
+def test_cliff_at_its_start_and_a_credit_on_taxable_income() -> None:
+    # Colorado adds back the deduction above $12,000 at federal AGI of $300,000 or more
+    co = state_income_tax_breakdown("co", 2024, "single", [299_999, 300_000])
+    assert co.deductions.tolist() == [14_600, 12_000]
+    # Ohio's $20 exemption credit while AGI less exemptions is below $30,000
+    oh = state_income_tax_breakdown("oh", 2024, "single", [32_399, 32_400])
+    assert oh.credits.tolist() == [20, 0]
+
+
+def test_louisiana_exemption_comes_off_the_first_bracket() -> None:
+    b = state_income_tax_breakdown("la", 2024, "single", 85_000)
+    assert float(b.credits) == pytest.approx(4500 * 0.0185)
+    assert float(b.tax) == pytest.approx(0.0185 * 12_500 + 0.035 * 37_500 + 0.0425 * 35_000 - 83.25)
+
+
+def test_nebraska_tax_is_limited_to_federal_tax_when_given() -> None:
+    free = state_income_tax("ne", 2025, "married_joint", 30_000)
+    assert float(free) == pytest.approx(22.86)
+    assert float(state_income_tax("ne", 2025, "married_joint", 30_000, federal_income_tax=0)) == 0
+
+
+def test_federal_itemisers_itemise_in_georgia_and_missouri() -> None:
+    from rolediff.pay.state_income import federal_and_state_income_tax
+
+    # 2025, single, $400,000: both itemise federally (SALT above the standard deduction)
+    ga = federal_and_state_income_tax("ga", 2025, "single", 400_000)
+    alone = state_income_tax("ga", 2025, "single", 400_000)
+    assert float(ga.state) < float(alone)  # Georgia's own tax is among the itemised deductions
+    mo = federal_and_state_income_tax("mo", 2025, "single", 400_000)
+    fica = state_income_tax_breakdown(
+        "mo", 2025, "single", 400_000, federal_income_tax=float(mo.federal), itemizes_federally=True
+    )
+    assert float(fica.deductions) > 15_750  # FICA taxes (Form MO-A) beat the standard deduction
+    assert float(mo.state) == pytest.approx(float(fica.tax))

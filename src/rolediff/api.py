@@ -23,7 +23,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rolediff import answers
 from rolediff._version import __version__
+from rolediff.data.schema import Dataset, RoleProfile
 from rolediff.errors import RolediffError
+from rolediff.fit import FitReport
+from rolediff.geo import Place
+from rolediff.market import MarketReport, MarketSnapshot
+from rolediff.pay.coverage import CoverageEntry
+from rolediff.pay.models import CityRow, TakeHome
+from rolediff.pay.take_home import SalaryMatch
+from rolediff.postings.analyze import PostingAnalysis
+from rolediff.roles import Comparison
 
 API = "/api/v1"
 POSTING_BODY_LIMIT = 1_000_000
@@ -64,6 +73,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "The request body is larger than allowed."},
     422: {"model": ErrorBody, "description": "A parameter is missing or malformed."},
 }
+
+
+def answers_as(model: Any) -> dict[int | str, dict[str, Any]]:
+    """A route's documented answers: ``model`` (the CLI's ``--format json`` document), or an
+    error body."""
+    return {200: {"model": model, "description": "The same JSON as the CLI."}, **ERRORS}
 
 
 def _limit_for(path: str) -> int:
@@ -243,17 +258,17 @@ def _routes(app: FastAPI) -> None:
         """Liveness: the app answers and which version it is."""
         return {"status": "ok", "version": __version__}
 
-    @app.get(f"{API}/roles", tags=["roles"], responses=ERRORS)
+    @app.get(f"{API}/roles", tags=["roles"], responses=answers_as(list[RoleProfile]))
     async def roles() -> JSONBody:
         """Every role profile (``rolediff roles``)."""
         return JSONBody(answers.roles())
 
-    @app.get(f"{API}/roles/{{role}}", tags=["roles"], responses=ERRORS)
+    @app.get(f"{API}/roles/{{role}}", tags=["roles"], responses=answers_as(RoleProfile))
     async def role(role: Annotated[str, PathParam(min_length=1, max_length=100)]) -> JSONBody:
         """One role profile (``rolediff role ROLE``)."""
         return JSONBody(answers.role(role))
 
-    @app.get(f"{API}/compare", tags=["roles"], responses=ERRORS)
+    @app.get(f"{API}/compare", tags=["roles"], responses=answers_as(Comparison))
     async def compare(
         request: Request,
         a: RoleParam,
@@ -263,12 +278,12 @@ def _routes(app: FastAPI) -> None:
         """Two roles on the article's five dimensions (``rolediff compare A B [--city]``)."""
         return JSONBody(answers.compare(a, b, city, db(request)).model_dump(mode="json"))
 
-    @app.get(f"{API}/where", tags=["places"], responses=ERRORS)
+    @app.get(f"{API}/where", tags=["places"], responses=answers_as(Place))
     async def where(place: CityParam) -> JSONBody:
         """A place resolved to its city, metro, state and county (``rolediff where``)."""
         return JSONBody(answers.where(place).model_dump(mode="json"))
 
-    @app.get(f"{API}/pay", tags=["pay"], responses=ERRORS)
+    @app.get(f"{API}/pay", tags=["pay"], responses=answers_as(TakeHome))
     async def pay(
         city: CityParam,
         salary: SalaryParam = None,
@@ -298,7 +313,7 @@ def _routes(app: FastAPI) -> None:
         )
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.get(f"{API}/cities", tags=["pay"], responses=ERRORS)
+    @app.get(f"{API}/cities", tags=["pay"], responses=answers_as(list[CityRow]))
     def cities(
         salary: SalaryParam = None,
         role: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
@@ -324,7 +339,7 @@ def _routes(app: FastAPI) -> None:
         )
         return JSONBody([r.model_dump(mode="json") for r in rows])
 
-    @app.get(f"{API}/match", tags=["pay"], responses=ERRORS)
+    @app.get(f"{API}/match", tags=["pay"], responses=answers_as(SalaryMatch))
     def match(
         salary: Annotated[float, Query(gt=0, le=1e9)],
         from_place: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
@@ -337,13 +352,17 @@ def _routes(app: FastAPI) -> None:
         result = answers.match(salary, from_place, to_place, year, filing, bedrooms)
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.post(f"{API}/postings/analyze", tags=["postings"], responses=ERRORS)
+    @app.post(f"{API}/postings/analyze", tags=["postings"], responses=answers_as(PostingAnalysis))
     def analyze(posting: PostingIn) -> JSONBody:
         """Classify one posting with evidence; its skills, pay, place and seniority."""
         result = answers.posting(posting.text, posting.title, posting.location, posting.salary_text)
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.post(f"{API}/postings/analyze-file", tags=["postings"], responses=ERRORS)
+    @app.post(
+        f"{API}/postings/analyze-file",
+        tags=["postings"],
+        responses=answers_as(PostingAnalysis | list[PostingAnalysis]),
+    )
     async def analyze_file(
         file: Annotated[UploadFile, File(description="Text, HTML, JSON, JSONL or CSV postings.")],
         strict: Annotated[
@@ -361,7 +380,7 @@ def _routes(app: FastAPI) -> None:
             headers["X-Rolediff-Skipped"] = listed.encode("ascii", "replace").decode("ascii")
         return JSONBody(results, headers=headers)
 
-    @app.post(f"{API}/fit", tags=["fit"], responses=ERRORS)
+    @app.post(f"{API}/fit", tags=["fit"], responses=answers_as(FitReport))
     def fit(person: FitIn) -> JSONBody:
         """A person's score for every role, gaps and learning path (``rolediff fit``)."""
         result = answers.fit(
@@ -373,7 +392,7 @@ def _routes(app: FastAPI) -> None:
         )
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.post(f"{API}/fit/resume", tags=["fit"], responses=ERRORS)
+    @app.post(f"{API}/fit/resume", tags=["fit"], responses=answers_as(FitReport))
     async def fit_resume(
         file: Annotated[UploadFile, File(description="A résumé: .txt, .md, .pdf or .docx.")],
         target: Annotated[str | None, Form(max_length=100)] = None,
@@ -386,7 +405,7 @@ def _routes(app: FastAPI) -> None:
         result = answers.fit(resume_text=text, target=target, from_role=from_role, to_role=to_role)
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.get(f"{API}/market", tags=["market"], responses=ERRORS)
+    @app.get(f"{API}/market", tags=["market"], responses=answers_as(MarketReport))
     def market(
         request: Request,
         role: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
@@ -398,17 +417,17 @@ def _routes(app: FastAPI) -> None:
         result = answers.market(db(request), role=role, vs=vs, metro=metro, since=since)
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.get(f"{API}/market/snapshot", tags=["market"], responses=ERRORS)
+    @app.get(f"{API}/market/snapshot", tags=["market"], responses=answers_as(MarketSnapshot))
     def snapshot() -> JSONBody:
         """The bundled market snapshot: statistics of the development corpus."""
         return JSONBody(answers.snapshot().model_dump(mode="json"))
 
-    @app.get(f"{API}/sources", tags=["data"], responses=ERRORS)
+    @app.get(f"{API}/sources", tags=["data"], responses=answers_as(list[Dataset]))
     def data_sources() -> JSONBody:
         """The packaged datasets (``rolediff data sources``)."""
         return JSONBody(answers.datasets())
 
-    @app.get(f"{API}/coverage", tags=["data"], responses=ERRORS)
+    @app.get(f"{API}/coverage", tags=["data"], responses=answers_as(list[CoverageEntry]))
     def coverage(
         kind: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     ) -> JSONBody:

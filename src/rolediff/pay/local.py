@@ -364,7 +364,7 @@ def _state_parts(
     """The state's taxable income and tax after credits, from the state engine."""
     federal = federal_income_tax(year, status, w, d, s)
     b = state_income_tax_breakdown(state, year, status, w, d, s, federal)
-    return b.taxable_income, b.tax
+    return b.taxable_income, b.liability
 
 
 def _tax(table: LocalYear, status: FilingStatus, base: Array, federal_agi: Array) -> Array:

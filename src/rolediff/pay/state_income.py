@@ -54,12 +54,16 @@ STATE_IDS = (
 )  # fmt: skip
 """Postal codes of the 50 states and DC, lower case: the ids of the data files."""
 
-Basis = Literal["federal_agi", "state_agi"]
-"""The income a phase-out or band is measured against."""
+Basis = Literal["federal_agi", "state_agi", "taxable_income"]
+"""The income a phase-out or band is measured against: ``taxable_income`` is the state's taxable
+income (only for credits, which are reckoned after it; Ohio's R.C. 5747.022 measures its
+exemption credit on Ohio AGI less exemptions)."""
 
-ItemizedPart = Literal["employee_fica"]
+ItemizedPart = Literal["employee_fica", "federal_itemized"]
 """What a state lets a wage-earning renter itemise: ``employee_fica`` is the employee's Social
-Security and Medicare tax (Alabama's Schedule A line 6)."""
+Security and Medicare tax (Alabama's Schedule A line 6); ``federal_itemized`` the itemised
+deductions of the federal return, for a renter the state and local taxes under the SALT cap,
+the state's own income tax among them (Georgia, O.C.G.A. §48-7-27(a)(1))."""
 
 ALLOWANCES = ("standard_deduction", "personal_exemption", "exemption_credit", "federal_tax")
 """What a phase-out may apply to, besides a named credit."""
@@ -75,23 +79,73 @@ class Phaseout(Model):
     a ``step`` the excess counts in whole steps, rounded up (a fraction of a step is a step), or,
     with ``first_step_at_start``, the first step is taken at ``start`` itself (tables that change
     at round incomes). Without a rate the amount drops to ``floor`` (default 0) on the first dollar
-    above ``start``: a cliff.
+    above ``start`` (at ``start`` itself with ``first_step_at_start``): a cliff. With ``share``
+    (and a ``step``) the amount falls by that share of its full value per step of excess,
+    counted as above (Rhode Island's 20% per $7,050). With ``over`` it falls in proportion to
+    the excess, reaching ``floor`` ``over`` dollars above ``start`` (Maine's phase-outs over
+    $75,000 / $125,000 of AGI).
     """
 
     applies_to: str
     basis: Basis = "federal_agi"
     start: ByStatus
     rate: ByStatus | None = None
+    share: ByStatus | None = None
+    over: ByStatus | None = None
     step: ByStatus | None = None
     first_step_at_start: bool = False
     floor: ByStatus | None = None
 
 
+class IncomeBands(Model):
+    """An amount by income band, per status: ``[[income_from, amount], ...]`` ascending from 0.
+
+    Each amount applies from its start (Hawaii's "$15,000 and under $20,000"), or, with
+    ``above``, to incomes above its start (New York's "over $25,000 but not over $28,000")."""
+
+    single: list[tuple[Dollars, Dollars]] = Field(min_length=1)
+    married_joint: list[tuple[Dollars, Dollars]] = Field(min_length=1)
+    head_of_household: list[tuple[Dollars, Dollars]] = Field(min_length=1)
+    above: bool = False
+
+    @model_validator(mode="after")
+    def _ascending(self) -> IncomeBands:
+        for status in FILING_STATUSES:
+            starts = [a for a, _ in getattr(self, status)]
+            if starts[0] != 0 or any(b <= a for a, b in pairwise(starts)):
+                raise ValueError("income bands must start at 0 and ascend")
+        return self
+
+    def value(self, status: FilingStatus, income: Array) -> Array:
+        table: list[tuple[float, float]] = getattr(self, status)
+        starts = np.asarray([a for a, _ in table])
+        values = np.asarray([x for _, x in table], dtype=np.float64)
+        side: Literal["left", "right"] = "left" if self.above else "right"
+        out: Array = values[np.maximum(np.searchsorted(starts, income, side=side) - 1, 0)]
+        return out
+
+
 class Credit(Model):
-    """A non-refundable credit of a fixed amount, named so that a phase-out can refer to it."""
+    """A credit named so that a phase-out can refer to it: a fixed ``amount`` per status, or an
+    amount by ``bands`` of ``basis`` income. Non-refundable among ``credits`` (used up to the
+    tax); among ``refundable_credits`` paid out where it exceeds the tax."""
 
     name: str = Field(pattern=r"^[a-z0-9_]+$")
-    amount: ByStatus
+    amount: ByStatus | None = None
+    bands: IncomeBands | None = None
+    basis: Basis = "federal_agi"
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Credit:
+        if (self.amount is None) == (self.bands is None):
+            raise ValueError(f"credit {self.name}: give an amount or bands, not both")
+        return self
+
+    def value(self, status: FilingStatus, income: Array) -> Array:
+        if self.bands is not None:
+            return self.bands.value(status, income)
+        assert self.amount is not None
+        return np.full_like(income, self.amount.of(status))
 
 
 class FederalTaxDeduction(Model):
@@ -167,17 +221,32 @@ class StateYear(Dated):
     brackets: BracketsByStatus | None = None
     bracket_base: BracketBase | None = None
     rate_less_reduction: RateLessReduction | None = None
+    limited_to_federal_tax: bool = False
+    """The tax after non-refundable credits may not exceed the federal income tax (Nebraska's
+    Federal Tax Liability Worksheet, Form 1040N)."""
     fixed_tax: ByStatus | None = None
-    """A flat tax on every return with income, added before credits (Idaho's $10 permanent
-    building fund tax)."""
+    """A flat tax on every return with taxable income, added before credits (Idaho's $10
+    permanent building fund tax)."""
     standard_deduction: ByStatus | None = None
     standard_deduction_share: DeductionShare | None = None
     itemized: tuple[ItemizedPart, ...] = ()
     """Itemised deductions a wage-earning renter has under the state's law; the filer takes the
     larger of these and the standard deduction (state income tax is never among them)."""
+    itemized_state_income_tax_below: ByStatus | None = None
+    """The state's own income tax paid is an itemised deduction for a filer whose federal AGI
+    is below this amount (Hawaii, HRS §235-2.4(k)); the filer takes the larger of the itemised
+    deductions and the standard deduction."""
+    itemized_only_if_federal: bool = False
+    """The state's itemised deductions are open only to a filer who itemises on the federal
+    return (Missouri, RSMo §143.141)."""
     personal_exemption: ByStatus | None = None
     exemption_credit: ByStatus | None = None
+    exemption_at_first_rate: ByStatus | None = None
+    """An exemption taken off the first bracket rather than off the top of taxable income, so
+    worth its amount times the first bracket's rate, as a credit (Louisiana's combined personal
+    exemption-standard deduction to 2024, La. R.S. 47:294; IT-540 tax computation)."""
     credits: tuple[Credit, ...] = ()
+    refundable_credits: tuple[Credit, ...] = ()
     federal_tax_deduction: FederalTaxDeduction | None = None
     phaseouts: tuple[Phaseout, ...] = ()
     ny_supplemental_tax: NySupplementalTax | None = None
@@ -185,13 +254,15 @@ class StateYear(Dated):
 
     @model_validator(mode="after")
     def _phaseouts_name_a_part(self) -> StateYear:
-        names = {c.name for c in self.credits}
+        names = {c.name for c in self.credits} | {c.name for c in self.refundable_credits}
         present = {a for a in ALLOWANCES if getattr(self, _field(a)) is not None} | names
         if self.standard_deduction_share is not None:
             present.add("standard_deduction")
         for p in self.phaseouts:
             if p.applies_to not in present:
                 raise ValueError(f"phase-out of {p.applies_to!r}, which this year does not have")
+            if p.basis == "taxable_income" and p.applies_to in (*ALLOWANCES[:2], "federal_tax"):
+                raise ValueError("a deduction cannot phase out with the taxable income it sets")
         if self.bracket_base is not None:
             for status in FILING_STATUSES:
                 given = [t for t, _ in self.bracket_base.of(status)]
@@ -248,7 +319,17 @@ class StateTaxBreakdown(NamedTuple):
     tax_before_credits: Array
     credits: Array
     """Non-refundable credits used, including exemption credits."""
+    refundable: Array
+    """Refundable credits (paid out where they exceed the tax)."""
     tax: Array
+    """Tax after all credits: negative where refundable credits exceed the tax (a refund)."""
+
+    @property
+    def liability(self) -> Array:
+        """Tax after non-refundable credits: what a wage earner's withholding pays in the year
+        (the federal SALT deduction's state income tax, and the base of a surcharge on it)."""
+        out: Array = self.tax_before_credits - self.credits
+        return out
 
 
 def _field(part: str) -> str:
@@ -274,19 +355,30 @@ def state_income_tax(
     wages: Amount,
     deferrals: Amount = 0,
     section125: Amount = 0,
-    federal_income_tax: Amount = 0,
+    federal_income_tax: Amount | None = None,
     itemizes_federally: npt.ArrayLike = False,
+    federal_itemized: Amount = 0,
 ) -> Array:
     """State income tax on wages, dollars per year; inputs broadcast.
 
     ``deferrals`` are 401(k)-type elective deferrals and ``section125`` HSA/cafeteria-plan
     contributions, excluded from state income only where the state conforms to the federal code.
-    ``federal_income_tax`` matters only in states that allow it as a deduction, and
-    ``itemizes_federally`` (whether the filer itemises on the federal return) only in states
-    that make a federal itemiser itemise.
+    ``federal_income_tax`` matters only in states that allow it as a deduction (None counts as
+    0 there) or limit their tax to it (Nebraska; no limit when None), and
+    ``itemizes_federally`` (whether the filer itemises on the federal return) and
+    ``federal_itemized`` (the federal itemised deductions) only in states whose itemised
+    deductions follow the federal return. Negative where refundable credits exceed the tax.
     """
     return state_income_tax_breakdown(
-        state, year, status, wages, deferrals, section125, federal_income_tax, itemizes_federally
+        state,
+        year,
+        status,
+        wages,
+        deferrals,
+        section125,
+        federal_income_tax,
+        itemizes_federally,
+        federal_itemized,
     ).tax
 
 
@@ -297,8 +389,9 @@ def state_income_tax_breakdown(
     wages: Amount,
     deferrals: Amount = 0,
     section125: Amount = 0,
-    federal_income_tax: Amount = 0,
+    federal_income_tax: Amount | None = None,
     itemizes_federally: npt.ArrayLike = False,
+    federal_itemized: Amount = 0,
 ) -> StateTaxBreakdown:
     """Like :func:`state_income_tax`, with the components of the tax."""
     data = state_tax_data(state)
@@ -308,7 +401,7 @@ def state_income_tax_breakdown(
         amounts("wages", wages),
         amounts("deferrals", deferrals),
         amounts("section125", section125),
-        amounts("federal_income_tax", federal_income_tax),
+        amounts("federal_income_tax", 0 if federal_income_tax is None else federal_income_tax),
         np.asarray(itemizes_federally, dtype=bool),
     )
     income = {
@@ -320,7 +413,7 @@ def state_income_tax_breakdown(
     agi = income["state_agi"]
     if table.brackets is None:
         zero = np.zeros_like(agi)
-        return StateTaxBreakdown(agi, zero, zero, zero, zero, zero, zero)
+        return StateTaxBreakdown(agi, zero, zero, zero, zero, zero, zero, zero)
 
     def allowance(part: str, full: Array | float) -> Array:
         amount = np.broadcast_to(np.asarray(full, dtype=np.float64), agi.shape)
@@ -341,40 +434,72 @@ def state_income_tax_breakdown(
     itemized = np.zeros_like(agi)
     if "employee_fica" in table.itemized:
         itemized = social_security_tax(year, w, s) + medicare_tax(year, status, w, s)
+    if "federal_itemized" in table.itemized:
+        itemized = itemized + amounts("federal_itemized", federal_itemized)
+    if table.itemized_only_if_federal:
+        itemized = np.where(itemizer, itemized, 0.0)
     if data.itemizing_follows_federal:
         standard = np.where(itemizer, 0.0, standard)
-    deductions = np.maximum(standard, itemized) + allowance(
-        "personal_exemption", of(table.personal_exemption)
+    exemption = allowance("personal_exemption", of(table.personal_exemption))
+    brackets = table.brackets
+
+    def liability(itemized: Array) -> tuple[Array, Array, Array, Array, Array]:
+        """Deductions, federal tax deducted, taxable income, tax, and credits used."""
+        deductions = np.maximum(standard, itemized) + exemption
+        fed = np.zeros_like(agi)
+        if (rule := table.federal_tax_deduction) is not None:
+            starts = [a for a, _ in rule.fractions]
+            fractions = np.asarray([x for _, x in rule.fractions])
+            band = np.searchsorted(starts, income[rule.basis], side="right") - 1
+            fed = fractions[band] * f
+            if rule.cap is not None:
+                fed = np.minimum(fed, allowance("federal_tax", rule.cap.of(status)))
+        taxable = np.maximum(agi - deductions - fed, 0.0)
+        income["taxable_income"] = taxable
+        thresholds, rates = brackets.of(status)
+        tax = bracket_tax(taxable, thresholds, rates)
+        if table.rate_less_reduction is not None:
+            tax = table.rate_less_reduction.tax(taxable)
+        if table.bracket_base is not None:
+            tax = tax + _base_jump(table.bracket_base.of(status), thresholds, rates, taxable)
+        if table.fixed_tax is not None:
+            tax = tax + np.where(taxable > 0, table.fixed_tax.of(status), 0.0)
+        if table.ny_supplemental_tax is not None:
+            tax = ny_supplemental_tax(
+                table.ny_supplemental_tax, status, tax, taxable, agi, thresholds, rates
+            )
+        credits = allowance("exemption_credit", of(table.exemption_credit))
+        if table.exemption_at_first_rate is not None:
+            credits = credits + table.exemption_at_first_rate.of(status) * rates[0]
+        if table.ct_tax_calculation is not None:
+            tax, personal = ct_tax_calculation(table.ct_tax_calculation, status, tax, agi)
+            credits = credits + personal
+        for credit in table.credits:
+            credits = credits + allowance(credit.name, credit.value(status, income[credit.basis]))
+        used = np.minimum(credits, tax)
+        if table.limited_to_federal_tax and federal_income_tax is not None:
+            used = tax - np.minimum(tax - used, np.maximum(f, 0.0))
+        return deductions, fed, taxable, tax, used
+
+    deductions, fed, taxable, tax, used = liability(itemized)
+    if (limit := table.itemized_state_income_tax_below) is not None:
+        # The state's own income tax paid in the year (withholding, taken to equal the year's
+        # liability) is itself an itemised deduction: solved to its fixed point, which the
+        # rates (all far below 100%) make a contraction.
+        eligible = income["federal_agi"] < limit.of(status)
+        for _ in range(60):
+            paid = tax - used
+            deductions, fed, taxable, tax, used = liability(
+                np.where(eligible, itemized + paid, itemized)
+            )
+            if bool(np.all(np.abs(tax - used - paid) < 1e-7)):
+                break
+    refundable = np.zeros_like(agi)
+    for credit in table.refundable_credits:
+        refundable = refundable + allowance(credit.name, credit.value(status, income[credit.basis]))
+    return StateTaxBreakdown(
+        agi, deductions, fed, taxable, tax, used, refundable, tax - used - refundable
     )
-    fed = np.zeros_like(agi)
-    if (rule := table.federal_tax_deduction) is not None:
-        starts = [a for a, _ in rule.fractions]
-        fractions = np.asarray([x for _, x in rule.fractions])
-        band = np.searchsorted(starts, income[rule.basis], side="right") - 1
-        fed = fractions[band] * f
-        if rule.cap is not None:
-            fed = np.minimum(fed, allowance("federal_tax", rule.cap.of(status)))
-    taxable = np.maximum(agi - deductions - fed, 0.0)
-    thresholds, rates = table.brackets.of(status)
-    tax = bracket_tax(taxable, thresholds, rates)
-    if table.rate_less_reduction is not None:
-        tax = table.rate_less_reduction.tax(taxable)
-    if table.bracket_base is not None:
-        tax = tax + _base_jump(table.bracket_base.of(status), thresholds, rates, taxable)
-    if table.fixed_tax is not None:
-        tax = tax + np.where(agi > 0, table.fixed_tax.of(status), 0.0)
-    if table.ny_supplemental_tax is not None:
-        tax = ny_supplemental_tax(
-            table.ny_supplemental_tax, status, tax, taxable, agi, thresholds, rates
-        )
-    credits = allowance("exemption_credit", of(table.exemption_credit))
-    if table.ct_tax_calculation is not None:
-        tax, personal = ct_tax_calculation(table.ct_tax_calculation, status, tax, agi)
-        credits = credits + personal
-    for credit in table.credits:
-        credits = credits + allowance(credit.name, credit.amount.of(status))
-    used = np.minimum(credits, tax)
-    return StateTaxBreakdown(agi, deductions, fed, taxable, tax, used, tax - used)
 
 
 def _base_jump(
@@ -396,14 +521,23 @@ def _phase_out(p: Phaseout, status: FilingStatus, amount: Array, income: Array) 
     start = p.start.of(status)
     excess = np.maximum(income - start, 0.0)
     floor = np.minimum(amount, 0.0 if p.floor is None else p.floor.of(status))
-    if p.rate is None:
-        return np.where(excess > 0, floor, amount)
+    if p.over is not None:
+        left = np.clip(1.0 - excess / p.over.of(status), 0.0, 1.0)
+        return np.maximum(amount * left, floor)
+    if p.rate is None and p.share is None:
+        hit = income >= start if p.first_step_at_start else excess > 0
+        return np.where(hit, floor, amount)
     if p.step is not None:
         step = p.step.of(status)
         if p.first_step_at_start:
             excess = np.where(income >= start, np.floor(excess / step) + 1, 0.0) * step
         else:
             excess = np.ceil(excess / step) * step
+        if p.share is not None:
+            left = np.maximum(1.0 - p.share.of(status) * excess / step, 0.0)
+            return np.maximum(amount * left, floor)
+    if p.rate is None:
+        raise RolediffError(f"phase-out of {p.applies_to!r}: a share needs a step")
     return np.maximum(amount - p.rate.of(status) * excess, floor)
 
 
@@ -412,8 +546,10 @@ class IncomeTaxes(NamedTuple):
 
     federal: Array
     state: Array
+    """State income tax after every credit: negative where refundable credits exceed it."""
     salt: Array
-    """State and local taxes offered to the federal SALT deduction (before its cap)."""
+    """State and local taxes offered to the federal SALT deduction (before its cap): the state
+    tax before refundable credits, which withholding pays during the year."""
 
 
 def federal_and_state_income_tax(
@@ -468,18 +604,30 @@ def _solve(
     """The fixed point with the federal deduction free (``may_itemize``) or held at standard."""
     standard = _federal_taxable_income(year, status, w, d, s, 0.0)
 
-    def federal_tax(salt: Array) -> tuple[Array, npt.NDArray[np.bool_]]:
-        offered = salt if may_itemize else np.zeros_like(salt)
-        itemizes = _federal_taxable_income(year, status, w, d, s, offered) < standard
-        return _federal_income_tax(year, status, w, d, s, offered), itemizes
+    table = state_tax_data(state).years.get(year)
+    follows = table is not None and "federal_itemized" in table.itemized
+    no_itemized = np.zeros_like(w)
 
-    federal, itemizes = federal_tax(fixed)
-    tax = np.zeros_like(federal)
+    def federal_tax(salt: Array) -> tuple[Array, npt.NDArray[np.bool_], Array]:
+        offered = salt if may_itemize else np.zeros_like(salt)
+        taxable = _federal_taxable_income(year, status, w, d, s, offered)
+        itemizes = taxable < standard
+        # a renter's federal itemised deductions: the SALT deduction under its cap
+        itemized = (
+            np.where(itemizes, np.maximum(w - d - s, 0.0) - taxable, 0.0)
+            if follows
+            else no_itemized
+        )
+        return _federal_income_tax(year, status, w, d, s, offered), itemizes, itemized
+
+    federal, itemizes, itemized = federal_tax(fixed)
+    tax = paid = np.zeros_like(federal)
     for _ in range(max_iterations):
-        tax = state_income_tax(state, year, status, w, d, s, federal, itemizes)
-        new, itemizes = federal_tax(tax + fixed)
+        b = state_income_tax_breakdown(state, year, status, w, d, s, federal, itemizes, itemized)
+        tax, paid = b.tax, b.liability
+        new, itemizes, itemized = federal_tax(paid + fixed)
         done = bool(np.all(np.abs(new - federal) < 1e-5))
         federal = new
         if done:
             break
-    return IncomeTaxes(federal, tax, tax + fixed)
+    return IncomeTaxes(federal, tax, paid + fixed)

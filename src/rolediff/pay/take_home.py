@@ -266,7 +266,7 @@ def take_home(
         living_costs_monthly=_r(living_monthly),
         living=costs if rent is None or living is None else None,
         take_home_monthly=_r(after_tax / 12 - rent_monthly - living_monthly),
-        effective_tax_rate=round(total[0] / gross, 4),
+        effective_tax_rate=_rate(total[0], gross),
         marginal_tax_rate=round((total[1] - total[0]) / MARGINAL_STEP, 4),
         year=tax_year,
         filing_status=status,
@@ -383,8 +383,13 @@ def _city_row(
         rent_monthly=round(rent, 2),
         living_costs_monthly=round(living, 2),
         take_home_monthly=round(kept, 2),
-        effective_tax_rate=round(total / gross, 4),
+        effective_tax_rate=_rate(total, gross),
     )
+
+
+def _rate(taxes: float, gross: float) -> float:
+    """Taxes as a share of gross pay; 0 when the pay rounds to no cent at all."""
+    return round(taxes / gross, 4) if round(gross, 2) > 0 else 0.0
 
 
 class SalaryMatch(BaseModel):
