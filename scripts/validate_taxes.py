@@ -448,6 +448,7 @@ def compare(cases: list[Case], pe: dict[str, Any]) -> list[Row]:
 def _tol(component: str) -> float:
     alias = {
         "federal_same_salt": "federal",
+        "federal_conventions": "federal",
         "state_conventions": "state",
         "state_and_local_conventions": "state",
     }
@@ -467,12 +468,40 @@ def cause(label: str) -> Callable[[Explainer], Explainer]:
     return register
 
 
-@cause("federal: PolicyEngine's SALT deduction is its withholding estimate, not the state tax")
-def _salt_convention(component: str, row: Row) -> bool:
+def _same_salt_agrees(component: str, row: Row) -> bool:
     return component == "federal" and abs(row.diffs["federal_same_salt"]) <= TOLERANCE["federal"]
 
 
-@cause("federal: PolicyEngine adds the Alaska Permanent Fund Dividend to income; wages only here")
+@cause(
+    "federal: PolicyEngine leaves the employee's mandatory state payroll contributions"
+    " (disability, family leave, unemployment; Oregon's statewide transit tax) out of the SALT"
+    " deduction; they are deductible state income taxes (Rev. Rul. 81-191, 81-193, 81-194; IRS"
+    " Instructions for Schedule A, line 5a). Its SALT amount is the state income tax alone;"
+    " given it, rolediff agrees"
+)
+def _salt_payroll_omitted(component: str, row: Row) -> bool:
+    payroll = row.ours.salt - row.ours.state_liability - row.ours.local
+    return (
+        _same_salt_agrees(component, row)
+        and payroll > TOLERANCE["federal"]
+        and abs(row.pe["salt_deduction"] - row.ours.state_liability) <= TOLERANCE["federal"]
+    )
+
+
+@cause(
+    "federal: difference of scenario: PolicyEngine's SALT deduction is its estimate of the state"
+    " tax withheld during the year (its withholding formula, the single schedule on each"
+    " earner's wages); rolediff's household has withholding equal to the year's state tax. Given"
+    " PolicyEngine's SALT amount, rolediff agrees"
+)
+def _salt_convention(component: str, row: Row) -> bool:
+    return _same_salt_agrees(component, row)
+
+
+@cause(
+    "federal: difference of scenario: PolicyEngine adds the Alaska Permanent Fund Dividend"
+    " (federally taxable) to every Alaska resident's income; the household here has wages only"
+)
 def _alaska_pfd(component: str, row: Row) -> bool:
     return component in ("federal", "federal_same_salt") and row.case.state == "AK"
 
@@ -504,9 +533,11 @@ def _ca_renters_credit(component: str, row: Row) -> bool:
     if component != "state" or row.case.state != "CA":
         return False
     amount = _ca_renters_credit_value(row)
-    gap = row.pe["state_income_tax_before_refundable_credits"] - row.ours.state
+    gap = row.pe["state_income_tax"] - row.ours.state
     full = abs(gap - amount) <= TOLERANCE["state"]
-    capped = row.ours.state <= TOLERANCE["state"] and 0 < gap <= amount + TOLERANCE["state"]
+    capped = (
+        row.ours.state_liability <= TOLERANCE["state"] and 0 < gap <= amount + TOLERANCE["state"]
+    )
     return amount > 0 and (full or capped)
 
 
@@ -527,12 +558,6 @@ def _kicker(component: str, row: Row) -> bool:
 
 
 PE_REFUNDABLE: dict[str, str] = {
-    "CA": "the California EITC (Rev. & Tax. Code §17052): a childless worker gets a few dollars"
-    " at the grid's lowest wages; not yet modelled",
-    "DC": "the DC EITC for workers without children (D.C. Code §47-1806.04(f)): not yet modelled",
-    "MN": "Minnesota's working family credit for a worker without children (Minn. Stat."
-    " §290.0671): not yet modelled",
-    "NM": "New Mexico's low-income comprehensive tax rebate (NMSA §7-2-14): not yet modelled",
     "NY": "New York's 2023 inflation refund check, a one-off rebate, not a credit against tax",
 }
 
@@ -628,6 +653,31 @@ def _federal_tax_deducted(component: str, row: Row) -> bool:
         itemizes_federally=bool(p["tax_unit_itemizes"]),
     )
     return abs(float(given) - p["state_income_tax_before_refundable_credits"]) <= TOLERANCE["state"]
+
+
+@cause(
+    "state: the state's itemised deductions are the federal ones, which differ by PolicyEngine's"
+    " SALT amount (its withholding estimate; a difference of scenario); given PolicyEngine's SALT"
+    " amount and itemising, rolediff's state tax agrees"
+)
+def _federal_itemized_salt(component: str, row: Row) -> bool:
+    from rolediff.pay.state_income import state_income_tax, state_tax_data
+
+    table = state_tax_data(row.case.state).years.get(row.case.year)
+    if component != "state" or table is None or "federal_itemized" not in table.itemized:
+        return False
+    p = row.pe
+    itemizes = bool(p["tax_unit_itemizes"])
+    given = state_income_tax(
+        row.case.state,
+        row.case.year,
+        row.case.status,  # type: ignore[arg-type]
+        row.case.wages,
+        federal_income_tax=p["income_tax"],
+        itemizes_federally=itemizes,
+        federal_itemized=p["salt_deduction"] if itemizes else 0.0,
+    )
+    return abs(float(given) - p["state_income_tax"]) <= TOLERANCE["state"]
 
 
 @cause(
@@ -728,37 +778,36 @@ def _payroll_gap(component: str, row: Row) -> bool:
     return component == "payroll" and gap is not None and row.case.year in gap[0]
 
 
+def _co_double_addback(r: Row) -> bool:
+    """PolicyEngine's Colorado tax is the rate on AGI less the kept deduction plus the itemised
+    deductions above the standard deduction (both add-backs taken in full)."""
+    from rolediff.pay.federal import schedule
+    from rolediff.pay.state_income import state_tax_data
+
+    if r.case.state != "CO" or not r.pe["tax_unit_itemizes"] or r.case.wages < 300_000:
+        return False
+    table = state_tax_data("CO").years[r.case.year]
+    assert table.brackets is not None and table.standard_deduction is not None
+    rate = table.brackets.of(r.case.status)[1][0]  # type: ignore[arg-type]
+    standard = schedule().years[r.case.year].standard_deduction.of(r.case.status)  # type: ignore[arg-type]
+    ours_taxable = r.ours.state_liability / rate
+    twice = ours_taxable + max(r.pe["salt_deduction"] - standard, 0.0)
+    return (
+        abs(twice * rate - r.pe["state_income_tax_before_refundable_credits"]) <= TOLERANCE["state"]
+    )
+
+
 # Differences traced to a rule rolediff does not model yet, or not yet settled against the law:
 # each names the rule, and the predicate picks exactly the rows it explains.
 OPEN_CAUSES: tuple[tuple[str, Callable[[Row], bool]], ...] = (
     (
-        "state: rolediff lacks Arkansas' low-income tax table for joint filers (A.C.A."
-        " §26-51-301; AR1000F instructions, Low Income Tax Tables), whose tax PolicyEngine"
-        " charges at $30,000",
-        lambda r: (
-            r.case.state == "AR"
-            and r.case.year in (2024, 2025)
-            and r.case.status == "married_joint"
-            and r.case.wages <= 35_000
-            and r.diffs["state"] > 0
-        ),
-    ),
-    (
-        "state: open: Arkansas 2023 schedule (the rate cut enacted during 2023 and the"
-        " high-income table) not yet transcribed from DFA's 2023 tax tables",
-        lambda r: r.case.state == "AR" and r.case.year == 2023,
-    ),
-    (
-        "state: rolediff lacks Colorado's add-back of the state income tax a federal itemiser"
-        " deducted (C.R.S. 39-22-104(3)(d); DR 0104AD, limited to the itemised deductions above"
-        " the standard deduction)",
-        lambda r: r.case.state == "CO" and bool(r.pe["tax_unit_itemizes"]) and r.ours.itemizes,
-    ),
-    (
-        "state: open: Georgia federal itemisers: rolediff deducts the federal itemised"
-        " deductions (its own SALT amount); PolicyEngine's deduction is its SALT estimate and"
-        " its tax a further ~$300 lower, not yet reconciled",
-        lambda r: r.case.state == "GA" and bool(r.pe["tax_unit_itemizes"]),
+        "state: open: Colorado federal itemisers with AGI of $300,000 or more: PolicyEngine adds"
+        " back both the state income tax deducted (C.R.S. 39-22-104(3)(d), up to the itemised"
+        " deductions above the standard deduction) and all the itemised deductions above $12,000"
+        " ($1,000 from 2026; (3)(p.5), (p.7)), so the same dollars twice and more than was"
+        " deducted; rolediff adds back each deducted dollar once (Colorado taxable income = AGI"
+        " less $12,000 / $1,000). DR 0104 add-back worksheet not opened",
+        _co_double_addback,
     ),
     (
         "state: open: Iowa federal itemiser: PolicyEngine lets Iowa's deduction follow the"
@@ -842,6 +891,13 @@ def summary(rows: list[Row], years: Iterable[int] | None = None) -> dict[str, tu
         sum(abs(r.diffs["state_and_local"]) <= _tol("state") for r in chosen),
         len(chosen),
     )
+    out["federal_conventions"] = (
+        sum(
+            abs(r.diffs["federal"]) <= _tol("federal") or r.causes["federal"] in FEDERAL_SET_ASIDE
+            for r in grid_rows
+        ),
+        len(grid_rows),
+    )
     for name, comp, among in (
         ("state_conventions", "state", grid_rows),
         ("state_and_local_conventions", "state_and_local", chosen),
@@ -866,12 +922,25 @@ CONVENTIONS = {
         _itemizing_election,
         _mo_band_edge,
         _federal_tax_deducted,
+        _federal_itemized_salt,
         _hi_withholding,
         _philadelphia_rate,
         _portland_metro_arts,
         _mo_itemized_local,
     )
 } | {"state: PolicyEngine subtracts " + PE_REFUNDABLE["NY"]}
+
+
+# Federal differences set aside: differences of scenario (PolicyEngine's household is not the
+# one modelled here: the Alaska dividend, its estimate of the state tax withheld in the year) and
+# PolicyEngine's departures from the law (payroll contributions left out of SALT, the itemising
+# election). Each is verified on the row: given PolicyEngine's SALT amount, or in Alaska, where
+# every resident gets the dividend.
+FEDERAL_SET_ASIDE = {
+    label
+    for label, fn in EXPLAINERS
+    if fn in (_salt_payroll_omitted, _salt_convention, _alaska_pfd, _itemizing_election)
+}
 
 
 def generated_markdown(rows: list[Row], meta: dict[str, Any]) -> str:
@@ -892,6 +961,8 @@ def generated_markdown(rows: list[Row], meta: dict[str, Any]) -> str:
         "fica": "Social Security + Medicare (employee)",
         "federal": "Federal income tax (each engine's own SALT)",
         "federal_same_salt": "Federal income tax (PolicyEngine's SALT amount)",
+        "federal_conventions": "Federal income tax, setting aside differences of scenario and"
+        " where PolicyEngine departs from the law (see causes)",
         "state": "State income tax",
         "state_conventions": "State income tax, setting aside where PolicyEngine departs from"
         " the law (see causes)",

@@ -26,15 +26,19 @@ def _cases(name: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("case", _cases("income_tax.toml"), ids=lambda c: c["name"])
 def test_income_tax_golden(case: dict[str, Any]) -> None:
-    tax = federal.federal_income_tax(
+    args = (
         case["year"],
         case["status"],
         case["wages"],
-        deferrals=case.get("deferrals", 0),
-        section125=case.get("section125", 0),
-        state_local_tax=case.get("state_local_tax", 0),
+        case.get("deferrals", 0),
+        case.get("section125", 0),
+        case.get("state_local_tax", 0),
     )
+    # the cases are worked from the brackets: the tax before the earned income credit
+    tax = federal.federal_income_tax_before_credits(*args)
     assert float(tax) == pytest.approx(case["expected"], abs=0.005), case["note"]
+    credit = federal.earned_income_credit(*args[:5])
+    assert float(federal.federal_income_tax(*args)) == pytest.approx(float(tax - credit))
 
 
 @pytest.mark.parametrize("case", _cases("fica.toml"), ids=lambda c: c["name"])
@@ -109,8 +113,13 @@ statuses = st.sampled_from(FILING_STATUSES)
 def test_tax_is_non_negative_and_at_most_the_top_rate(
     year: int, status: str, wage: float, deferral: float, salt: float
 ) -> None:
-    tax = float(federal.federal_income_tax(year, status, wage, deferral, 0, salt))
-    assert 0 <= tax <= 0.37 * wage + 1e-6
+    before = float(federal.federal_income_tax_before_credits(year, status, wage, deferral, 0, salt))
+    assert 0 <= before <= 0.37 * wage + 1e-6
+    # the refundable earned income credit: 7.65% of earned income, at most the year's maximum
+    after = float(federal.federal_income_tax(year, status, wage, deferral, 0, salt))
+    maximum = federal.schedule().years[year].earned_income_credit.max_credit
+    assert maximum is not None
+    assert before - min(maximum, 0.0765 * max(wage - deferral, 0)) - 1e-6 <= after <= before
 
 
 @settings(max_examples=200, deadline=None)
@@ -120,14 +129,17 @@ def test_tax_never_falls_as_wages_rise_and_marginal_rate_is_bounded(
 ) -> None:
     top = max(federal.schedule().years[year].brackets.of(status)[1])  # type: ignore[arg-type]
 
-    def step(salt_paid: float) -> float:
-        low = federal.federal_income_tax(year, status, wage, state_local_tax=salt_paid)
-        high = federal.federal_income_tax(year, status, wage + raise_, state_local_tax=salt_paid)
+    def step(salt_paid: float, tax: Any = federal.federal_income_tax_before_credits) -> float:
+        low = tax(year, status, wage, state_local_tax=salt_paid)
+        high = tax(year, status, wage + raise_, state_local_tax=salt_paid)
         return float(high - low)
 
     assert 0 <= step(0.0) + 1e-6 <= top * raise_ + 2e-6
     # In the SALT phase-down each dollar also shrinks the deduction by 30 cents: 37% x 1.3.
     assert 0 <= step(salt) + 1e-6 <= top * 1.3 * raise_ + 2e-6
+    # After the earned income credit: its 7.65% phase-in lowers the tax, its phase-out raises it.
+    after = step(salt, federal.federal_income_tax)
+    assert -0.0765 * raise_ - 1e-6 <= after <= (top * 1.3 + 0.0765) * raise_ + 2e-6
 
 
 @settings(max_examples=50, deadline=None)

@@ -202,3 +202,54 @@ class Dated(Model):
     url: str = Field(pattern=r"^https?://")
     verified: bool
     note: str | None = None
+
+
+class FinalPhaseout(Model):
+    """A last phase-out in a straight line: from the income at which the credit has fallen to
+    ``from_credit`` down to nothing at income ``end`` (California's CalEITC, R&TC §17052)."""
+
+    from_credit: Dollars
+    end: Dollars
+
+
+class EarnedIncomeCredit(Model):
+    """A credit on earned income shaped like the federal EITC (26 U.S.C. 32(a)-(b)).
+
+    ``phase_in_rate`` of earned income up to ``earned_income_amount`` (up to ``max_credit``
+    where the law states the maximum, rounded, as the IRS does), less ``phaseout_rate`` of
+    income above ``phaseout_start``, never below nothing; the whole scaled by ``scale``
+    (California's adjustment factor). With ``final_phaseout`` the credit leaves the first
+    phase-out line where it has fallen to that line's ``from_credit`` and falls straight to
+    nothing at its ``end``. For a wage earner earned income and AGI are the same income, so the
+    law's "greater of
+    earned income and AGI" is that income.
+    """
+
+    phase_in_rate: Rate
+    earned_income_amount: Dollars
+    max_credit: Dollars | None = None
+    phaseout_start: ByStatus
+    phaseout_rate: Rate = Field(gt=0)
+    scale: Annotated[float, Field(gt=0, le=1)] = 1.0
+    final_phaseout: FinalPhaseout | None = None
+
+    def value(
+        self, status: FilingStatus, income: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """The credit at ``income`` (earned income, which for a wage earner is also AGI)."""
+        top = self.phase_in_rate * self.earned_income_amount
+        if self.max_credit is not None:
+            top = self.max_credit
+        start = self.phaseout_start.of(status)
+        final = self.final_phaseout
+        end = start + top / self.phaseout_rate if final is None else final.end
+        if bool(np.all(income >= end)):  # most wage earners: skip the arithmetic
+            return np.zeros(np.shape(income))
+        phased_in = np.minimum(self.phase_in_rate * income, top)
+        credit = np.maximum(phased_in - self.phaseout_rate * np.maximum(income - start, 0.0), 0.0)
+        if final is not None:
+            knee = start + (top - final.from_credit / self.scale) / self.phaseout_rate
+            line = np.clip((final.end - income) / (final.end - knee), 0.0, 1.0)
+            credit = np.where(income > knee, final.from_credit / self.scale * line, credit)
+        out: npt.NDArray[np.float64] = self.scale * credit
+        return out

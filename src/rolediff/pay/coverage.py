@@ -40,6 +40,7 @@ def coverage_manifest() -> list[CoverageEntry]:
                 "brackets",
                 "standard deduction",
                 "SALT deduction with its cap and phase-down",
+                "earned income credit without qualifying children (refundable; filer aged 25-64)",
             ],
             not_modelled=[
                 "credits needing dependants",

@@ -22,6 +22,7 @@ from rolediff.pay.common import (
     CompiledBrackets,
     Dated,
     Dollars,
+    EarnedIncomeCredit,
     FilingStatus,
     Model,
     Rate,
@@ -46,6 +47,8 @@ class IncomeTaxYear(Dated):
     brackets: BracketsByStatus
     salt_cap: Dollars
     salt_phase_down: SaltPhaseDown | None = None
+    earned_income_credit: EarnedIncomeCredit
+    """The EITC of a filer with no qualifying children (26 U.S.C. 32(b))."""
 
 
 class IncomeTaxSchedule(Model):
@@ -105,16 +108,54 @@ def taxable_income(
     """
     params = _year(year)
     filing = check_status(status)
-    agi = np.maximum(
+    agi = _agi(wages, deferrals, section125)
+    salt = np.minimum(amounts("state and local tax", state_local_tax), _salt_cap(params, agi))
+    deduction = np.maximum(salt, params.standard_deduction.of(filing))
+    taxable: npt.NDArray[np.float64] = np.maximum(agi - deduction, 0.0)
+    return taxable
+
+
+def _agi(wages: Amount, deferrals: Amount, section125: Amount) -> npt.NDArray[np.float64]:
+    agi: npt.NDArray[np.float64] = np.maximum(
         amounts("wages", wages)
         - amounts("deferrals", deferrals)
         - amounts("section125", section125),
         0.0,
     )
-    salt = np.minimum(amounts("state and local tax", state_local_tax), _salt_cap(params, agi))
-    deduction = np.maximum(salt, params.standard_deduction.of(filing))
-    taxable: npt.NDArray[np.float64] = np.maximum(agi - deduction, 0.0)
-    return taxable
+    return agi
+
+
+def federal_income_tax_before_credits(
+    year: int,
+    status: str,
+    wages: Amount,
+    deferrals: Amount = 0,
+    section125: Amount = 0,
+    state_local_tax: Amount = 0,
+) -> npt.NDArray[np.float64]:
+    """Federal income tax before credits, in dollars per year, exact from the brackets: the
+    liability that states deducting or capped at federal tax take."""
+    income = taxable_income(year, status, wages, deferrals, section125, state_local_tax)
+    return _brackets(year, check_status(status)).tax(income)
+
+
+def earned_income_credit(
+    year: int, status: str, wages: Amount, deferrals: Amount = 0, section125: Amount = 0
+) -> npt.NDArray[np.float64]:
+    """The refundable earned income credit of a wage earner without qualifying children.
+
+    Earned income is the wages in income (less 401(k)-type deferrals and section 125
+    contributions), which for a wage earner is also AGI. The filer is taken to be 25 to 64 years
+    old and to have no investment income (26 U.S.C. 32(c)(1)(A)(ii), (i)).
+    """
+    return eitc_of_agi(year, check_status(status), _agi(wages, deferrals, section125))
+
+
+def eitc_of_agi(
+    year: int, status: FilingStatus, agi: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """:func:`earned_income_credit` of checked inputs: AGI equal to earned income."""
+    return _year(year).earned_income_credit.value(status, agi)
 
 
 def federal_income_tax(
@@ -125,6 +166,12 @@ def federal_income_tax(
     section125: Amount = 0,
     state_local_tax: Amount = 0,
 ) -> npt.NDArray[np.float64]:
-    """Federal income tax before credits, in dollars per year, exact from the brackets."""
-    income = taxable_income(year, status, wages, deferrals, section125, state_local_tax)
-    return _brackets(year, check_status(status)).tax(income)
+    """Federal income tax after the earned income credit, dollars per year: negative where the
+    (refundable) credit exceeds the tax."""
+    before = federal_income_tax_before_credits(
+        year, status, wages, deferrals, section125, state_local_tax
+    )
+    after: npt.NDArray[np.float64] = before - earned_income_credit(
+        year, status, wages, deferrals, section125
+    )
+    return after

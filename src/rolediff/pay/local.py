@@ -41,7 +41,7 @@ from rolediff.pay.common import (
     check_status,
     check_year,
 )
-from rolediff.pay.federal import federal_income_tax
+from rolediff.pay.federal import federal_income_tax_before_credits
 from rolediff.pay.state_income import state_income_tax_breakdown
 
 Array = npt.NDArray[np.float64]
@@ -362,7 +362,7 @@ def _state_parts(
     state: str, year: int, status: FilingStatus, w: Array, d: Array, s: Array
 ) -> tuple[Array, Array]:
     """The state's taxable income and tax after credits, from the state engine."""
-    federal = federal_income_tax(year, status, w, d, s)
+    federal = federal_income_tax_before_credits(year, status, w, d, s)
     b = state_income_tax_breakdown(state, year, status, w, d, s, federal)
     return b.taxable_income, b.liability
 

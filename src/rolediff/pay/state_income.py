@@ -27,6 +27,7 @@ from rolediff.pay.common import (
     ByStatus,
     Dated,
     Dollars,
+    EarnedIncomeCredit,
     FilingStatus,
     Model,
     Rate,
@@ -36,7 +37,8 @@ from rolediff.pay.common import (
     check_status,
     check_year,
 )
-from rolediff.pay.federal import federal_income_tax as _federal_income_tax
+from rolediff.pay.federal import eitc_of_agi as _federal_eitc
+from rolediff.pay.federal import federal_income_tax_before_credits as _federal_income_tax
 from rolediff.pay.federal import taxable_income as _federal_taxable_income
 from rolediff.pay.payroll import deductible_state_payroll_tax, medicare_tax, social_security_tax
 from rolediff.pay.state_rules import (
@@ -126,24 +128,41 @@ class IncomeBands(Model):
 
 
 class Credit(Model):
-    """A credit named so that a phase-out can refer to it: a fixed ``amount`` per status, or an
-    amount by ``bands`` of ``basis`` income. Non-refundable among ``credits`` (used up to the
-    tax); among ``refundable_credits`` paid out where it exceeds the tax."""
+    """A credit named so that a phase-out can refer to it: a fixed ``amount`` per status, an
+    amount by ``bands`` of ``basis`` income, an ``earned_income`` credit shaped like the federal
+    EITC (California's CalEITC, Minnesota's working family credit, DC's EITC for workers without
+    children), or a ``federal_eitc_share`` of the federal earned income credit (New Mexico's
+    working families tax credit). Non-refundable among ``credits`` (used up to the tax); among
+    ``refundable_credits`` paid out where it exceeds the tax."""
 
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     amount: ByStatus | None = None
     bands: IncomeBands | None = None
+    earned_income: EarnedIncomeCredit | None = None
+    federal_eitc_share: Annotated[float, Field(gt=0, le=2)] | None = None
     basis: Basis = "federal_agi"
+    itemizers_only: bool = False
+    """Only for a filer who itemises on the state return (Georgia's eligible itemizer credit)."""
 
     @model_validator(mode="after")
     def _one_form(self) -> Credit:
-        if (self.amount is None) == (self.bands is None):
-            raise ValueError(f"credit {self.name}: give an amount or bands, not both")
+        forms = (self.amount, self.bands, self.earned_income, self.federal_eitc_share)
+        if sum(form is not None for form in forms) != 1:
+            raise ValueError(
+                f"credit {self.name}: give exactly one of amount, bands, earned_income,"
+                " federal_eitc_share"
+            )
         return self
 
-    def value(self, status: FilingStatus, income: Array) -> Array:
+    def value(self, status: FilingStatus, income: Array, federal_eitc: Array) -> Array:
+        """The credit at ``income`` (its ``basis``), given the federal EITC of the filer."""
         if self.bands is not None:
             return self.bands.value(status, income)
+        if self.earned_income is not None:
+            return self.earned_income.value(status, income)
+        if self.federal_eitc_share is not None:
+            out: Array = self.federal_eitc_share * federal_eitc
+            return out
         assert self.amount is not None
         return np.full_like(income, self.amount.of(status))
 
@@ -363,8 +382,9 @@ def state_income_tax(
 
     ``deferrals`` are 401(k)-type elective deferrals and ``section125`` HSA/cafeteria-plan
     contributions, excluded from state income only where the state conforms to the federal code.
-    ``federal_income_tax`` matters only in states that allow it as a deduction (None counts as
-    0 there) or limit their tax to it (Nebraska; no limit when None), and
+    ``federal_income_tax`` (the federal liability before the refundable earned income credit)
+    matters only in states that allow it as a deduction (None counts as 0 there) or limit their
+    tax to it (Nebraska; no limit when None), and
     ``itemizes_federally`` (whether the filer itemises on the federal return) and
     ``federal_itemized`` (the federal itemised deductions) only in states whose itemised
     deductions follow the federal return. Negative where refundable credits exceed the tax.
@@ -414,6 +434,18 @@ def state_income_tax_breakdown(
     if table.brackets is None:
         zero = np.zeros_like(agi)
         return StateTaxBreakdown(agi, zero, zero, zero, zero, zero, zero, zero)
+    federal_eitc = (
+        _federal_eitc(year, status, income["federal_agi"])
+        if any(c.federal_eitc_share is not None for c in table.credits + table.refundable_credits)
+        else agi
+    )
+
+    def credit_value(credit: Credit, itemizes: npt.NDArray[np.bool_] | bool = False) -> Array:
+        value = allowance(credit.name, credit.value(status, income[credit.basis], federal_eitc))
+        if not credit.itemizers_only:
+            return value
+        out: Array = np.where(itemizes, value, 0.0)
+        return out
 
     def allowance(part: str, full: Array | float) -> Array:
         amount = np.broadcast_to(np.asarray(full, dtype=np.float64), agi.shape)
@@ -451,7 +483,7 @@ def state_income_tax_breakdown(
             starts = [a for a, _ in rule.fractions]
             fractions = np.asarray([x for _, x in rule.fractions])
             band = np.searchsorted(starts, income[rule.basis], side="right") - 1
-            fed = fractions[band] * f
+            fed = fractions[band] * np.maximum(f, 0.0)
             if rule.cap is not None:
                 fed = np.minimum(fed, allowance("federal_tax", rule.cap.of(status)))
         taxable = np.maximum(agi - deductions - fed, 0.0)
@@ -475,7 +507,7 @@ def state_income_tax_breakdown(
             tax, personal = ct_tax_calculation(table.ct_tax_calculation, status, tax, agi)
             credits = credits + personal
         for credit in table.credits:
-            credits = credits + allowance(credit.name, credit.value(status, income[credit.basis]))
+            credits = credits + credit_value(credit, itemized > standard)
         used = np.minimum(credits, tax)
         if table.limited_to_federal_tax and federal_income_tax is not None:
             used = tax - np.minimum(tax - used, np.maximum(f, 0.0))
@@ -496,7 +528,7 @@ def state_income_tax_breakdown(
                 break
     refundable = np.zeros_like(agi)
     for credit in table.refundable_credits:
-        refundable = refundable + allowance(credit.name, credit.value(status, income[credit.basis]))
+        refundable = refundable + credit_value(credit)
     return StateTaxBreakdown(
         agi, deductions, fed, taxable, tax, used, refundable, tax - used - refundable
     )
@@ -545,6 +577,8 @@ class IncomeTaxes(NamedTuple):
     """Federal and state income tax of the same households, solved together."""
 
     federal: Array
+    """Federal income tax after the refundable earned income credit: negative where the credit
+    exceeds the tax."""
     state: Array
     """State income tax after every credit: negative where refundable credits exceed it."""
     salt: Array
@@ -620,6 +654,7 @@ def _solve(
         )
         return _federal_income_tax(year, status, w, d, s, offered), itemizes, itemized
 
+    eitc = _federal_eitc(year, status, np.maximum(w - d - s, 0.0))
     federal, itemizes, itemized = federal_tax(fixed)
     tax = paid = np.zeros_like(federal)
     for _ in range(max_iterations):
@@ -630,4 +665,4 @@ def _solve(
         federal = new
         if done:
             break
-    return IncomeTaxes(federal, tax, paid + fixed)
+    return IncomeTaxes(federal - eitc, tax, paid + fixed)
