@@ -284,7 +284,7 @@ def add_pages(app: FastAPI) -> None:
             salary=given_salary,
             role=chosen_role,
             percentile=_number(percentile, "percentile", int) or 50,
-            top=shown if shown is not None or format_of(request) == "json" else 25,
+            top=shown if shown is not None or _format(request) == "json" else 25,
             state=_text(state),
             sort=sort,
             filing=filing,
@@ -307,7 +307,7 @@ def add_pages(app: FastAPI) -> None:
                 "role": chosen_role or "",
                 "salary": salary or "",
                 "percentile": percentile or "50",
-                "top": top or ("" if format_of(request) == "json" else "25"),
+                "top": top or ("" if _format(request) == "json" else "25"),
                 "state": state or "",
                 "sort": sort,
                 "filing": filing,
@@ -615,10 +615,6 @@ def add_pages(app: FastAPI) -> None:
             tables=datasets_tables(items) + coverage_tables(entries),
             cited=cited,
         )
-
-
-def format_of(request: Request) -> str:
-    return request.query_params.get("format", "html")
 
 
 def snapshot_tables(snap: Any) -> list[Table]:
