@@ -311,3 +311,33 @@ def test_analysis_is_what_validating_its_own_json_gives() -> None:
     assert classify(fixture("sre.txt")).evidence == [
         e for e in result.evidence if e.kind != "title"
     ]
+
+
+@pytest.mark.parametrize("name", ["sre.txt", "devops.txt"])
+def test_fields_without_evidence_are_the_analysis_without_it(name: str) -> None:
+    from rolediff.postings.analyze import PostingAnalysis, analysis_fields
+
+    text = fixture(name)
+    full = analyze_posting(text, title="Platform SRE", location="Austin, TX").model_dump()
+    fields = analysis_fields(text, title="Platform SRE", location="Austin, TX", evidence=False)
+    assert fields["evidence"] == []
+    rest = {k: v for k, v in full.items() if k != "evidence"}
+    assert PostingAnalysis.model_validate(fields).model_dump(exclude={"evidence"}) == rest
+
+
+def test_batches_hold_the_garbage_collector_only_while_analysing() -> None:
+    import gc
+
+    good = [r for r in read_postings(fixture("batch.jsonl"), "jsonl") if isinstance(r, RawPosting)]
+    assert gc.isenabled()
+    seen = [gc.isenabled() for _ in analyze_postings(good * 3, workers=1, chunk_size=2)]
+    assert seen == [True] * len(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        list(analyze_postings(good, workers=1))
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+    with pytest.raises(RolediffError):
+        list(analyze_postings([RawPosting(id="x", description=" ")], workers=1))
+    assert gc.isenabled()

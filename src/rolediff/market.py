@@ -41,6 +41,8 @@ from rolediff.postings.read import Malformed, RawPosting, Record, from_mapping, 
 if TYPE_CHECKING:
     import duckdb
 
+    from rolediff.postings.parse import PostingLocation, Salary
+
 SMALL_SAMPLE = 30
 """Statistics from fewer postings are flagged: at n = 30 a share's 95% interval is already about
 ±18 points (1.96·√(0.25/30)), and a p10 or p90 rests on three postings."""
@@ -444,22 +446,28 @@ def analyse_fields(fields: _Fields) -> _Analysed | str:
     (``analyses`` without content_hash) and its skills as (id, mentions) pairs last, or the reason
     it cannot be analysed. Runs in the worker processes, so it takes and returns plain tuples
     (cheap to pickle); Spark's executors run it too (``rolediff.market_spark``)."""
-    from rolediff.postings.analyze import analyze_posting
+    from rolediff.postings.analyze import analysis_fields
 
     description, title, location, salary_text, job_type = fields
     try:
-        r = analyze_posting(
-            description, title=title, location=location, salary_text=salary_text, job_type=job_type
+        r = analysis_fields(
+            description,
+            title=title,
+            location=location,
+            salary_text=salary_text,
+            job_type=job_type,
+            evidence=False,
         )
     except RolediffError as exc:
         return str(exc)
-    pay, place = r.salary, r.location
+    pay: Salary | None = r["salary"]
+    place: PostingLocation | None = r["location"]
     return (
-        r.role,
-        r.hybrid,
-        "+".join(r.hybrid_of) or None,
-        r.seniority,
-        r.employment_type,
+        r["role"],
+        r["hybrid"],
+        "+".join(r["hybrid_of"]) or None,
+        r["seniority"],
+        r["employment_type"],
         place.remote if place else None,
         place.city if place else None,
         place.state if place else None,
@@ -469,13 +477,16 @@ def analyse_fields(fields: _Fields) -> _Analysed | str:
         pay.annual_min if pay else None,
         pay.annual_max if pay else None,
         pay.source if pay else None,
-        r.model_version,
-        [(s.id, s.count) for s in r.skills],
+        r["model_version"],
+        [(s["id"], s["count"]) for s in r["skills"]],
     )
 
 
 def _analyse_chunk(chunk: list[_Fields]) -> list[_Analysed | str]:
-    return [analyse_fields(fields) for fields in chunk]
+    from rolediff.postings.analyze import gc_paused
+
+    with gc_paused():
+        return [analyse_fields(fields) for fields in chunk]
 
 
 @dataclass

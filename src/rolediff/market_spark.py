@@ -3,7 +3,7 @@ object storage), analysed on the executors, written as Parquet partitioned by mo
 market statistics computed with Spark SQL.
 
 Nothing here defines a statistic or an analysis. The executors analyse each posting with
-``rolediff.market.analyse_fields`` — ``analyze_posting``, exactly as ``rolediff market ingest``
+``rolediff.market.analyse_fields`` — ``analysis_fields``, exactly as ``rolediff market ingest``
 does — inside ``mapInPandas``; each executor's Python worker loads the skill taxonomy, role model
 and place data once (they are cached per process, and Spark reuses its Python workers), never per
 row. The statistics are ``rolediff.market.compute_report`` run over a ``market_facts`` temporary

@@ -160,7 +160,9 @@ def _spaced_codes(low: str) -> np.ndarray:
         return np.frombuffer(low.encode("ascii").translate(_ASCII_SEPARATORS), dtype=np.uint8)
     codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     separator = _separator_table()[np.minimum(codes, _TABLE_END)]
-    return np.where(separator, np.uint32(32), codes)
+    spaced_codes = codes.copy()
+    spaced_codes[separator] = 32
+    return spaced_codes
 
 
 def _decode(codes: np.ndarray) -> str:
@@ -228,11 +230,11 @@ class Words:
         np.not_equal(codes, 32, out=letter[1:-1])
         if codes.dtype.itemsize > 1:  # an ideographic space splits words too (str.split)
             letter[1:-1] &= codes != _TABLE_END
-        edges = np.flatnonzero(letter[1:] != letter[:-1])
+        edges = (letter[1:] != letter[:-1]).nonzero()[0]
         starts, ends = edges[0::2], edges[1::2]
         power, inverse = _powers(n + 1)
         prefix = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum(codes * power[:n], out=prefix[1:])
+        (codes * power[:n]).cumsum(out=prefix[1:])
         hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
         return cls(starts, ends, hashes)
 

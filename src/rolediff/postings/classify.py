@@ -140,12 +140,12 @@ def _text_vector(prepared: Prepared, w: _Weights) -> tuple[np.ndarray, np.ndarra
     first = np.empty(len(idx), dtype=bool)
     first[0] = True
     np.not_equal(idx[1:], idx[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    starts = first.nonzero()[0]
     counts = np.empty(len(starts), dtype=np.intp)
     np.subtract(starts[1:], starts[:-1], out=counts[:-1])
     counts[-1] = len(idx) - starts[-1]
-    idx = idx[starts]
-    values = (1.0 + np.log(counts)) * w.idf[idx]
+    idx = idx.take(starts)
+    values = (1.0 + np.log(counts)) * w.idf.take(idx)
     norm = float(np.sqrt(values @ values))
     return idx, values / norm if norm else values
 
@@ -165,9 +165,10 @@ def role_scores(
     title: str | None = None,
     hits: list[SkillHit] | None = None,
     found: list[Mention] | None = None,
+    evidence: bool = True,
 ) -> dict[str, Any]:
     """What `classify` returns, as the fields of a RoleScores (validated once by the caller,
-    together with the rest of a posting's analysis)."""
+    together with the rest of a posting's analysis); without the evidence when not wanted."""
     w = _weights()
     spec = w.spec
     prepared = text if isinstance(text, Prepared) else Prepared.of(text)
@@ -178,7 +179,7 @@ def role_scores(
         [v * spec.phrase_weight for v in phrase_features(found)]
         + [v * spec.skill_weight for v in skill_features(hits)]
     )
-    logits = w.intercept + values @ w.columns[idx] + extra @ w.columns[w.n_vocab :]
+    logits = w.intercept + values @ w.columns.take(idx, axis=0) + extra @ w.columns[w.n_vocab :]
     named = title_roles(title)
     if named:
         # The title names the job: weigh its first family most, and 'other' least.
@@ -189,20 +190,21 @@ def role_scores(
         logits = logits + np.log(prior)
     probs = np.exp(logits - logits.max())
     probs /= probs.sum()
-    scores = {label: round(float(p), 4) for label, p in zip(w.labels, probs, strict=True)}
-    best = w.labels[int(np.argmax(probs))]
-    evidence = _evidence(best, named, idx, values, extra, found, hits, w)
+    scores = {label: round(p, 4) for label, p in zip(w.labels, probs.tolist(), strict=True)}
+    best = w.labels[int(probs.argmax())]
+    reasons = _evidence(best, named, idx, values, extra, found, hits, w) if evidence else []
     hybrid_of: list[str] = named[:2] if len(named) >= 2 else []
     if not hybrid_of and best != "other":
         other, shared = other_role_skills(best, {h.id for h in hits})
         infra = sorted(INFRA_ROLES, key=lambda r: -scores[r])
         if len(shared) >= spec.hybrid_min_skills:
             hybrid_of = [best, other]
-            tax = taxonomy()
-            evidence += [
-                {"kind": "skill", "text": tax.by_id[i].name, "role": other, "weight": 0.0}
-                for i in shared
-            ]
+            if evidence:
+                tax = taxonomy()
+                reasons += [
+                    {"kind": "skill", "text": tax.by_id[i].name, "role": other, "weight": 0.0}
+                    for i in shared
+                ]
         elif scores[infra[1]] >= spec.hybrid_min_share * scores[infra[0]]:
             hybrid_of = infra[:2]
     return {
@@ -210,7 +212,7 @@ def role_scores(
         "scores": scores,
         "hybrid": bool(hybrid_of),
         "hybrid_of": hybrid_of,
-        "evidence": evidence,
+        "evidence": reasons,
     }
 
 
@@ -244,9 +246,9 @@ def _evidence(
             }
         )
     if len(idx):
-        contrib = pull[idx] * values
-        top = np.argpartition(-contrib, limit)[:limit] if len(idx) > limit else np.arange(len(idx))
-        top = top[np.argsort(-contrib[top], kind="stable")]
+        contrib = pull.take(idx) * values
+        top = (-contrib).argpartition(limit)[:limit] if len(idx) > limit else np.arange(len(idx))
+        top = top[(-contrib[top]).argsort(kind="stable")]
         vocab = w.spec.vocabulary
         for term, weight in zip(idx[top].tolist(), contrib[top].tolist(), strict=True):
             if weight <= 0:
