@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rolediff import market
@@ -20,6 +22,8 @@ from rolediff.cli_market import market_app
 from rolediff.data import ROLE_IDS
 from rolediff.errors import RolediffError
 from rolediff.postings.read import RawPosting
+
+_SPACES_AND_LETTERS = [chr(c) for c in range(0x3001) if chr(c).isspace()] + list("aZé\u0130-")
 
 FIXTURES = Path(__file__).parent / "fixtures" / "market"
 POSTINGS = FIXTURES / "postings.jsonl"
@@ -94,6 +98,22 @@ def test_content_hash_ignores_case_and_spacing() -> None:
     b = RawPosting(title="sre", description="run the systems ", company="ACME", id="x")
     c = RawPosting(title="sre", description="run the systems", company="Globex")
     assert market.content_hash(a) == market.content_hash(b) != market.content_hash(c)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_SPACES_AND_LETTERS)), min_size=3, max_size=3))
+def test_content_hash_keeps_its_definition(parts: list[str]) -> None:
+    """Stores written by earlier versions stay idempotent: the hash is still sha256 of each
+    part with runs of regex whitespace collapsed to one space, stripped, lower-cased."""
+    import hashlib
+    import re
+
+    title, description, company = parts
+    posting = RawPosting(title=title, description=description or "x", company=company)
+    defined = "\x1f".join(
+        re.sub(r"\s+", " ", p).strip().lower() for p in (title, description or "x", company)
+    )
+    assert market.content_hash(posting) == hashlib.sha256(defined.encode()).hexdigest()
 
 
 _KILLABLE = """

@@ -104,8 +104,12 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text[:5000]))
 
 
-def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    lowered = {str(k).strip().lower(): v for k, v in record.items()}
+def _lowered(record: dict[str, Any]) -> dict[str, Any]:
+    return {str(k).strip().lower(): v for k, v in record.items()}
+
+
+def _first(lowered: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first of `keys` with a value in a record whose keys are lower-cased (`_lowered`)."""
     for key in keys:
         value = lowered.get(key)
         if value not in (None, ""):
@@ -125,25 +129,26 @@ def _jobspy_salary(record: dict[str, Any]) -> str | None:
 
 def from_mapping(record: dict[str, Any], line: int) -> Record:
     """A JSON object or CSV row → RawPosting (or Malformed, saying what is missing)."""
-    description = _first(record, _DESCRIPTION_KEYS)
+    fields = _lowered(record)
+    description = _first(fields, _DESCRIPTION_KEYS)
     if description is None or not description.strip():
         return Malformed(line=line, reason="no description (expected a 'description' field)")
     if len(description) > MAX_TEXT_CHARS:
         return Malformed(line=line, reason=f"description longer than {MAX_TEXT_CHARS:,} characters")
     if looks_like_html(description):
         description = strip_html(description)
-    salary = _first(record, ("salary_text", "salary", "compensation")) or _jobspy_salary(record)
+    salary = _first(fields, ("salary_text", "salary", "compensation")) or _jobspy_salary(record)
     return RawPosting(
-        id=_first(record, ("id", "job_id", "uid")),
-        title=_first(record, _TITLE_KEYS),
+        id=_first(fields, ("id", "job_id", "uid")),
+        title=_first(fields, _TITLE_KEYS),
         description=description,
-        company=_first(record, ("company", "company_name", "companyname", "employer")),
-        location=_first(record, ("location", "job_location", "city")),
+        company=_first(fields, ("company", "company_name", "companyname", "employer")),
+        location=_first(fields, ("location", "job_location", "city")),
         salary_text=salary,
-        site=_first(record, ("site", "source_site", "source")),
-        url=_first(record, ("job_url", "url", "link")),
-        date_posted=_first(record, ("date_posted", "posted", "date")),
-        job_type=_first(record, ("job_type", "employment_type", "jobtype")),
+        site=_first(fields, ("site", "source_site", "source")),
+        url=_first(fields, ("job_url", "url", "link")),
+        date_posted=_first(fields, ("date_posted", "posted", "date")),
+        job_type=_first(fields, ("job_type", "employment_type", "jobtype")),
         line=line,
     )
 
@@ -179,7 +184,7 @@ def _json(text: str) -> Iterator[Record]:
 def _csv(text: str) -> Iterator[Record]:
     reader = csv.DictReader(io.StringIO(text))
     header = dict.fromkeys(reader.fieldnames or (), "x")
-    if _first(header, _DESCRIPTION_KEYS) is None:
+    if _first(_lowered(header), _DESCRIPTION_KEYS) is None:
         raise RolediffError(
             "CSV input needs a header row with a 'description' column (JobSpy's CSV works as is)."
         )
