@@ -230,9 +230,9 @@ def market(
 
 def has_market_store(db: str | Path | None) -> bool:
     """Whether a market store exists at ``db`` (or the default place)."""
-    from rolediff.market import default_db_path
+    from rolediff.market import store_path
 
-    return (Path(db).expanduser() if db is not None else default_db_path()).is_file()
+    return store_path(db).is_file()
 
 
 def snapshot() -> MarketSnapshot:

@@ -301,11 +301,16 @@ def default_db_path() -> Path:
     return root / "rolediff" / "market.duckdb"
 
 
+def store_path(db: str | Path | None = None) -> Path:
+    """Where the store is: ``db`` when given, else ``default_db_path()``."""
+    return Path(db).expanduser() if db is not None else default_db_path()
+
+
 def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the store, creating and migrating it unless ``read_only``."""
     import duckdb
 
-    path = Path(db).expanduser() if db is not None else default_db_path()
+    path = store_path(db)
     if read_only and not path.is_file():
         raise RolediffError(
             f"No market store at {path}: run 'rolediff market ingest FILE' first (or give --db)."
