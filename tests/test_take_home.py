@@ -381,6 +381,12 @@ def test_rank_cities_equals_the_plain_chain_per_metro(
         assert row.effective_tax_rate == pytest.approx(total / gross, abs=1e-4), place.label
 
 
+def test_taxes_names_the_years_covered_for_the_place() -> None:
+    for label in ("New York, NY", "Raleigh, NC"):
+        with pytest.raises(ValueError, match=f"Tax year 1999 is not covered for {label}"):
+            taxes(resolve_place(label), 1999, "single", [100000.0])
+
+
 def test_rank_cities_keeps_metro_order_on_ties() -> None:
     rows = rank_cities(salary=150000, sort="gross")
     codes = [p.cbsa_code for p in metro_places() if p.state != "PR"]

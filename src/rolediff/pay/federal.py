@@ -106,11 +106,23 @@ def taxable_income(
     wages. ``state_local_tax`` is the state and local income tax (and deductible state payroll
     tax) the household pays; for a wage earner AGI is also the MAGI that phases the cap down.
     """
-    params = _year(year)
+    _year(year)
     filing = check_status(status)
     agi = _agi(wages, deferrals, section125)
-    salt = np.minimum(amounts("state and local tax", state_local_tax), _salt_cap(params, agi))
-    deduction = np.maximum(salt, params.standard_deduction.of(filing))
+    return taxable_of_agi(year, filing, agi, amounts("state and local tax", state_local_tax))
+
+
+def taxable_of_agi(
+    year: int,
+    status: FilingStatus,
+    agi: npt.NDArray[np.float64],
+    state_local_tax: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """:func:`taxable_income` of checked inputs: AGI (wages less pre-tax contributions, not
+    negative) and the state and local tax offered to the SALT deduction."""
+    params = _year(year)
+    salt = np.minimum(state_local_tax, _salt_cap(params, agi))
+    deduction = np.maximum(salt, params.standard_deduction.of(status))
     taxable: npt.NDArray[np.float64] = np.maximum(agi - deduction, 0.0)
     return taxable
 
@@ -136,7 +148,14 @@ def federal_income_tax_before_credits(
     """Federal income tax before credits, in dollars per year, exact from the brackets: the
     liability that states deducting or capped at federal tax take."""
     income = taxable_income(year, status, wages, deferrals, section125, state_local_tax)
-    return _brackets(year, check_status(status)).tax(income)
+    return tax_of_taxable(year, check_status(status), income)
+
+
+def tax_of_taxable(
+    year: int, status: FilingStatus, taxable: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Federal income tax before credits on ``taxable`` income, from the year's brackets."""
+    return _brackets(year, status).tax(taxable)
 
 
 def earned_income_credit(

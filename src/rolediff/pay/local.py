@@ -41,8 +41,8 @@ from rolediff.pay.common import (
     check_status,
     check_year,
 )
-from rolediff.pay.federal import federal_income_tax_before_credits
-from rolediff.pay.state_income import state_income_tax_breakdown
+from rolediff.pay.federal import tax_of_taxable, taxable_of_agi
+from rolediff.pay.state_income import breakdown_of_checked
 
 Array = npt.NDArray[np.float64]
 
@@ -235,11 +235,16 @@ def local_tax_jurisdictions(place: Place) -> list[LocalTax]:
 
     Matched by the place's 7-digit Census place code or its primary county's FIPS code.
     """
-    return [
+    return list(_jurisdictions(place.state, place.place_fips, place.county_fips))
+
+
+@cache
+def _jurisdictions(state: str, place_fips: str, county_fips: str) -> tuple[LocalTax, ...]:
+    return tuple(
         tax
-        for tax in local_tax_data(place.state).taxes
-        if place.place_fips in tax.places or place.county_fips in tax.counties
-    ]
+        for tax in local_tax_data(state).taxes
+        if place_fips in tax.places or county_fips in tax.counties
+    )
 
 
 def checked_places() -> dict[str, Checked]:
@@ -304,14 +309,28 @@ def local_income_taxes(
         amounts("wages", wages), amounts("deferrals", deferrals), amounts("section125", section125)
     )
     check_year(year, covered_years(), "local income taxes")
-    taxes = local_tax_jurisdictions(place)
-    if not taxes:
+    if not local_tax_jurisdictions(place):
         return {}
     given = (
         None
         if state_taxable_income is None
         else amounts("state_taxable_income", state_taxable_income)
     )
+    return local_taxes_of_checked(place, year, status, w, d, s, given)
+
+
+def local_taxes_of_checked(
+    place: Place,
+    year: int,
+    status: FilingStatus,
+    w: Array,
+    d: Array,
+    s: Array,
+    state_taxable_income: Array | None = None,
+) -> dict[str, Array]:
+    """:func:`local_income_taxes` of a year some local tax covers and checked inputs of one
+    shape."""
+    taxes = _jurisdictions(place.state, place.place_fips, place.county_fips)
     state_cache: dict[str, tuple[Array, Array]] = {}
 
     def state_parts() -> tuple[Array, Array]:
@@ -324,8 +343,8 @@ def local_income_taxes(
         "medicare_wages": lambda: np.maximum(w - s, 0.0),
         "federal_wages": lambda: np.maximum(w - d - s, 0.0),
         "state_taxable_income": lambda: (
-            np.broadcast_to(given, w.shape).astype(np.float64)
-            if given is not None
+            np.broadcast_to(state_taxable_income, w.shape).astype(np.float64)
+            if state_taxable_income is not None
             else state_parts()[0]
         ),
         "state_tax": lambda: state_parts()[1],
@@ -362,8 +381,9 @@ def _state_parts(
     state: str, year: int, status: FilingStatus, w: Array, d: Array, s: Array
 ) -> tuple[Array, Array]:
     """The state's taxable income and tax after credits, from the state engine."""
-    federal = federal_income_tax_before_credits(year, status, w, d, s)
-    b = state_income_tax_breakdown(state, year, status, w, d, s, federal)
+    agi = np.maximum(w - d - s, 0.0)
+    federal = tax_of_taxable(year, status, taxable_of_agi(year, status, agi, np.zeros_like(agi)))
+    b = breakdown_of_checked(state, year, status, w, d, s, federal, np.zeros(w.shape, bool), None)
     return b.taxable_income, b.liability
 
 

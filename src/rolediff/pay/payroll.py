@@ -22,6 +22,7 @@ from rolediff.pay.common import (
     ByStatus,
     Dated,
     Dollars,
+    FilingStatus,
     Model,
     Rate,
     Reference,
@@ -106,9 +107,17 @@ def social_security_tax(
     year: int, wages: Amount, section125: Amount = 0
 ) -> npt.NDArray[np.float64]:
     """Employee Social Security (OASDI) tax on wages up to the year's wage base."""
+    _fica(year)
+    return social_security_of_covered(year, _covered_wages(wages, section125))
+
+
+def social_security_of_covered(
+    year: int, covered: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """:func:`social_security_tax` of checked covered wages (wages less section 125
+    contributions, not negative)."""
     params = _fica(year)
-    base = np.minimum(_covered_wages(wages, section125), params.social_security_wage_base)
-    return params.social_security_rate * base
+    return params.social_security_rate * np.minimum(covered, params.social_security_wage_base)
 
 
 def medicare_tax(
@@ -119,11 +128,18 @@ def medicare_tax(
     Employers withhold the additional 0.9% above $200,000 whatever the filing status; the return
     settles it against the status threshold, which is what this computes.
     """
+    _fica(year)
+    filing = check_status(status)
+    return medicare_of_covered(year, filing, _covered_wages(wages, section125))
+
+
+def medicare_of_covered(
+    year: int, status: FilingStatus, covered: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """:func:`medicare_tax` of checked covered wages."""
     params = _fica(year)
-    threshold = params.additional_medicare_threshold.of(check_status(status))
-    base = _covered_wages(wages, section125)
-    extra = np.maximum(base - threshold, 0.0)
-    return params.medicare_rate * base + params.additional_medicare_rate * extra
+    extra = np.maximum(covered - params.additional_medicare_threshold.of(status), 0.0)
+    return params.medicare_rate * covered + params.additional_medicare_rate * extra
 
 
 @cache
@@ -149,12 +165,23 @@ def state_payroll_taxes(
 
     A program not yet collecting in ``year`` is present and zero.
     """
+    code = _check_state(state, year)
+    return state_payroll_of_covered(code, year, _covered_wages(wages, section125))
+
+
+def _check_state(state: str, year: int) -> str:
     code = state.upper()
     if code not in _state_codes():
         raise RolediffError(f"unknown state {state!r}; use a two-letter postal code such as 'CA'.")
     check_year(year, fica_schedule().years, "the payroll tax data")
-    covered = _covered_wages(wages, section125)
-    record = payroll_states().get(code)
+    return code
+
+
+def state_payroll_of_covered(
+    state: str, year: int, covered: npt.NDArray[np.float64]
+) -> dict[str, npt.NDArray[np.float64]]:
+    """:func:`state_payroll_taxes` of a checked upper-case postal code, year and covered wages."""
+    record = payroll_states().get(state)
     if record is None:
         return {}
     return {p.id: _program_tax(p, year, covered) for p in record.programs}
@@ -169,9 +196,18 @@ def deductible_state_payroll_tax(
     disability, family leave and unemployment funds as state income taxes; each program's file
     says whether it is one (``salt_deductible``).
     """
-    programs = state_payroll_taxes(state, year, wages, section125)
-    record = payroll_states().get(state.upper())
-    total = np.zeros(_covered_wages(wages, section125).shape)
+    code = _check_state(state, year)
+    return deductible_of_covered(code, year, _covered_wages(wages, section125))
+
+
+def deductible_of_covered(
+    state: str, year: int, covered: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """:func:`deductible_state_payroll_tax` of a checked upper-case postal code, year and
+    covered wages."""
+    programs = state_payroll_of_covered(state, year, covered)
+    total = np.zeros(covered.shape)
+    record = payroll_states().get(state)
     if record is not None:
         for program in record.programs:
             if program.salt_deductible:

@@ -38,9 +38,14 @@ from rolediff.pay.common import (
     check_year,
 )
 from rolediff.pay.federal import eitc_of_agi as _federal_eitc
-from rolediff.pay.federal import federal_income_tax_before_credits as _federal_income_tax
-from rolediff.pay.federal import taxable_income as _federal_taxable_income
-from rolediff.pay.payroll import deductible_state_payroll_tax, medicare_tax, social_security_tax
+from rolediff.pay.federal import tax_of_taxable as _federal_tax
+from rolediff.pay.federal import taxable_of_agi as _federal_taxable
+from rolediff.pay.payroll import (
+    deductible_of_covered,
+    deductible_state_payroll_tax,
+    medicare_of_covered,
+    social_security_of_covered,
+)
 from rolediff.pay.state_rules import (
     CtTaxCalculation,
     NySupplementalTax,
@@ -69,6 +74,9 @@ the state's own income tax among them (Georgia, O.C.G.A. §48-7-27(a)(1))."""
 
 ALLOWANCES = ("standard_deduction", "personal_exemption", "exemption_credit", "federal_tax")
 """What a phase-out may apply to, besides a named credit."""
+
+MAX_ITERATIONS = 50
+"""The most rounds of the federal and state income tax fixed point."""
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Array = npt.NDArray[np.float64]
@@ -424,6 +432,33 @@ def state_income_tax_breakdown(
         amounts("federal_income_tax", 0 if federal_income_tax is None else federal_income_tax),
         np.asarray(itemizes_federally, dtype=bool),
     )
+    itemized = (
+        amounts("federal_itemized", federal_itemized)
+        if "federal_itemized" in table.itemized
+        else None
+    )
+    return breakdown_of_checked(
+        state, year, status, w, d, s, None if federal_income_tax is None else f, itemizer, itemized
+    )
+
+
+def breakdown_of_checked(
+    state: str,
+    year: int,
+    status: FilingStatus,
+    w: Array,
+    d: Array,
+    s: Array,
+    federal_income_tax: Array | None,
+    itemizer: npt.NDArray[np.bool_],
+    federal_itemized: Array | None,
+) -> StateTaxBreakdown:
+    """:func:`state_income_tax_breakdown` of checked inputs of one shape; None for
+    ``federal_income_tax`` is as there, for ``federal_itemized`` no federal itemised
+    deductions."""
+    data = state_tax_data(state)
+    table = data.years[check_year(year, data.years, f"{data.name} income tax")]
+    f = np.zeros_like(w) if federal_income_tax is None else federal_income_tax
     income = {
         "federal_agi": np.maximum(w - d - s, 0.0),
         "state_agi": np.maximum(
@@ -465,9 +500,12 @@ def state_income_tax_breakdown(
     standard = allowance("standard_deduction", standard)
     itemized = np.zeros_like(agi)
     if "employee_fica" in table.itemized:
-        itemized = social_security_tax(year, w, s) + medicare_tax(year, status, w, s)
-    if "federal_itemized" in table.itemized:
-        itemized = itemized + amounts("federal_itemized", federal_itemized)
+        covered = np.maximum(w - s, 0.0)
+        itemized = social_security_of_covered(year, covered) + medicare_of_covered(
+            year, status, covered
+        )
+    if "federal_itemized" in table.itemized and federal_itemized is not None:
+        itemized = itemized + federal_itemized
     if table.itemized_only_if_federal:
         itemized = np.where(itemizer, itemized, 0.0)
     if data.itemizing_follows_federal:
@@ -594,7 +632,7 @@ def federal_and_state_income_tax(
     deferrals: Amount = 0,
     section125: Amount = 0,
     other_state_local_tax: Amount = 0,
-    max_iterations: int = 50,
+    max_iterations: int = MAX_ITERATIONS,
 ) -> IncomeTaxes:
     """Federal and state income tax where each depends on the other, at their fixed point.
 
@@ -616,6 +654,35 @@ def federal_and_state_income_tax(
         amounts("other state and local tax", other_state_local_tax),
     )
     fixed = deductible_state_payroll_tax(state, year, w, s) + other
+    return _income_taxes(state, year, check_status(status), w, d, s, fixed, max_iterations)
+
+
+def income_taxes_of_checked(
+    state: str,
+    year: int,
+    status: FilingStatus,
+    w: Array,
+    d: Array,
+    s: Array,
+    other_state_local_tax: Array,
+) -> IncomeTaxes:
+    """:func:`federal_and_state_income_tax` of an upper-case postal code, a year every part
+    covers, and checked inputs of one shape."""
+    covered = np.maximum(w - s, 0.0)
+    fixed = deductible_of_covered(state, year, covered) + other_state_local_tax
+    return _income_taxes(state, year, status, w, d, s, fixed, MAX_ITERATIONS)
+
+
+def _income_taxes(
+    state: str,
+    year: int,
+    status: FilingStatus,
+    w: Array,
+    d: Array,
+    s: Array,
+    fixed: Array,
+    max_iterations: int,
+) -> IncomeTaxes:
     best = _solve(state, year, status, w, d, s, fixed, True, max_iterations)
     if state_tax_data(state).itemizing_follows_federal:
         standard = _solve(state, year, status, w, d, s, fixed, False, max_iterations)
@@ -636,29 +703,25 @@ def _solve(
     max_iterations: int,
 ) -> IncomeTaxes:
     """The fixed point with the federal deduction free (``may_itemize``) or held at standard."""
-    standard = _federal_taxable_income(year, status, w, d, s, 0.0)
+    agi = np.maximum(w - d - s, 0.0)
+    no_salt = np.zeros_like(w)
+    standard = _federal_taxable(year, status, agi, no_salt)
 
     table = state_tax_data(state).years.get(year)
     follows = table is not None and "federal_itemized" in table.itemized
-    no_itemized = np.zeros_like(w)
 
-    def federal_tax(salt: Array) -> tuple[Array, npt.NDArray[np.bool_], Array]:
-        offered = salt if may_itemize else np.zeros_like(salt)
-        taxable = _federal_taxable_income(year, status, w, d, s, offered)
+    def federal_tax(salt: Array) -> tuple[Array, npt.NDArray[np.bool_], Array | None]:
+        taxable = _federal_taxable(year, status, agi, salt if may_itemize else no_salt)
         itemizes = taxable < standard
         # a renter's federal itemised deductions: the SALT deduction under its cap
-        itemized = (
-            np.where(itemizes, np.maximum(w - d - s, 0.0) - taxable, 0.0)
-            if follows
-            else no_itemized
-        )
-        return _federal_income_tax(year, status, w, d, s, offered), itemizes, itemized
+        itemized = np.where(itemizes, agi - taxable, 0.0) if follows else None
+        return _federal_tax(year, status, taxable), itemizes, itemized
 
-    eitc = _federal_eitc(year, status, np.maximum(w - d - s, 0.0))
+    eitc = _federal_eitc(year, status, agi)
     federal, itemizes, itemized = federal_tax(fixed)
     tax = paid = np.zeros_like(federal)
     for _ in range(max_iterations):
-        b = state_income_tax_breakdown(state, year, status, w, d, s, federal, itemizes, itemized)
+        b = breakdown_of_checked(state, year, status, w, d, s, federal, itemizes, itemized)
         tax, paid = b.tax, b.liability
         new, itemizes, itemized = federal_tax(paid + fixed)
         done = bool(np.all(np.abs(new - federal) < 1e-5))

@@ -25,7 +25,7 @@ from rolediff.pay.common import Amount, FilingStatus, amounts, check_status
 from rolediff.pay.estimate import estimate_salary, estimate_salary_all
 from rolediff.pay.living import living_costs, living_costs_all, metro_places
 from rolediff.pay.models import CityRow, TakeHome
-from rolediff.pay.state_income import federal_and_state_income_tax, state_tax_data
+from rolediff.pay.state_income import income_taxes_of_checked, state_tax_data
 
 MARGINAL_STEP = 100.0
 """Dollars added to gross pay to measure the marginal tax rate."""
@@ -93,12 +93,13 @@ def taxes(
     section125: Amount = 0,
 ) -> Taxes:
     """All taxes of households living and working in ``place``; amounts broadcast."""
+    tax_year, filing = _year(place, year), check_status(status)
     w, d, s = np.broadcast_arrays(
         amounts("wages", wages), amounts("deferrals", deferrals), amounts("section125", section125)
     )
     if np.any(d + s > w):
         raise RolediffError("Pre-tax contributions cannot exceed the salary.")
-    return _taxes_in(place, year, status, w, d, s)
+    return _taxes_in(place, tax_year, filing, w, d, s)
 
 
 Index = EllipsisType | list[int]
@@ -106,13 +107,8 @@ Index = EllipsisType | list[int]
 
 
 def _taxes_in(place: Place, year: int, status: FilingStatus, w: Array, d: Array, s: Array) -> Taxes:
-    """:func:`taxes` of checked inputs of one shape."""
-    # Most places have no local tax: skip the local engine and its input checks there.
-    local_taxes = (
-        local.local_income_taxes(place, year, status, w, d, s)
-        if local.local_tax_jurisdictions(place)
-        else {}
-    )
+    """:func:`taxes` of a covered year and checked inputs of one shape."""
+    local_taxes = local.local_taxes_of_checked(place, year, status, w, d, s)
     return _taxes(year, status, w, d, s, {place.state: ...}, local_taxes)
 
 
@@ -128,20 +124,20 @@ def _taxes(
     """The chain for checked inputs of one shape: the households at ``states[code]`` live in
     that state, and owe ``local_taxes`` (which count toward the federal SALT deduction)."""
     local_total = sum(local_taxes.values(), np.zeros(w.shape))
+    covered = np.maximum(w - s, 0.0)
     federal_tax, state_tax = np.empty(w.shape), np.empty(w.shape)
     state_payroll: dict[str, Array] = {}
     for code, index in states.items():
-        wages, section125 = w[index], s[index]
-        income = federal_and_state_income_tax(
-            code, year, status, wages, d[index], section125, local_total[index]
+        income = income_taxes_of_checked(
+            code, year, status, w[index], d[index], s[index], local_total[index]
         )
         federal_tax[index], state_tax[index] = income.federal, income.state
-        for program, amount in payroll.state_payroll_taxes(code, year, wages, section125).items():
+        for program, amount in payroll.state_payroll_of_covered(code, year, covered[index]).items():
             state_payroll.setdefault(program, np.zeros(w.shape))[index] = amount
     return Taxes(
         federal=federal_tax,
-        social_security=payroll.social_security_tax(year, w, s),
-        medicare=payroll.medicare_tax(year, status, w, s),
+        social_security=payroll.social_security_of_covered(year, covered),
+        medicare=payroll.medicare_of_covered(year, status, covered),
         state=state_tax,
         local=local_taxes,
         payroll=state_payroll,
@@ -165,7 +161,7 @@ def _local_taxes_of_many(
             groups.setdefault(ids, []).append(i)
     result: dict[str, Array] = {}
     for index in groups.values():
-        parts = local.local_income_taxes(
+        parts = local.local_taxes_of_checked(
             places[index[0]], year, status, w[index], d[index], s[index]
         )
         for tax_id, amount in parts.items():
