@@ -143,3 +143,13 @@ def test_version(cli) -> None:  # type: ignore[no-untyped-def]
 
     result = cli("--version")
     assert result.code == 0 and __version__ in result.out
+
+
+def test_table_cells_are_text_not_console_markup() -> None:
+    from rolediff.render import OutputFormat, Table, emit
+
+    out = io.StringIO()
+    cells = ["Ops [/remote] lead", "[bold]x", "DevOps [remote] role"]
+    emit({}, [Table("Postings [/x]", ["title [i]"], [[c] for c in cells])], OutputFormat.table, out)
+    text = out.getvalue()
+    assert all(c in text for c in [*cells, "Postings [/x]", "title [i]"]), text

@@ -87,16 +87,21 @@ def _markdown(tables: list[Table], out: TextIO) -> None:
 def _rich(tables: list[Table], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     console = Console(file=out, highlight=False, soft_wrap=False)
     for i, table in enumerate(tables):
         if i:
             console.print()
-        grid = RichTable(title=table.title, title_justify="left", show_lines=False, expand=False)
+        # Text, not str: data is never read as console markup (a posting titled "Ops [/remote]"
+        # would stop the output), and plain text measures faster than markup.
+        grid = RichTable(
+            title=Text(table.title), title_justify="left", show_lines=False, expand=False
+        )
         for column in table.columns:
-            grid.add_column(column, overflow="fold")
+            grid.add_column(Text(column), overflow="fold")
         for row in table.rows:
-            grid.add_row(*row)
+            grid.add_row(*map(Text, row))
         console.print(grid if table.rows else f"{_escape(table.title)}\n  (none)")
         for note in table.notes:
             console.print(f"  [dim]{_escape(note)}[/dim]")
