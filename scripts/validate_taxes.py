@@ -769,6 +769,11 @@ PE_PAYROLL_GAPS: dict[str, tuple[tuple[int, ...], str]] = {
         "PolicyEngine starts Vermont's Child Care Contribution in 2025; 32 V.S.A. §10553"
         " started it on 2024-07-01 (employee share up to 0.11% of wages)",
     ),
+    "MN": (
+        (2026,),
+        "PolicyEngine caps Minnesota Paid Leave wages at $185,000 (the Social Security wage base"
+        " rounded); Minn. Stat. 268B.14 uses the wage base itself, $184,500 in 2026 (DEED)",
+    ),
 }
 
 
@@ -832,6 +837,17 @@ OPEN_CAUSES: tuple[tuple[str, Callable[[Row], bool]], ...] = (
         " §47-1801.04(3A)) is not yet published: rolediff holds 2025's amount, PolicyEngine"
         " indexes it",
         lambda r: r.case.state == "DC" and r.case.year == 2026,
+    ),
+    (
+        "state: open: Minnesota alternative minimum tax (Minn. Stat. §290.091), which rolediff"
+        " does not model: PolicyEngine charges it to the 2026 married couple with $300,000 of"
+        " wages; whether the law does there is not yet checked",
+        lambda r: (
+            r.case.state == "MN"
+            and r.case.year == 2026
+            and r.case.status == "married_joint"
+            and r.diffs["state"] < 0
+        ),
     ),
     (
         "state: open: Ohio 2026, modified AGI of exactly $500,000: PolicyEngine denies the"
