@@ -609,10 +609,10 @@ class _Ingestion:
         con.execute("BEGIN TRANSACTION")
         try:
             if postings[0]:
-                con.execute(_insert("postings", 12, extra="?"), [*postings, now])
-                con.execute(_insert("analyses", 16), analyses)
+                _insert(con, "postings", postings, now)
+                _insert(con, "analyses", analyses)
             if skills[0]:
-                con.execute(_insert("skills", 3), skills)
+                _insert(con, "skills", skills)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -641,12 +641,22 @@ def _db_path(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0]) if row else ""
 
 
-def _insert(table: str, columns: int, extra: str | None = None) -> str:
-    """INSERT of whole columns passed as lists (far faster in DuckDB than row by row)."""
-    values = [f"unnest(${i})" for i in range(1, columns + 1)]
-    if extra:
-        values.append(f"${columns + 1}")
-    return f"INSERT INTO {table} SELECT {', '.join(values)}"
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[list[Any]], *extra: Any
+) -> None:
+    """Append whole columns (then the ``extra`` values, the same in every row) to ``table``.
+    DuckDB reads columns of Python objects as NumPy arrays about five times faster than
+    as list parameters."""
+    import numpy as np
+
+    name = f"incoming_{table}"
+    arrays = {f"c{i}": np.array(column, dtype=object) for i, column in enumerate(columns)}
+    values = [f"c{i}" for i in range(len(columns))] + [f"${i + 1}" for i in range(len(extra))]
+    con.register(name, arrays)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT {', '.join(values)} FROM {name}", list(extra))
+    finally:
+        con.unregister(name)
 
 
 def ingest_records(
