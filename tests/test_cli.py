@@ -153,3 +153,25 @@ def test_table_cells_are_text_not_console_markup() -> None:
     emit({}, [Table("Postings [/x]", ["title [i]"], [[c] for c in cells])], OutputFormat.table, out)
     text = out.getvalue()
     assert all(c in text for c in [*cells, "Postings [/x]", "title [i]"]), text
+
+
+def test_piped_tables_keep_short_cells_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rolediff.render import PIPED_MAX_WIDTH, OutputFormat, Table, emit
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    rows = [
+        [f"Metro number {i}, ST", f"${i * 1000 + 133_989:,}", "$31,474", "$8,543"] for i in range(3)
+    ]
+    out = io.StringIO()
+    emit(
+        {},
+        [Table("Ranked", ["city", "gross", "taxes", "after tax / mo"], rows)],
+        OutputFormat.table,
+        out,
+    )
+    lines = out.getvalue().splitlines()
+    assert any("$133,989" in line and "Metro number 0, ST" in line for line in lines)
+    prose = [["word " * 200]]
+    out = io.StringIO()
+    emit({}, [Table("Long", ["text"], prose)], OutputFormat.table, out)
+    assert max(map(len, out.getvalue().splitlines())) <= PIPED_MAX_WIDTH

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,6 +91,13 @@ def _rich(tables: list[Table], out: TextIO) -> None:
     from rich.text import Text
 
     console = Console(file=out, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # A terminal folds tables to its width; a file or pipe gets rows unbroken up to a limit
+        # (rich's default there is 80 columns, which cut "$133,989" in two), unless COLUMNS
+        # says otherwise.
+        widest = max((_natural_width(t) for t in tables if t.rows), default=0)
+        width = min(max(console.width, widest), PIPED_MAX_WIDTH)
+        console = Console(file=out, highlight=False, soft_wrap=False, width=width)
     for i, table in enumerate(tables):
         if i:
             console.print()
@@ -105,6 +113,22 @@ def _rich(tables: list[Table], out: TextIO) -> None:
         console.print(grid if table.rows else f"{_escape(table.title)}\n  (none)")
         for note in table.notes:
             console.print(f"  [dim]{_escape(note)}[/dim]")
+
+
+PIPED_MAX_WIDTH = 160
+"""Widest table written to a file or pipe; wider ones fold their cells."""
+
+
+def _natural_width(table: Table) -> int:
+    """The width of ``table`` with no cell folded: each column's widest line, one space of
+    padding on each side and a border."""
+    from rich.cells import cell_len
+
+    widths = [
+        max(cell_len(line) for cell in (header, *cells) for line in cell.split("\n"))
+        for header, *cells in zip(table.columns, *table.rows, strict=True)
+    ]
+    return sum(w + 3 for w in widths) + 1
 
 
 def _escape(text: str) -> str:
