@@ -157,8 +157,9 @@ def analyze_postings(
     """Analyse many postings in input order, on all cores (``workers=1`` stays in-process)."""
     workers = workers or os.cpu_count() or 1
     iterator = iter(postings)
+    chunks = iter(lambda: list(islice(iterator, chunk_size)), [])
     if workers == 1:
-        while chunk := list(islice(iterator, chunk_size)):
+        for chunk in chunks:
             with gc_paused():
                 results = [analyze_raw(p) for p in chunk]
             yield from results
@@ -167,7 +168,6 @@ def analyze_postings(
 
     # Build the automaton and load the model once, before forking: the workers share them.
     analyze_posting("Warm-up: a DevOps engineer in Austin, TX, remote, $100,000 a year.")
-    chunks = iter(lambda: list(islice(iterator, chunk_size)), [])
     # fork shares the loaded taxonomy and model with the workers instead of rebuilding them.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
