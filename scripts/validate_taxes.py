@@ -22,10 +22,10 @@ and Oregon deduct federal tax from state income, so the two are iterated to a fi
 
 PolicyEngine-US is run once per tax year with every household of that year in ONE simulation
 (fast: ~1,600 households in well under a minute), each year in its own process. Its results are
-cached under ``--cache`` (keyed by its version), so re-running after a fix to rolediff's data
-only recomputes rolediff. The comparison prints a summary and rewrites the generated part of
-``docs/tax-validation.md`` (between the GENERATED markers; the text around them is written by
-hand and explains every difference).
+cached under ``--cache`` (keyed by its version and the households it was given), so re-running
+after a fix to rolediff's data only recomputes rolediff. The comparison prints a summary and
+rewrites the generated part of ``docs/tax-validation.md`` (between the GENERATED markers; the
+text around them is written by hand and explains every difference).
 
 ``--golden`` writes ``tests/cases/tax/validation/<state>.toml``: a sample of the grid with the
 expected values (PolicyEngine's where it agrees with the law; rolediff's law-based value, with a
@@ -36,6 +36,7 @@ rolediff alone.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -59,6 +60,9 @@ STATUSES = ("single", "married_joint")
 WAGES = (
     30_000, 35_000, 40_000, 50_000, 60_000, 75_000, 100_000, 125_000,
     150_000, 175_000, 200_000, 250_000, 300_000, 400_000, 500_000, 600_000,
+    # Uneven amounts land inside brackets and phase-outs rather than on round edges.
+    33_333, 44_444, 57_890, 68_250, 87_654, 112_345, 138_600, 187_500,
+    234_567, 345_678, 456_789, 525_000,
 )  # fmt: skip
 PE_STATUS = {"single": "SINGLE", "married_joint": "JOINT"}
 
@@ -94,6 +98,7 @@ PE_VARIABLES = (
     "nyc_income_tax_before_refundable_credits",
     "state_and_local_sales_or_income_tax",
     "employee_state_payroll_tax",
+    "mn_amt",
 )
 
 
@@ -297,6 +302,11 @@ def pe_situation(year: int, cases: list[Case]) -> dict[str, Any]:
         if case.status == "married_joint":
             members.append(f"p{i}b")
             people[f"p{i}b"] = {"age": {y: 40}, "employment_income": {y: 0}}
+        if case.state == "AK":
+            # The household has wages only: PolicyEngine would otherwise add the (federally
+            # taxable) Permanent Fund Dividend to every Alaskan's income.
+            for member in members:
+                people[member]["ak_permanent_fund_dividend"] = {y: 0}
         for name in ("tax_units", "spm_units", "families", "marital_units"):
             groups[name][f"{name[0]}{i}"] = {"members": members}
         household: dict[str, Any] = {"members": members, "state_code": {y: case.state}}
@@ -315,13 +325,21 @@ def pe_worker(year: int, cases_file: Path, out_file: Path) -> None:
     raw = json.loads(cases_file.read_text())
     cases = [Case(**c) for c in raw]
     started = time.perf_counter()
-    sim = Simulation(situation=pe_situation(year, cases))
+    situation = pe_situation(year, cases)
+    sim = Simulation(situation=situation)
     result: dict[str, dict[str, float]] = {c.key: {} for c in cases}
     for variable in PE_VARIABLES:
         values = sim.calculate(variable, year, map_to="household")
         for case, value in zip(cases, values, strict=True):
             result[case.key][variable] = float(value)
-    out_file.write_text(json.dumps({"seconds": time.perf_counter() - started, "rows": result}))
+    seconds = time.perf_counter() - started
+    stored = {"seconds": seconds, "situation": situation_digest(situation), "rows": result}
+    out_file.write_text(json.dumps(stored))
+
+
+def situation_digest(situation: dict[str, Any]) -> str:
+    """Identifies the households PolicyEngine ran: a cached result of other inputs is stale."""
+    return hashlib.sha256(json.dumps(situation, sort_keys=True).encode()).hexdigest()
 
 
 def pe_version() -> str:
@@ -342,11 +360,13 @@ def run_policyengine(cases: list[Case], cache: Path, jobs: int) -> tuple[dict[st
         out = cache / f"policyengine-{version}-{year}.json"
         keys = {c.key for c in year_cases}
         if out.exists():
-            stored = json.loads(out.read_text())["rows"]
+            cached = json.loads(out.read_text())
+            stored = cached["rows"]
+            same = cached.get("situation") == situation_digest(pe_situation(year, year_cases))
             complete = keys <= set(stored) and all(
                 set(PE_VARIABLES) <= set(stored[k]) for k in keys
             )
-            if complete:
+            if same and complete:
                 continue
         inp = cache / f"cases-{year}.json"
         inp.write_text(json.dumps([asdict(c) for c in year_cases]))
@@ -496,14 +516,6 @@ def _salt_payroll_omitted(component: str, row: Row) -> bool:
 )
 def _salt_convention(component: str, row: Row) -> bool:
     return _same_salt_agrees(component, row)
-
-
-@cause(
-    "federal: difference of scenario: PolicyEngine adds the Alaska Permanent Fund Dividend"
-    " (federally taxable) to every Alaska resident's income; the household here has wages only"
-)
-def _alaska_pfd(component: str, row: Row) -> bool:
-    return component in ("federal", "federal_same_salt") and row.case.state == "AK"
 
 
 def _pe_refundable_only(row: Row) -> bool:
@@ -802,58 +814,57 @@ def _co_double_addback(r: Row) -> bool:
     )
 
 
+@cause(
+    "state: Colorado federal itemisers with AGI of $300,000 or more: PolicyEngine adds back both"
+    " the state income tax deducted (C.R.S. 39-22-104(3)(d)) and all the itemised deductions"
+    " above $12,000 ((3)(p.5)), so the same dollars twice; Rule 1 CCR 201-2"
+    " 39-22-104(3)(p.5)(3)(a) reduces the (p.5) addition by the (3)(d) add-back, so Colorado"
+    " taxable income is AGI less $12,000 (rolediff)"
+)
+def _co_addback_twice(component: str, row: Row) -> bool:
+    return component == "state" and row.case.year <= 2025 and _co_double_addback(row)
+
+
+@cause(
+    "state: PolicyEngine charges Minnesota's alternative minimum tax with the exemption phased out"
+    " at 50%, the rate P.L. 119-21 set for the federal AMT in 26 U.S.C. 55(d)(4) from 2026;"
+    " Minn. Stat. §290.091 subd. 3(b) phases it out 'under section 55(d)(3)', at 25%, under"
+    " which this household owes no Minnesota AMT. Without PolicyEngine's AMT the engines agree"
+)
+def _mn_amt(component: str, row: Row) -> bool:
+    amt = row.pe.get("mn_amt", 0.0)
+    return (
+        component == "state"
+        and row.case.state == "MN"
+        and amt > 0
+        and abs(row.ours.state_liability - (row.pe["state_income_tax"] - amt)) <= TOLERANCE["state"]
+    )
+
+
 # Differences traced to a rule rolediff does not model yet, or not yet settled against the law:
 # each names the rule, and the predicate picks exactly the rows it explains.
 OPEN_CAUSES: tuple[tuple[str, Callable[[Row], bool]], ...] = (
     (
-        "state: open: Colorado federal itemisers with AGI of $300,000 or more: PolicyEngine adds"
-        " back both the state income tax deducted (C.R.S. 39-22-104(3)(d), up to the itemised"
-        " deductions above the standard deduction) and all the itemised deductions above $12,000"
-        " ($1,000 from 2026; (3)(p.5), (p.7)), so the same dollars twice and more than was"
-        " deducted; rolediff adds back each deducted dollar once (Colorado taxable income = AGI"
-        " less $12,000 / $1,000). DR 0104 add-back worksheet not opened",
-        _co_double_addback,
+        "state: open: Colorado 2026 federal itemisers with AGI of $300,000 or more: the"
+        " itemised-deduction add-back above $1,000 (C.R.S. 39-22-104(3)(p.7)) has the wording of"
+        " (p.5), whose Rule 1 CCR 201-2 39-22-104(3)(p.5)(3)(a) reduces it by the state income tax"
+        " added back under (3)(d); rolediff applies the same reduction to (p.7) (Colorado taxable"
+        " income = AGI less $1,000), PolicyEngine adds both in full. No rule for (p.7) found yet",
+        lambda r: r.case.year >= 2026 and _co_double_addback(r),
     ),
     (
-        "state: open: Iowa federal itemiser: PolicyEngine lets Iowa's deduction follow the"
-        " federal itemised deductions (Iowa's own tax included); rolediff keeps the standard"
-        " deduction; Iowa's rule for 2025 not yet read",
-        lambda r: r.case.state == "IA" and bool(r.pe["tax_unit_itemizes"]) and r.ours.itemizes,
-    ),
-    (
-        "state: open: South Carolina 2025 federal itemiser: the limit of the state-tax"
-        " add-back (itemised deductions above the standard deduction) measured against"
-        " P.L. 119-21's $15,750 (PolicyEngine) or the $15,000 of South Carolina's December 31,"
-        " 2024 conformity (rolediff); SC DOR guidance not yet read",
+        "state: open: South Carolina 2025 federal itemiser: S.C. Code §12-6-1130(2) limits the"
+        " add-back of state income tax to the itemised deductions above 'the standard deduction"
+        " that would be allowed' federally, read under the Code's IRC conformity date of"
+        " December 31, 2024 (§12-6-40; SC Information Letter #26-4 lists the higher standard"
+        " deduction as not adopted): $15,000 (rolediff); PolicyEngine uses P.L. 119-21's $15,750."
+        " The 2025 SC1040 worksheet itself not read",
         lambda r: (
             r.case.state == "SC"
             and r.case.year == 2025
             and bool(r.pe["tax_unit_itemizes"])
             and abs(abs(r.diffs["state"]) - 45.0) <= TOLERANCE["state"]
         ),
-    ),
-    (
-        "state: DC's 2026 cost-of-living adjustment of its standard deduction (D.C. Code"
-        " §47-1801.04(3A)) is not yet published: rolediff holds 2025's amount, PolicyEngine"
-        " indexes it",
-        lambda r: r.case.state == "DC" and r.case.year == 2026,
-    ),
-    (
-        "state: open: Minnesota alternative minimum tax (Minn. Stat. §290.091), which rolediff"
-        " does not model: PolicyEngine charges it to the 2026 married couple with $300,000 of"
-        " wages; whether the law does there is not yet checked",
-        lambda r: (
-            r.case.state == "MN"
-            and r.case.year == 2026
-            and r.case.status == "married_joint"
-            and r.diffs["state"] < 0
-        ),
-    ),
-    (
-        "state: open: Ohio 2026, modified AGI of exactly $500,000: PolicyEngine denies the"
-        " personal exemption there, rolediff only above it (R.C. 5747.025 as amended by HB 96"
-        " not yet read)",
-        lambda r: r.case.state == "OH" and r.case.year == 2026 and r.case.wages == 500_000,
     ),
 )
 OPEN_LABELS = {label for label, _ in OPEN_CAUSES}
@@ -943,19 +954,20 @@ CONVENTIONS = {
         _philadelphia_rate,
         _portland_metro_arts,
         _mo_itemized_local,
+        _co_addback_twice,
+        _mn_amt,
     )
 } | {"state: PolicyEngine subtracts " + PE_REFUNDABLE["NY"]}
 
 
-# Federal differences set aside: differences of scenario (PolicyEngine's household is not the
-# one modelled here: the Alaska dividend, its estimate of the state tax withheld in the year) and
-# PolicyEngine's departures from the law (payroll contributions left out of SALT, the itemising
-# election). Each is verified on the row: given PolicyEngine's SALT amount, or in Alaska, where
-# every resident gets the dividend.
+# Federal differences set aside: the difference of scenario (PolicyEngine's household is not the
+# one modelled here: its estimate of the state tax withheld in the year) and PolicyEngine's
+# departures from the law (payroll contributions left out of SALT, the itemising election). Each
+# is verified on the row: given PolicyEngine's SALT amount, rolediff agrees.
 FEDERAL_SET_ASIDE = {
     label
     for label, fn in EXPLAINERS
-    if fn in (_salt_payroll_omitted, _salt_convention, _alaska_pfd, _itemizing_election)
+    if fn in (_salt_payroll_omitted, _salt_convention, _itemizing_election)
 }
 
 

@@ -227,3 +227,20 @@ def test_federal_itemisers_itemise_in_georgia_and_missouri() -> None:
     )
     assert float(fica.deductions) > 15_750  # FICA taxes (Form MO-A) beat the standard deduction
     assert float(mo.state) == pytest.approx(float(fica.tax))
+
+
+def test_iowa_follows_federal_taxable_income_for_an_itemiser() -> None:
+    from rolediff.pay.state_income import federal_and_state_income_tax
+
+    # 2025, single, $500,000: Iowa's own 3.8% tax is the federal itemised deduction (above the
+    # $15,750 standard deduction), so T = 3.8% x (500,000 - T) - 40 (Iowa Code §422.7).
+    ia = federal_and_state_income_tax("ia", 2025, "single", 500_000)
+    assert float(ia.state) == pytest.approx((0.038 * 500_000 - 40) / 1.038, abs=0.01)
+    assert float(ia.state) < float(state_income_tax("ia", 2025, "single", 500_000))
+
+
+def test_ohio_exemption_needs_modified_agi_below_the_threshold() -> None:
+    # R.C. 5747.025: less than $750,000 (2025), $500,000 (2026 on); none at the threshold
+    for year, threshold in ((2025, 750_000), (2026, 500_000)):
+        oh = state_income_tax_breakdown("oh", year, "single", [threshold - 1, threshold])
+        assert oh.deductions.tolist() == [1_900, 0]
