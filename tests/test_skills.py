@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolediff import data
-from rolediff.skills import HashIndex, Prepared, _separator_table, find_skills, hash_terms, spaced
+from rolediff.skills import (
+    HashIndex,
+    Prepared,
+    _separator_table,
+    _spaced_codes,
+    find_skills,
+    hash_terms,
+    lower_same_length,
+    spaced,
+)
 
 
 def ids(text: str) -> set[str]:
@@ -130,6 +139,21 @@ def test_word_hashes_are_the_words_str_split_finds(text: str) -> None:
     if len(words) > 1:
         joined = [f"{a} {b}" for a, b in pairwise(words)]
         assert prepared.words.pairs().tolist() == hash_terms(joined).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=120)
+    | st.text(alphabet="aB \u03a3\u03c3\u0130\u212a\u00c9\u2019\u3000\U00010400-.#+", max_size=40)
+)
+def test_prepared_text_is_its_lower_case_and_spaced_codes(text: str) -> None:
+    # Prepared.of takes a shortcut through lookup tables for non-ASCII text; it must give what
+    # lower_same_length and the separator table give (final sigma, 'İ', letters beyond the BMP).
+    prepared = Prepared.of(text)
+    low = lower_same_length(text)
+    assert prepared.low == low
+    assert prepared.codes.tolist() == _spaced_codes(low).tolist()
+    assert prepared.spaced == spaced(low)
 
 
 def test_every_character_str_split_splits_on_separates_words() -> None:

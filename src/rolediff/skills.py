@@ -144,6 +144,26 @@ def _separator_table() -> np.ndarray:
 
 
 _TABLE_END = 0x3000
+_BMP = 0x10000
+_CAPITAL_SIGMA = "\u03a3"
+
+
+@cache
+def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For each code point of the Basic Multilingual Plane: its lower case as lower_same_length
+    gives it (itself where that is two characters); and its code in the spaced text (a space
+    for a separator)."""
+    import numpy as np
+
+    chars = list(map(chr, range(_BMP)))
+    lows = map(str.lower, chars)
+    joined = "".join([low if len(low) == 1 else c for c, low in zip(chars, lows, strict=True)])
+    lower = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    spaced_code = np.arange(_BMP, dtype=np.uint32)
+    spaced_code[: _TABLE_END + 1][_separator_table()] = 32
+    return lower, spaced_code
+
+
 _ASCII_SEPARATORS = bytes(
     ord(" ") if unicodedata.category(chr(c))[0] in "PSZC" and chr(c) not in "+#" else c
     for c in range(128)
@@ -334,8 +354,23 @@ class Prepared:
 
     @classmethod
     def of(cls, text: str) -> Prepared:
-        low = lower_same_length(text)
-        return cls(text, low, _spaced_codes(low))
+        if text.isascii():
+            low = text.lower()
+            return cls(text, low, _spaced_codes(low))
+        # Most postings hold a few non-ASCII characters (curly quotes, dashes, bullets), which make
+        # str.lower() and the separator lookup several times slower: two lookups in tables of
+        # the whole Basic Multilingual Plane do both on the code points at once.
+        import numpy as np
+
+        raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if int(raw.max()) >= _BMP or _CAPITAL_SIGMA in text:
+            # Lower case beyond the plane, or a sigma whose lower case depends on its context.
+            low = lower_same_length(text)
+            return cls(text, low, _spaced_codes(low))
+        lower, spaced_code = _bmp_tables()
+        low_codes = lower.take(raw)
+        low = low_codes.tobytes().decode("utf-32-le", "surrogatepass")
+        return cls(text, low, spaced_code.take(low_codes))
 
     @cached_property
     def spaced(self) -> str:
