@@ -185,6 +185,15 @@ def test_cli_pay_cities_match_coverage(cli, fmt: str) -> None:  # type: ignore[n
             json.loads(result.out)
 
 
+def test_cli_pay_names_each_local_tax_and_payroll_program(cli) -> None:  # type: ignore[no-untyped-def]
+    table = cli("pay", "--city", "New York, NY", "--salary", "120000", "-f", "csv").out
+    assert "Local: New York City resident personal income tax" in table
+    assert "Payroll: Paid Family Leave employee contribution (NY)" in table
+    # the JSON keeps the stable ids
+    out = json.loads(cli("pay", "--city", "Lexington, KY", "--salary", "120000", "-f", "json").out)
+    assert out["place"] == "Lexington, KY" and out["local_taxes"] == {"ky-lexington": 2700.0}
+
+
 def test_cli_pay_json_fields(cli) -> None:  # type: ignore[no-untyped-def]
     out = json.loads(cli("pay", "--city", "Raleigh", "--salary", "150000", "-f", "json").out)
     for key in (

@@ -293,6 +293,7 @@ def take_home_chart(labelled: Sequence[tuple[str, TakeHome]], title: str) -> Cha
             living_costs_monthly=t.living_costs_monthly,
             take_home_monthly=t.take_home_monthly,
             effective_tax_rate=t.effective_tax_rate,
+            local_tax_not_modelled=bool(t.not_modelled),
         )
         for i, (label, t) in enumerate(labelled, 1)
     ]

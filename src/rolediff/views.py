@@ -379,6 +379,17 @@ def _pct(rate: float) -> str:
     return f"{rate:.1%}"
 
 
+def _tax_names() -> dict[str, str]:
+    """The name of each local tax and state payroll program, by the id the JSON uses."""
+    from rolediff.pay.local import all_local_taxes
+    from rolediff.pay.payroll import payroll_states
+
+    names = {tax_id: tax.name for tax_id, tax in all_local_taxes().items()}
+    for state in payroll_states().values():
+        names.update({p.id: f"{p.name} ({state.state})" for p in state.programs})
+    return names
+
+
 def take_home_tables(t: TakeHome) -> list[Table]:
     """The pay chain, annual and monthly, with the components of each step."""
     columns = ["item", "annual", "monthly"]
@@ -395,8 +406,17 @@ def take_home_tables(t: TakeHome) -> list[Table]:
         row("Medicare", -t.medicare_tax),
         row(f"State income tax ({t.state})", -t.state_income_tax),
     ]
-    rows += [row(f"Local: {name}", -amount) for name, amount in t.local_taxes.items() if amount]
-    rows += [row(f"Payroll: {name}", -amount) for name, amount in t.payroll_taxes.items() if amount]
+    names = _tax_names()
+    rows += [
+        row(f"Local: {names.get(tax_id, tax_id)}", -amount)
+        for tax_id, amount in t.local_taxes.items()
+        if amount
+    ]
+    rows += [
+        row(f"Payroll: {names.get(tax_id, tax_id)}", -amount)
+        for tax_id, amount in t.payroll_taxes.items()
+        if amount
+    ]
     rows += [
         row("After tax", t.after_tax_annual),
         row("Rent", -t.rent_monthly * 12),
@@ -408,6 +428,7 @@ def take_home_tables(t: TakeHome) -> list[Table]:
         f"{t.place} (CBSA {t.metro_cbsa}), tax year {t.year}, {t.filing_status.replace('_', ' ')}.",
         f"Effective tax rate {_pct(t.effective_tax_rate)}; marginal {_pct(t.marginal_tax_rate)}.",
         *salary_note,
+        *(f"Not included: {gap}" for gap in t.not_modelled),
         *(f"Source: {s}" for s in t.sources),
     ]
     return [Table("Take-home pay", columns, rows, notes=notes)]
@@ -427,7 +448,7 @@ def cities_tables(rows: Sequence[CityRow]) -> list[Table]:
     body = [
         [
             str(r.rank),
-            r.place,
+            f"{r.place} *" if r.local_tax_not_modelled else r.place,
             dollars(r.gross_annual),
             dollars(r.total_taxes),
             dollars(r.after_tax_monthly),
@@ -437,7 +458,15 @@ def cities_tables(rows: Sequence[CityRow]) -> list[Table]:
         ]
         for r in rows
     ]
-    return [Table("Metros ranked by monthly take-home", columns, body)]
+    notes = (
+        [
+            "* The city levies a local tax on wages that rolediff does not charge: its take-home is"
+            " overstated (rolediff pay --city names it)."
+        ]
+        if any(r.local_tax_not_modelled for r in rows)
+        else []
+    )
+    return [Table("Metros ranked by monthly take-home", columns, body, notes=notes)]
 
 
 def match_tables(m: SalaryMatch) -> list[Table]:

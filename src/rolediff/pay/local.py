@@ -258,6 +258,13 @@ def checked_places() -> dict[str, Checked]:
     return found
 
 
+def not_modelled(place: Place) -> list[str]:
+    """What is known about the place's local taxes on wages and not charged here (empty when
+    nothing is)."""
+    entry = checked_places().get(place.place_fips or "")
+    return [entry.note] if entry is not None and entry.finding == "not_modelled" else []
+
+
 def coverage() -> list[CoverageRow]:
     """Every local tax and tax year on file, with whether its figures were verified."""
     rows = []

@@ -107,6 +107,8 @@ class TakeHome(BaseModel):
     metro_cbsa: str
     salary_source: SalarySource
     salary_estimate: SalaryEstimate | None
+    not_modelled: list[str]
+    """Local taxes the place is known to levy on wages that are not charged here."""
     sources: list[str]
 
 
@@ -127,3 +129,5 @@ class CityRow(BaseModel):
     living_costs_monthly: float
     take_home_monthly: float
     effective_tax_rate: float
+    local_tax_not_modelled: bool
+    """The city levies a local tax on wages that is not charged here (see TakeHome.not_modelled)."""

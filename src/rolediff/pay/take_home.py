@@ -271,6 +271,7 @@ def take_home(
         metro_cbsa=where.cbsa_code,
         salary_source="estimate" if estimate else "given",
         salary_estimate=estimate,
+        not_modelled=local.not_modelled(where),
         sources=[SOURCES, *costs.sources, *(estimate.sources if estimate else [])],
     )
 
@@ -380,6 +381,7 @@ def _city_row(
         living_costs_monthly=round(living, 2),
         take_home_monthly=round(kept, 2),
         effective_tax_rate=_rate(total, gross),
+        local_tax_not_modelled=bool(local.not_modelled(place)),
     )
 
 
