@@ -426,3 +426,12 @@ def test_rates_stay_finite_when_pay_rounds_to_nothing() -> None:
     for row in rank_cities(salary=5e-324):
         assert math.isfinite(row.effective_tax_rate)
     assert math.isfinite(take_home(5e-324, "Boise, ID").effective_tax_rate)
+
+
+def test_a_local_tax_known_but_not_modelled_is_named_not_hidden() -> None:
+    assert take_home(150_000, "Raleigh, NC").not_modelled == []
+    gap = take_home(150_000, "Bowling Green, KY").not_modelled
+    assert len(gap) == 1 and "occupational license" in gap[0]
+    rows = {r.place: r for r in rank_cities(150_000, state="KY")}
+    assert rows["Bowling Green, KY"].local_tax_not_modelled
+    assert not rows["Louisville, KY"].local_tax_not_modelled
