@@ -191,7 +191,8 @@ def test_cli_pay_names_each_local_tax_and_payroll_program(cli) -> None:  # type:
     assert "Payroll: Paid Family Leave employee contribution (NY)" in table
     # the JSON keeps the stable ids
     out = json.loads(cli("pay", "--city", "Lexington, KY", "--salary", "120000", "-f", "json").out)
-    assert out["place"] == "Lexington, KY" and out["local_taxes"] == {"ky-lexington": 2700.0}
+    assert out["place"] == "Lexington, KY"
+    assert out["local_taxes"] == {"ky-lexington": 2700.0, "ky-fayette-schools": 600.0}
 
 
 def test_cli_pay_json_fields(cli) -> None:  # type: ignore[no-untyped-def]
