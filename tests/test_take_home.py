@@ -436,3 +436,7 @@ def test_a_local_tax_known_but_not_modelled_is_named_not_hidden() -> None:
     rows = {r.place: r for r in rank_cities(150_000, state="KY")}
     assert rows["Bowling Green, KY"].local_tax_not_modelled
     assert not rows["Louisville, KY"].local_tax_not_modelled
+    # a modelled city's other taxes its residents owe: Fremont's school district income tax
+    fremont = take_home(80_000, "Fremont, OH")
+    assert fremont.local_taxes == {"oh-fremont": 1200.0}
+    assert any("Fremont City Schools" in note for note in fremont.not_modelled)

@@ -460,7 +460,7 @@ def cities_tables(rows: Sequence[CityRow]) -> list[Table]:
     ]
     notes = (
         [
-            "* The city levies a local tax on wages that rolediff does not charge: its take-home is"
+            "* The city levies a local tax that rolediff does not charge: its take-home is"
             " overstated (rolediff pay --city names it)."
         ]
         if any(r.local_tax_not_modelled for r in rows)

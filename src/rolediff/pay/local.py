@@ -154,6 +154,9 @@ class LocalTax(Model):
     references: list[Reference] = Field(min_length=1)
     modelled: str = Field(min_length=1)
     not_modelled: tuple[str, ...] = ()
+    omitted: tuple[str, ...] = ()
+    """Other local taxes the modelled household owes in these places and is not charged (a
+    school district's income tax, a flat per-capita tax): shown with its take-home."""
     cliffs: tuple[str, ...] = ()
     years: dict[int, LocalYear] = Field(min_length=1)
 
@@ -259,10 +262,11 @@ def checked_places() -> dict[str, Checked]:
 
 
 def not_modelled(place: Place) -> list[str]:
-    """What is known about the place's local taxes on wages and not charged here (empty when
-    nothing is)."""
+    """Local taxes the place is known to levy on its residents that are not charged here (empty
+    when there are none)."""
     entry = checked_places().get(place.place_fips or "")
-    return [entry.note] if entry is not None and entry.finding == "not_modelled" else []
+    notes = [entry.note] if entry is not None and entry.finding == "not_modelled" else []
+    return notes + [note for tax in local_tax_jurisdictions(place) for note in tax.omitted]
 
 
 def coverage() -> list[CoverageRow]:

@@ -108,7 +108,7 @@ class TakeHome(BaseModel):
     salary_source: SalarySource
     salary_estimate: SalaryEstimate | None
     not_modelled: list[str]
-    """Local taxes the place is known to levy on wages that are not charged here."""
+    """Local taxes the place is known to levy on its residents that are not charged here."""
     sources: list[str]
 
 
@@ -130,4 +130,4 @@ class CityRow(BaseModel):
     take_home_monthly: float
     effective_tax_rate: float
     local_tax_not_modelled: bool
-    """The city levies a local tax on wages that is not charged here (see TakeHome.not_modelled)."""
+    """The city levies a local tax that is not charged here (see TakeHome.not_modelled)."""
