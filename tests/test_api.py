@@ -75,6 +75,14 @@ GET_CASES = [
     ),
     (["cities", "--role", "sre", "--top", "10"], "/api/v1/cities?role=sre&top=10"),
     (
+        ["pay", "--role", "sre", "--city", "Raleigh", "--percentile", "75"],
+        "/api/v1/pay?role=sre&city=Raleigh&percentile=75",
+    ),
+    (
+        ["cities", "--role", "devops", "--percentile", "90", "--top", "3"],
+        "/api/v1/cities?role=devops&percentile=90&top=3",
+    ),
+    (
         ["cities", "--salary", "120000", "--state", "TX", "--sort", "gross"],
         "/api/v1/cities?salary=120000&state=TX&sort=gross",
     ),
@@ -268,6 +276,7 @@ def test_errors_are_json_with_a_message_and_a_4xx(client: TestClient) -> None:
         "/api/v1/compare?a=devops&b=nurse": 400,
         "/api/v1/compare?a=devops": 422,
         "/api/v1/pay?city=Atlantis&salary=100000": 400,
+        "/api/v1/pay?city=Raleigh&role=sre&percentile=33": 400,
         "/api/v1/pay?city=Raleigh": 400,
         "/api/v1/pay?city=Raleigh&salary=-5": 422,
         "/api/v1/pay?city=Raleigh&salary=abc": 422,

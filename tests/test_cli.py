@@ -92,6 +92,12 @@ def test_where_json_gives_the_cbsa(cli) -> None:  # type: ignore[no-untyped-def]
         (["compare", "devops", "sre", "--format", "yaml"], "yaml"),
         (["compare", "devops"], "Missing argument"),
         (["nosuchcommand"], "No such command"),
+        (["cities", "--salary", "90000", "--chart", "/nonexistent-dir/c.svg"], "No such directory"),
+        (["report", "devops", "sre", "-o", "/nonexistent-dir/r.html"], "No such directory"),
+        (["fit", "--skills", "linux", "--from", "sre", "--to", "sre"], "same role"),
+        (["fit", "--skills", ",,,"], "--skills is empty"),
+        (["posting", "/"], "is a directory"),
+        (["fit", "--resume", "/"], "is a directory"),
     ],
 )
 def test_user_errors_exit_2_with_a_message(cli, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
@@ -175,3 +181,36 @@ def test_piped_tables_keep_short_cells_whole(monkeypatch: pytest.MonkeyPatch) ->
     out = io.StringIO()
     emit({}, [Table("Long", ["text"], prose)], OutputFormat.table, out)
     assert max(map(len, out.getvalue().splitlines())) <= PIPED_MAX_WIDTH
+
+
+def test_a_path_that_cannot_be_written_is_a_user_error(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("fit", "--skills", "linux", "--resume", "/nonexistent.txt")
+    assert result.code == 2 and "No such file" in result.err
+    pdf = tmp_path / "cv.pdf"
+    pdf.write_text("%PDF-1.4\nnot really\n")
+    result = cli("posting", str(pdf))
+    assert result.code == 2 and "is a PDF" in result.err
+    result = cli("fit", "--resume", str(pdf))
+    assert result.code == 2 and "not a readable PDF" in result.err
+    assert result.err.count("\n") == 1, result.err  # no library warnings before the message
+    result = cli("market", "report", "--role", "sre", "--vs", "sre")
+    assert result.code == 2 and "same role" in result.err
+    resume = tmp_path / "cv.txt"
+    resume.write_text("Linux, Kubernetes, Terraform")
+    result = cli("fit", "--resume", str(resume), "--save", str(blocker / "x.txt"))
+    assert result.code == 2 and "Traceback" not in result.err, result.err
+    folder = tmp_path / "c.svg"
+    folder.mkdir()
+    result = cli("cities", "--salary", "90000", "--chart", str(folder))
+    assert result.code == 2 and "is a directory" in result.err
+
+
+def test_match_to_the_same_place_needs_the_same_salary(cli) -> None:  # type: ignore[no-untyped-def]
+    out = json.loads(
+        cli("match", "--salary", "120000", "--from", "Raleigh", "--to", "Raleigh", "-f", "json").out
+    )
+    assert out["needed_salary"] == 120000 and out["difference"] == 0
+    table = cli("match", "--salary", "120000", "--from", "Raleigh", "--to", "Raleigh").out
+    assert "needs the same salary" in table

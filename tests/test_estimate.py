@@ -85,15 +85,29 @@ def test_roles_without_a_published_average_use_their_proxy() -> None:
     assert result.annual == 199_850  # OEWS May 2025, 15-1212, national p90
 
 
-def test_suppressed_metro_wage_falls_back_to_the_state() -> None:
+def test_suppressed_metro_wage_falls_back_to_the_typical_metro_of_its_state() -> None:
     wages = estimate.oews_wages()
     places = metro_places()
-    place = next(p for p in places if ("msa", p.cbsa_code, "15-1212") not in wages)
+    national = wages["national", "US", "15-1212"][3]
+    place = next(
+        p
+        for p in places
+        if p.metro_type == "metro" and ("msa", p.cbsa_code, "15-1212") not in wages
+    )
     result = estimate.estimate_salary("devsecops", place)
-    assert result.proxies[0].area == "state"
+    assert result.proxies[0].area == "state metros"
     assert place.state_name in result.method
-    state = wages["state", place.state, "15-1212"][3] / wages["national", "US", "15-1212"][3]
-    assert result.metro_factor == pytest.approx(state)
+    medians = [
+        wages.get(("msa", m.cbsa_code, "15-1212"), [np.nan] * 4)[3]
+        for m in places
+        if m.state == place.state and m.metro_type == "metro"
+    ]
+    ratios = [m / national for m in medians if not np.isnan(m)]
+    assert len(ratios) >= estimate.MIN_STATE_METROS
+    assert result.metro_factor == pytest.approx(float(np.median(ratios)))
+    # Elmira, NY: New York's own median (New York City's pull) no longer stands in
+    elmira = estimate.estimate_salary("sre", resolve_place("Elmira, NY"))
+    assert {p.area for p in elmira.proxies} == {"state metros"} and elmira.metro_factor < 1
 
 
 def test_micropolitan_cities_use_their_state() -> None:

@@ -116,6 +116,24 @@ def test_jobspy_csv_columns() -> None:
     assert roles == ["platform", "cloud"]
 
 
+def test_jobspy_is_remote_flag_says_remote() -> None:
+    from rolediff.postings.read import from_mapping
+
+    text = "Run Kubernetes and on-call for SLOs."
+    rows = [
+        {"description": text, "location": "Austin, TX", "is_remote": "True"},
+        {"description": text, "location": "Austin, TX", "is_remote": False},
+        {"description": text, "is_remote": True},
+        {"description": text, "location": "Remote - US", "is_remote": True},
+    ]
+    locations = [getattr(from_mapping(r, i), "location", None) for i, r in enumerate(rows)]
+    assert locations == ["Austin, TX (Remote)", "Austin, TX", "Remote", "Remote - US"]
+    first = from_mapping(rows[0], 0)
+    assert isinstance(first, RawPosting)
+    analysis = analyze_posting(first.description, location=first.location)
+    assert analysis.location is not None and analysis.location.remote == "remote"
+
+
 def test_html_is_stripped_of_tags_and_scripts() -> None:
     text = strip_html(fixture("posting.html"))
     assert "alert" not in text and "<" not in text and "color:red" not in text

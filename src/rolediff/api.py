@@ -179,8 +179,13 @@ SalaryParam = Annotated[
     float | None, Query(gt=0, le=1e9, description="Gross salary, dollars a year.")
 ]
 PercentileParam = Annotated[
-    Literal[10, 25, 50, 75, 90], Query(description="Salary percentile for an estimated salary.")
+    int,
+    Query(
+        description="Salary percentile for an estimated salary: 10, 25, 50, 75 or 90.",
+        json_schema_extra={"enum": [10, 25, 50, 75, 90]},
+    ),
 ]
+"""A query string carries text: a Literal of ints would refuse "75"; the library checks it."""
 YearParam = Annotated[int | None, Query(ge=1900, le=2200, description="Tax year.")]
 FilingParam = Annotated[
     str, Query(max_length=40, description="single, married_joint (mfj), head_of_household (hoh).")

@@ -42,6 +42,10 @@ def check_chart_path(path: str | Path) -> Path:
             f"Cannot save a chart as {target.name!r}: name a file ending in "
             f"{', '.join(CHART_FORMATS[:-1])} or {CHART_FORMATS[-1]}."
         )
+    if target.is_dir():
+        raise RolediffError(f"{target} is a directory; name a file to save the chart to.")
+    if not target.parent.is_dir():
+        raise RolediffError(f"No such directory: {target.parent}")
     return target
 
 
@@ -183,10 +187,14 @@ def save_market_charts(
     report: MarketReport, directory: str | Path, suffix: str = ".svg"
 ) -> list[Path]:
     """The charts of :func:`market_charts` as files ``STEM{suffix}`` in ``directory`` (created
-    if missing)."""
+    if missing, in a directory that exists)."""
     folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise RolediffError(f"{folder} is a file; name a directory to save the charts in.")
+    if not folder.parent.is_dir():
+        raise RolediffError(f"No such directory: {folder.parent}")
+    folder.mkdir(exist_ok=True)
     check_chart_path(folder / f"openings{suffix}")
-    folder.mkdir(parents=True, exist_ok=True)
     return [
         save_chart(spec, folder / f"{stem}{suffix}") for stem, spec in market_charts(report).items()
     ]

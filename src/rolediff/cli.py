@@ -355,6 +355,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except RolediffError as exc:
         typer.echo(f"Error: {exc}", err=True)
         return 2
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        typer.echo(f"Error: cannot use{where}: {exc.strerror or exc}.", err=True)
+        return 2
     return 0
 
 

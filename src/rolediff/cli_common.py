@@ -38,14 +38,19 @@ def read_input(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
     path = Path(source)
+    if path.is_dir():
+        raise RolediffError(f"{source} is a directory, not a file.")
     if not path.is_file():
         raise RolediffError(f"No such file: {source}")
     if path.stat().st_size > MAX_INPUT_BYTES:
         raise RolediffError(f"{source} is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
     try:
-        return path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RolediffError(f"{source} is not UTF-8 text (byte {exc.start}).") from None
+    if text.startswith("%PDF-"):
+        raise RolediffError(f"{source} is a PDF; give the text (or HTML, JSON, CSV) instead.")
+    return text
 
 
 def with_progress(items: Iterable[T], total: int, label: str = "Working") -> Iterator[T]:

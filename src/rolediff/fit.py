@@ -424,6 +424,14 @@ def fit(
     """
     if (from_role is None) != (to_role is None):
         raise RolediffError("Give both --from and --to for transition advice.")
+    if (
+        from_role is not None
+        and to_role is not None
+        and get_role(from_role).id == get_role(to_role).id
+    ):
+        raise RolediffError("--from and --to name the same role: give two different roles.")
+    if isinstance(skills, str) and not _split_items(skills):
+        raise RolediffError("--skills is empty: give skills separated by commas (linux, k8s).")
     weights = _market(market)
     held: dict[str, _Held] = {}
     unrecognised: list[Unrecognised] = []

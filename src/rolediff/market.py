@@ -1282,6 +1282,8 @@ def select(
         raise RolediffError("--vs needs --role: the two roles to set apart.")
     role_id = _role_id(role) if role is not None else None
     vs_id = _role_id(vs) if vs is not None else None
+    if vs_id is not None and vs_id == role_id:
+        raise RolediffError("--vs names the same role as --role: give two different roles.")
     place = None
     if metro is not None:
         from rolediff.geo import resolve_place

@@ -20,7 +20,7 @@ def read_resume(path: str | Path, save_to: str | Path | None = None) -> str:
     """The text of a résumé file; with ``save_to``, also written there as UTF-8 text."""
     path = Path(path)
     if not path.is_file():
-        raise RolediffError(f"No such file: {path}")
+        raise RolediffError(_not_a_file(path))
     _check_suffix(path.name)
     size = path.stat().st_size
     _check_size(path.name, size)
@@ -28,6 +28,10 @@ def read_resume(path: str | Path, save_to: str | Path | None = None) -> str:
     if save_to is not None:
         Path(save_to).write_text(text + "\n", encoding="utf-8")
     return text
+
+
+def _not_a_file(path: Path) -> str:
+    return f"{path} is a directory, not a file." if path.is_dir() else f"No such file: {path}"
 
 
 def resume_text(data: bytes, name: str) -> str:
@@ -72,17 +76,24 @@ def _plain_text(data: bytes, name: str) -> str:
 
 
 def _pdf_text(data: bytes, name: str) -> str:
+    import logging
     from io import BytesIO
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs what it repairs ("invalid pdf header"); an unreadable file gets one message.
+    pdf_log = logging.getLogger("pypdf")
+    level = pdf_log.level
+    pdf_log.setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(BytesIO(data))
         locked = reader.is_encrypted and not reader.decrypt("")
         pages = [] if locked else [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise RolediffError(f"{name} is not a readable PDF ({exc}).") from None
+    finally:
+        pdf_log.setLevel(level)
     if locked:
         raise RolediffError(f"{name} is password-protected; save an unprotected copy.")
     text = "\n".join(pages)

@@ -122,6 +122,8 @@ class PostingsProspect(Result):
     share_of_postings: float
     remote_share: float
     hybrid_share: float
+    not_stated_share: float | None = None
+    """Postings that state no work mode (known for your own store; the snapshot keeps none)."""
     pay_p50: float | None
     pay_n: int
     small_sample: bool
@@ -390,8 +392,8 @@ def _snapshot_postings(a: str, b: str) -> tuple[Pair[PostingsProspect | None], s
     span = corpus.get("date_range") or {}
     source = (
         f"{corpus['postings']:,} real postings ({span.get('first')} to {span.get('last')}), "
-        f"market snapshot of {snapshot['as_of']}; use your own store with --db after "
-        "`rolediff market ingest`"
+        f"market snapshot of {snapshot['as_of']} (`rolediff compare --db` reads your own "
+        "store after `rolediff market ingest`)"
     )
     total = corpus["postings"]
     return Pair(a=_postings(snapshot, a, total), b=_postings(snapshot, b, total)), source
@@ -415,6 +417,7 @@ def _store_postings(a: str, b: str, db: str | Path) -> tuple[Pair[PostingsProspe
             share_of_postings=count.share,
             remote_share=mode.remote_share if mode else 0.0,
             hybrid_share=mode.hybrid_share if mode else 0.0,
+            not_stated_share=mode.unknown_share if mode else 1.0,
             pay_p50=pay.p50 if pay else None,
             pay_n=pay.n_usd if pay else 0,
             small_sample=count.n < found.small_sample_threshold,

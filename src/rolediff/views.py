@@ -257,6 +257,11 @@ def _comparison_pay_tables(c: Comparison, columns: list[str]) -> list[Table]:
     return tables
 
 
+def _remote(p: PostingsProspect) -> str:
+    unstated = f" ({p.not_stated_share:.0%} state no work mode)" if p.not_stated_share else ""
+    return f"{p.remote_share:.0%}{unstated}"
+
+
 def _postings_rows(c: Comparison) -> list[list[str]]:
     pair = c.prospects.postings
     if pair is None:
@@ -270,14 +275,14 @@ def _postings_rows(c: Comparison) -> list[list[str]]:
 
     return [
         [
-            "Postings in the market snapshot",
+            "Postings in the market data",
             cell(pair.a, lambda p: f"{p.openings:,} ({p.share_of_postings:.1%})"),
             cell(pair.b, lambda p: f"{p.openings:,} ({p.share_of_postings:.1%})"),
         ],
         [
             "Remote share",
-            cell(pair.a, lambda p: f"{p.remote_share:.0%}"),
-            cell(pair.b, lambda p: f"{p.remote_share:.0%}"),
+            cell(pair.a, _remote),
+            cell(pair.b, _remote),
         ],
         [
             "Hybrid work (part on-site)",
@@ -482,6 +487,8 @@ def match_tables(m: SalaryMatch) -> list[Table]:
     ]
     verb = "more" if m.difference >= 0 else "less"
     note = f"{b.place} needs {money(abs(m.difference))} a year {verb} for the same take-home."
+    if m.difference == 0:
+        note = f"{b.place} needs the same salary for the same take-home."
     return [Table("Same take-home, another place", columns, rows, notes=[note])]
 
 

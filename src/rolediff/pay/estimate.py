@@ -180,24 +180,46 @@ def _anchor(role_id: str) -> _Anchor:
     return _Anchor(role, premium * floored[1:], tuple(blocked), premium, note)
 
 
+MIN_STATE_METROS = 3
+"""Metros with a median a state needs before their median ratio stands in for its others."""
+
+
+@cache
+def _state_metro_ratio(state: str, soc: str) -> float | None:
+    """The median, over the metros whose first-named city is in ``state`` and for which OEWS
+    publishes ``soc``'s median, of that median over the national one; None below
+    MIN_STATE_METROS such metros. A typical metro of the state: the state's own median leans
+    toward its largest metro (New York's toward New York City)."""
+    wages = oews_wages()
+    national = _national(soc)[_MEDIAN]
+    ratios = [
+        value[_MEDIAN] / national
+        for place in metro_places()
+        if place.state == state and place.metro_type == "metro"
+        if (value := wages.get(("msa", place.cbsa_code, soc))) is not None
+        and not isnan(value[_MEDIAN])
+    ]
+    return float(np.median(ratios)) if len(ratios) >= MIN_STATE_METROS else None
+
+
 def _proxy_wage(proxy: Proxy, place: Place | None) -> ProxyWage:
+    def found(area: WageArea, ratio: float) -> ProxyWage:
+        return ProxyWage(soc=proxy.soc, weight=proxy.weight, area=area, median_ratio=ratio)
+
     national = _national(proxy.soc)[_MEDIAN]
     wages = oews_wages()
-    candidates: list[tuple[WageArea, tuple[str, str, str]]] = []
     if place is not None:
         if place.metro_type == "metro":
-            candidates.append(("metro", ("msa", place.cbsa_code, proxy.soc)))
-        candidates.append(("state", ("state", place.state, proxy.soc)))
-    for area, key in candidates:
-        value = wages.get(key)
+            value = wages.get(("msa", place.cbsa_code, proxy.soc))
+            if value is not None and not isnan(value[_MEDIAN]):
+                return found("metro", value[_MEDIAN] / national)
+        typical = _state_metro_ratio(place.state, proxy.soc)
+        if typical is not None:
+            return found("state metros", typical)
+        value = wages.get(("state", place.state, proxy.soc))
         if value is not None and not isnan(value[_MEDIAN]):
-            return ProxyWage(
-                soc=proxy.soc,
-                weight=proxy.weight,
-                area=area,
-                median_ratio=value[_MEDIAN] / national,
-            )
-    return ProxyWage(soc=proxy.soc, weight=proxy.weight, area="national", median_ratio=1.0)
+            return found("state", value[_MEDIAN] / national)
+    return found("national", 1.0)
 
 
 def _describe(proxies: list[ProxyWage], place: Place | None) -> str:
@@ -205,6 +227,9 @@ def _describe(proxies: list[ProxyWage], place: Place | None) -> str:
         return "no place: national wages (metro factor 1)"
     where = {
         "metro": f"the {place.metro_name} metro",
+        "state metros": (
+            f"{place.state_name}'s metros, their median (no OEWS median for {place.metro_name})"
+        ),
         "state": f"{place.state_name} (no OEWS median for {place.metro_name})",
         "national": f"the U.S. (no OEWS median for {place.metro_name} or {place.state_name})",
     }

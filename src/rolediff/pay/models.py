@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 FilingStatus = Literal["single", "married_joint", "head_of_household"]
 PriceArea = Literal["metro", "state nonmetro", "state metro", "national"]
-WageArea = Literal["metro", "state", "national"]
+WageArea = Literal["metro", "state metros", "state", "national"]
 SalarySource = Literal["given", "estimate"]
 
 

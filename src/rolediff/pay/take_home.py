@@ -241,27 +241,37 @@ def take_home(
     w = np.array([gross, gross + MARGINAL_STEP])
     now = _taxes_in(where, tax_year, status, w, np.full(2, pretax), np.full(2, hsa))
     total = now.total.tolist()
-    after_tax = gross - total[0] - pretax - hsa
     rent_monthly = costs.rent_monthly if rent is None else float(rent)
     living_monthly = costs.non_rent_monthly if living is None else float(living)
+    # Every figure is rounded to the cent, and the totals are the sums of the rounded parts, so
+    # that the statement adds up to the cent.
+    parts = [_r(now.federal[0]), _r(now.social_security[0]), _r(now.medicare[0]), _r(now.state[0])]
+    local_taxes = {k: _r(v[0]) for k, v in now.local.items()}
+    payroll_taxes = {k: _r(v[0]) for k, v in now.payroll.items()}
+    local_total = _r(sum(local_taxes.values()))
+    payroll_total = _r(sum(payroll_taxes.values()))
+    total_taxes = _r(sum(parts) + local_total + payroll_total)
+    after_tax = _r(gross - total_taxes - pretax - hsa)
+    after_tax_monthly = _r(after_tax / 12)
+    rent_monthly, living_monthly = _r(rent_monthly), _r(living_monthly)
     return TakeHome(
         gross_annual=round(gross, 2),
         pretax_contributions=round(pretax + hsa, 2),
-        federal_income_tax=_r(now.federal[0]),
-        social_security_tax=_r(now.social_security[0]),
-        medicare_tax=_r(now.medicare[0]),
-        state_income_tax=_r(now.state[0]),
-        local_income_tax=_r(sum(v[0] for v in now.local.values())),
-        local_taxes={k: _r(v[0]) for k, v in now.local.items()},
-        state_payroll_taxes=_r(sum(v[0] for v in now.payroll.values())),
-        payroll_taxes={k: _r(v[0]) for k, v in now.payroll.items()},
-        total_taxes=_r(total[0]),
-        after_tax_annual=_r(after_tax),
-        after_tax_monthly=_r(after_tax / 12),
-        rent_monthly=_r(rent_monthly),
-        living_costs_monthly=_r(living_monthly),
+        federal_income_tax=parts[0],
+        social_security_tax=parts[1],
+        medicare_tax=parts[2],
+        state_income_tax=parts[3],
+        local_income_tax=local_total,
+        local_taxes=local_taxes,
+        state_payroll_taxes=payroll_total,
+        payroll_taxes=payroll_taxes,
+        total_taxes=total_taxes,
+        after_tax_annual=after_tax,
+        after_tax_monthly=after_tax_monthly,
+        rent_monthly=rent_monthly,
+        living_costs_monthly=living_monthly,
         living=costs if rent is None or living is None else None,
-        take_home_monthly=_r(after_tax / 12 - rent_monthly - living_monthly),
+        take_home_monthly=_r(after_tax_monthly - rent_monthly - living_monthly),
         effective_tax_rate=_rate(total[0], gross),
         marginal_tax_rate=round((total[1] - total[0]) / MARGINAL_STEP, 4),
         year=tax_year,
@@ -323,13 +333,13 @@ def rank_cities(
     common = sorted(set.intersection(*(set(_state_years(p.state)) for p in places)))
     if year is None:
         if not common:
-            raise RolediffError("These metros share no covered tax year; give --state.")
+            raise RolediffError("These metros share no covered tax year; rank one state's metros.")
         year = common[-1]
     elif year not in common:
         missing = sorted({p.state for p in places if year not in _state_years(p.state)})
         raise RolediffError(
             f"Tax year {year} is not covered for {', '.join(missing)}; choose one of "
-            f"{', '.join(map(str, common)) or 'none'} or filter with --state."
+            f"{', '.join(map(str, common)) or 'none'}, or rank one state's metros."
         )
     by_year: dict[int, dict[str, list[int]]] = {}
     for i, p in enumerate(places):
@@ -379,7 +389,8 @@ def _city_row(
         after_tax_monthly=round(after_monthly, 2),
         rent_monthly=round(rent, 2),
         living_costs_monthly=round(living, 2),
-        take_home_monthly=round(kept, 2),
+        # the rounded parts add up (``kept`` itself only orders the ranking)
+        take_home_monthly=round(round(after_monthly, 2) - round(rent, 2) - round(living, 2), 2),
         effective_tax_rate=_rate(total, gross),
         local_tax_not_modelled=bool(local.not_modelled(place)),
     )
@@ -419,7 +430,9 @@ def match_salary(
     tax_year = _year(target, year)
     costs = living_costs(target, bedrooms)
     monthly_costs = costs.rent_monthly + costs.non_rent_monthly
-    wanted = origin.take_home_monthly + monthly_costs  # after-tax monthly pay needed there
+    # After-tax monthly pay needed there; the origin's take-home is rounded to the cent, so half
+    # a cent less is the same take-home (a match to the same place needs the same salary).
+    wanted = origin.take_home_monthly + monthly_costs - 0.005
 
     def after_monthly(gross: np.ndarray) -> np.ndarray:
         result: np.ndarray = (gross - taxes(target, tax_year, status, gross).total) / 12

@@ -89,6 +89,8 @@ class _Weights:
     """Per label, each feature's pull toward it rather than toward the average other label."""
     intercept: np.ndarray
     n_vocab: int
+    wordy: np.ndarray
+    """Per vocabulary term: it holds a letter (terms such as "000" are never shown as evidence)."""
     spec: ModelFile
 
 
@@ -120,6 +122,7 @@ def _weights() -> _Weights:
         pull=coef - others,
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
+        wordy=np.asarray([any(c.isalpha() for c in term) for term in spec.vocabulary]),
         spec=spec,
     )
 
@@ -246,7 +249,7 @@ def _evidence(
             }
         )
     if len(idx):
-        contrib = pull.take(idx) * values
+        contrib = pull.take(idx) * values * w.wordy.take(idx)
         top = (-contrib).argpartition(limit)[:limit] if len(idx) > limit else np.arange(len(idx))
         top = top[(-contrib[top]).argsort(kind="stable")]
         vocab = w.spec.vocabulary

@@ -143,7 +143,7 @@ def from_mapping(record: dict[str, Any], line: int) -> Record:
         title=_first(fields, _TITLE_KEYS),
         description=description,
         company=_first(fields, ("company", "company_name", "companyname", "employer")),
-        location=_first(fields, ("location", "job_location", "city")),
+        location=_location(fields),
         salary_text=salary,
         site=_first(fields, ("site", "source_site", "source")),
         url=_first(fields, ("job_url", "url", "link")),
@@ -151,6 +151,19 @@ def from_mapping(record: dict[str, Any], line: int) -> Record:
         job_type=_first(fields, ("job_type", "employment_type", "jobtype")),
         line=line,
     )
+
+
+_TRUE = frozenset({"true", "1", "yes", "y", "t"})
+
+
+def _location(fields: dict[str, Any]) -> str | None:
+    """The location line; JobSpy's ``is_remote`` flag says "Remote" when the line does not."""
+    line = _first(fields, ("location", "job_location", "city"))
+    flag = fields.get("is_remote")
+    remote = flag is True or (isinstance(flag, str) and flag.strip().lower() in _TRUE)
+    if not remote or (line is not None and "remote" in line.lower()):
+        return line
+    return f"{line} (Remote)" if line else "Remote"
 
 
 def _jsonl(text: str) -> Iterator[Record]:
