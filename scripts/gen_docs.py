@@ -18,25 +18,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
-COMMANDS = [
-    [],
-    ["roles"],
-    ["role"],
-    ["compare"],
-    ["where"],
-    ["posting"],
-    ["pay"],
-    ["cities"],
-    ["match"],
-    ["fit"],
-    ["market"],
-    ["market", "ingest"],
-    ["market", "report"],
-    ["market", "collect"],
-    ["data"],
-    ["data", "sources"],
-    ["data", "coverage"],
-]
+
+def commands() -> list[list[str]]:
+    """Every command path of the CLI, the group before its commands, in the order of --help."""
+    import typer
+
+    from rolediff.cli import app
+
+    found: list[list[str]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        found.append(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
 
 
 def help_text(path: list[str]) -> str:
@@ -64,10 +61,11 @@ def cli_reference() -> str:
     parts = [
         "# CLI reference\n",
         "Generated from `--help` by `scripts/gen_docs.py`; a test fails when it is stale.\n",
-        "Every command takes `--format table|json|csv|markdown` (`-f`). Bad input exits with "
-        "status 2 and a one-line message on stderr.\n",
+        "Commands that print results take `--format` (`-f`): `table`, `json`, `csv` or "
+        "`markdown` (some also `jsonl`; `report` writes `html` or `md`), as each help below "
+        "lists. Bad input exits with status 2 and a one-line message on stderr.\n",
     ]
-    for path in COMMANDS:
+    for path in commands():
         parts.append(f"## `{' '.join(['rolediff', *path])}`\n")
         parts.append("```text\n" + help_text(path) + "```\n")
     return "\n".join(parts)

@@ -337,6 +337,10 @@ def rank_cities(
         year = common[-1]
     elif year not in common:
         missing = sorted({p.state for p in places if year not in _state_years(p.state)})
+        if len(missing) == len({p.state for p in places}):
+            raise RolediffError(
+                f"Tax year {year} is not covered; choose one of {', '.join(map(str, common))}."
+            )
         raise RolediffError(
             f"Tax year {year} is not covered for {', '.join(missing)}; choose one of "
             f"{', '.join(map(str, common)) or 'none'}, or rank one state's metros."
