@@ -81,12 +81,20 @@ class _Weights:
     """The skill area of each skill-area feature..."""
     area_columns: np.ndarray
     """...and its feature index."""
+    area_offsets: np.ndarray
+    """...and its index among the extra features."""
+    extra_scale: np.ndarray
+    """Per extra feature: the phrase or skill weight it is scaled by."""
+    extra_columns: np.ndarray
+    """``columns`` of the extra features."""
     idf: np.ndarray
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
     columns: np.ndarray
     """coef transposed: one contiguous row of label weights per feature."""
     pull: np.ndarray
     """Per label, each feature's pull toward it rather than toward the average other label."""
+    pull_areas: np.ndarray
+    """``pull`` of the skill-area features."""
     intercept: np.ndarray
     n_vocab: int
     wordy: np.ndarray
@@ -111,15 +119,27 @@ def _weights() -> _Weights:
         for i, name in enumerate(spec.extra_features)
         if name.startswith("area:")
     ]
+    area_columns = np.asarray([i for i, _ in areas], dtype=np.intp)
+    columns = np.ascontiguousarray(coef.T)
+    pull = coef - others
     return _Weights(
         labels=spec.labels,
         terms=terms,
         area_names=tuple(name for _, name in areas),
-        area_columns=np.asarray([i for i, _ in areas], dtype=np.intp),
+        area_columns=area_columns,
+        area_offsets=area_columns - n_vocab,
+        extra_scale=np.asarray(
+            [
+                spec.skill_weight if name.startswith("area:") else spec.phrase_weight
+                for name in spec.extra_features
+            ]
+        ),
+        extra_columns=np.ascontiguousarray(columns[n_vocab:]),
         idf=np.asarray(spec.idf),
         coef=coef,
-        columns=np.ascontiguousarray(coef.T),
-        pull=coef - others,
+        columns=columns,
+        pull=pull,
+        pull_areas=np.ascontiguousarray(pull[:, area_columns]),
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
         wordy=np.asarray([any(c.isalpha() for c in term) for term in spec.vocabulary]),
@@ -178,11 +198,8 @@ def role_scores(
     hits = find_skills(prepared) if hits is None else hits
     found = mentions(prepared) if found is None else found
     idx, values = _text_vector(prepared, w)
-    extra = np.asarray(
-        [v * spec.phrase_weight for v in phrase_features(found)]
-        + [v * spec.skill_weight for v in skill_features(hits)]
-    )
-    logits = w.intercept + values @ w.columns.take(idx, axis=0) + extra @ w.columns[w.n_vocab :]
+    extra = np.asarray(phrase_features(found) + skill_features(hits)) * w.extra_scale
+    logits = w.intercept + values @ w.columns.take(idx, axis=0) + extra @ w.extra_columns
     named = title_roles(title)
     if named:
         # The title names the job: weigh its first family most, and 'other' least.
@@ -231,7 +248,8 @@ def _evidence(
     limit: int = 6,
 ) -> list[dict[str, Any]]:
     """The fields of each Evidence."""
-    pull = w.pull[w.labels.index(role)]
+    label = w.labels.index(role)
+    pull = w.pull[label]
     out: list[dict[str, Any]] = [
         {"kind": "title", "text": r, "role": r, "weight": 1.0} for r in named
     ]
@@ -260,7 +278,7 @@ def _evidence(
                 {"kind": "term", "text": vocab[term], "role": role, "weight": round(weight, 3)}
             )
     tax = taxonomy()
-    area_weights = pull[w.area_columns] * extra[w.area_columns - w.n_vocab]
+    area_weights = w.pull_areas[label] * extra.take(w.area_offsets)
     area_pull = dict(zip(w.area_names, area_weights.tolist(), strict=True))
     ranked = sorted(hits, key=lambda h: -area_pull.get(h.area or h.id, 0.0))
     for hit in ranked[:limit]:
