@@ -105,3 +105,12 @@ def test_any_text_either_resolves_or_raises_a_clear_error(text: str) -> None:
         assert str(exc)
     else:
         assert len(place.cbsa_code) == 5
+
+
+def test_a_failed_lookup_can_skip_the_suggestions() -> None:
+    with pytest.raises(UnknownPlaceError) as found:
+        resolve_place("Raleigg, NC")
+    assert "Raleigh, NC" in found.value.suggestions
+    with pytest.raises(UnknownPlaceError) as bare:
+        resolve_place("Raleigg, NC", suggestions=False)
+    assert bare.value.suggestions == ()

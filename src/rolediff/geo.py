@@ -153,11 +153,12 @@ def _from_target(query: str, target: str, matched_by: MatchedBy) -> Place:
     return _place(query, index.by_key[normalize(target)], matched_by)
 
 
-def resolve_place(query: str) -> Place:
+def resolve_place(query: str, *, suggestions: bool = True) -> Place:
     """Resolve a city, nickname, metro name or 5-digit CBSA code.
 
     Raises UnknownPlaceError (a ValueError) with up to three suggestions when the input is
-    unknown or names several cities ("Portland").
+    unknown or names several cities ("Portland"); ``suggestions=False`` skips the fuzzy search
+    for them, the slow part of a failure, where the caller only tries a spelling.
     """
     key = normalize(query)
     if not key:
@@ -190,5 +191,5 @@ def resolve_place(query: str) -> Place:
     raise UnknownPlaceError(
         f"Unknown place '{query}': rolediff knows the principal cities of US metro and micro "
         "areas, their metro names and CBSA codes.",
-        suggestions=suggest(query, index.labels),
+        suggestions=suggest(query, index.labels) if suggestions else [],
     )

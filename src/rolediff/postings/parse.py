@@ -642,7 +642,7 @@ class _PlaceVocabulary:
     regions: dict[str, str]
     """lower-case spelling → region label"""
     us_cities: frozenset[str]
-    """Normalised names `resolve_place` may know; others are not worth a (slow) failed lookup."""
+    """Normalised names `resolve_place` may know; others are not worth a lookup."""
     min_population: int
     country_first: frozenset[str]
 
@@ -680,7 +680,7 @@ def _vocabulary() -> _PlaceVocabulary:
 @lru_cache(maxsize=4096)
 def _resolve(query: str) -> Place | None:
     try:
-        return resolve_place(query)
+        return resolve_place(query, suggestions=False)
     except UnknownPlaceError:
         return None
 
@@ -767,7 +767,7 @@ class _Reading:
 
 def _us_place(name: str, state: str) -> Place | None:
     if normalize(name) not in _vocabulary().us_cities:
-        return None  # a failed resolve_place is slow: it computes suggestions
+        return None  # no principal city, nickname or alias has this name
     place = _resolve(f"{name}, {state}")
     if place is None:  # "New York City, NY": a nickname with its state
         place = _resolve(name)
