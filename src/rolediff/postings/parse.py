@@ -598,7 +598,9 @@ _HYBRID_DESCRIPTION = re.compile(
     r"\bhybrid[\s-]+(?:role|position|work(?:ing|place)?|schedule|model|arrangement|opportunity"
     r"|job|remote|basis|setup|set-up|environment\s+\(|office)\b|\b(?:is|be)\s+(?:a\s+)?hybrid\b"
     r"|\(hybrid\)|\b(?:on-?site|in[- ](?:the\s+)?office)\s+\w+\s+(?:days?|times)\s+(?:a|per)\s+week"
-    r"|\b\w+\s+days?\s+(?:a|per)\s+week\s+(?:on-?site|in[- ](?:the\s+|our\s+)?office)",
+    r"|\b\w+\s+days?\s+(?:a|per)\s+week\s+(?:on-?site|in[- ](?:the\s+|our\s+)?office)"
+    r"|\bhybrid\b\W{1,3}(?:\d|one|two|three|four)\s+days?\s+"
+    r"(?:on-?site|in[- ](?:the\s+|our\s+)?office)",
     re.IGNORECASE,
 )
 _REMOTE_DESCRIPTION = re.compile(
