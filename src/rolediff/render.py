@@ -91,11 +91,12 @@ def _rich(tables: list[Table], out: TextIO) -> None:
     from rich.text import Text
 
     console = Console(file=out, highlight=False, soft_wrap=False)
+    widths = [_column_widths(t) if t.rows else [] for t in tables]
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # A terminal folds tables to its width; a file or pipe gets rows unbroken up to a limit
         # (rich's default there is 80 columns, which cut "$133,989" in two), unless COLUMNS
         # says otherwise.
-        widest = max((_natural_width(t) for t in tables if t.rows), default=0)
+        widest = max((_table_width(w) for w in widths if w), default=0)
         width = min(max(console.width, widest), PIPED_MAX_WIDTH)
         console = Console(file=out, highlight=False, soft_wrap=False, width=width)
     for i, table in enumerate(tables):
@@ -106,8 +107,11 @@ def _rich(tables: list[Table], out: TextIO) -> None:
         grid = RichTable(
             title=Text(table.title), title_justify="left", show_lines=False, expand=False
         )
-        for column in table.columns:
-            grid.add_column(Text(column), overflow="fold")
+        # A table that fits unfolded gets its columns' widths up front: rich then skips
+        # measuring every cell again (most of the time of a ranking of every metro).
+        fits = bool(widths[i]) and _table_width(widths[i]) <= console.width
+        for j, column in enumerate(table.columns):
+            grid.add_column(Text(column), overflow="fold", width=widths[i][j] if fits else None)
         for row in table.rows:
             grid.add_row(*map(Text, row))
         console.print(grid if table.rows else f"{_escape(table.title)}\n  (none)")
@@ -119,15 +123,18 @@ PIPED_MAX_WIDTH = 160
 """Widest table written to a file or pipe; wider ones fold their cells."""
 
 
-def _natural_width(table: Table) -> int:
-    """The width of ``table`` with no cell folded: each column's widest line, one space of
-    padding on each side and a border."""
+def _column_widths(table: Table) -> list[int]:
+    """Each column's widest line (header included): its width with no cell folded."""
     from rich.cells import cell_len
 
-    widths = [
+    return [
         max(cell_len(line) for cell in (header, *cells) for line in cell.split("\n"))
         for header, *cells in zip(table.columns, *table.rows, strict=True)
     ]
+
+
+def _table_width(widths: list[int]) -> int:
+    """A table's width: its columns, one space of padding on each side and a border."""
     return sum(w + 3 for w in widths) + 1
 
 
