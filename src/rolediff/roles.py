@@ -36,7 +36,7 @@ T = TypeVar("T")
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Pair(Result, Generic[T]):
