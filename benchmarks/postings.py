@@ -5,7 +5,8 @@
 Prints postings/s and MB/s for (a) a bare pyahocorasick scan of the lower-cased text with the
 same skill patterns, (b) the full analysis (skills, role with evidence, pay, place, seniority) in
 one process, (c) the full analysis on two processes (and (d) on all cores when there are more);
-and the ratio (b)/(a).
+and the ratio (b)/(a). When the optional C kernel (rolediff._speedups) is built, (b) and (c) use
+it, and (b') runs (b) again on the NumPy path alone (ROLEDIFF_PURE_PYTHON), for comparison.
 Targets (issue #4): (b) >= 2,000 postings/s and no more than 4x slower than (a).
 """
 
@@ -36,7 +37,7 @@ def main() -> int:
 
     from rolediff.postings.analyze import analyze_postings
     from rolediff.postings.read import RawPosting, from_mapping
-    from rolediff.skills import find_skills, taxonomy
+    from rolediff.skills import find_skills, speedups, taxonomy
 
     rows = [json.loads(line) for line in args.postings.open(encoding="utf-8") if line.strip()]
     postings = [p for i, r in enumerate(rows) if isinstance(p := from_mapping(r, i), RawPosting)]
@@ -54,14 +55,26 @@ def main() -> int:
             for _ in automaton.iter(text.lower()):
                 pass
 
+    def numpy_path() -> None:
+        os.environ["ROLEDIFF_PURE_PYTHON"] = "1"
+        speedups.cache_clear()
+        try:
+            list(analyze_postings(postings, workers=1))
+        finally:
+            del os.environ["ROLEDIFF_PURE_PYTHON"]
+            speedups.cache_clear()
+
     find_skills("warm up")
     list(analyze_postings(postings[:10], workers=1))
     cores = os.cpu_count() or 1
+    kernel = speedups() is not None
     cases: dict[str, Callable[[], object]] = {
         "(a) bare pyahocorasick scan": bare,
         "(b) full analysis, 1 process": lambda: list(analyze_postings(postings, workers=1)),
         "(c) full analysis, 2 processes": lambda: list(analyze_postings(postings, workers=2)),
     }
+    if kernel:
+        cases["(b') (b) on the NumPy path, no C kernel"] = numpy_path
     if cores > 2:
         cases[f"(d) full analysis, {cores} processes"] = lambda: list(
             analyze_postings(postings, workers=cores)
@@ -73,9 +86,10 @@ def main() -> int:
         for name, run in cases.items():
             timings[name] = min(timings[name], best_of(1, run))
     print(f"corpus: {n} postings, {megabytes:.2f} MB; best of {args.repeat} interleaved rounds")
-    print(f"{'case':36} {'postings/s':>11} {'MB/s':>8}")
+    print(f"C kernel (rolediff._speedups): {'built' if kernel else 'not built: NumPy path'}")
+    print(f"{'case':40} {'postings/s':>11} {'MB/s':>8}")
     for name, seconds in timings.items():
-        print(f"{name:36} {n / seconds:11,.0f} {megabytes / seconds:8.2f}")
+        print(f"{name:40} {n / seconds:11,.0f} {megabytes / seconds:8.2f}")
     a, b = timings["(a) bare pyahocorasick scan"], timings["(b) full analysis, 1 process"]
     print(f"ratio (b)/(a): {b / a:.1f}x slower (target <= 4x); (b) target >= 2,000 postings/s")
     return 0

@@ -244,25 +244,39 @@ def _reference_text_vector(text: str) -> dict[int, float]:
     ).map(" ".join)
 )
 def test_hashed_text_vector_equals_the_dictionary_lookup(text: str) -> None:
-    from rolediff.postings.classify import _text_vector, _weights
-    from rolediff.skills import Prepared
-
-    idx, values = _text_vector(Prepared.of(text), _weights())
-    expected = _reference_text_vector(text)
-    assert idx.tolist() == sorted(expected)
-    assert values.tolist() == pytest.approx([expected[i] for i in sorted(expected)], rel=1e-12)
+    _check_text_vector(text)
 
 
 @pytest.mark.parametrize("name", ["sre.txt", "devops.txt", "other.txt"])
 def test_hashed_text_vector_on_real_postings(name: str) -> None:
-    from rolediff.postings.classify import _text_vector, _weights
-    from rolediff.skills import Prepared
+    assert _check_text_vector(fixture(name)) > 20
 
-    text = fixture(name)
-    idx, values = _text_vector(Prepared.of(text), _weights())
+
+def _check_text_vector(text: str) -> int:
+    """The text vector and its logits, with the compiled kernel (when built) and in NumPy, equal
+    the reference; returns how many terms were found."""
+    from unittest.mock import patch
+
+    import numpy as np
+
+    from rolediff.postings.classify import _text_vector, _weights
+    from rolediff.skills import Prepared, speedups
+
+    w = _weights()
     expected = _reference_text_vector(text)
-    assert len(idx) > 20 and idx.tolist() == sorted(expected)
-    assert values.tolist() == pytest.approx([expected[i] for i in sorted(expected)], rel=1e-12)
+    columns = sorted(expected)
+    reference = [expected[i] for i in columns]
+    logits = np.asarray(reference) @ w.coef[:, columns].T if columns else np.zeros(6)
+    for kernel in (speedups(), None):
+        with (
+            patch("rolediff.skills.speedups", lambda k=kernel: k),
+            patch("rolediff.postings.classify.speedups", lambda k=kernel: k),
+        ):
+            idx, values, text_logits = _text_vector(Prepared.of(text), w)
+        assert idx.tolist() == columns
+        assert values.tolist() == pytest.approx(reference, rel=1e-12)
+        assert text_logits.tolist() == pytest.approx(logits.tolist(), rel=1e-9, abs=1e-12)
+    return len(columns)
 
 
 def _naive_scan(text: str) -> list[list[tuple[int, int]]]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
+from collections.abc import Iterator
 from itertools import pairwise
+from unittest.mock import patch
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,12 +17,15 @@ from rolediff import data
 from rolediff.skills import (
     HashIndex,
     Prepared,
+    Words,
+    _bmp_tables,
     _separator_table,
     _spaced_codes,
     find_skills,
     hash_terms,
     lower_same_length,
     spaced,
+    speedups,
 )
 
 
@@ -132,13 +140,13 @@ def test_word_hashes_are_the_words_str_split_finds(text: str) -> None:
     prepared = Prepared.of(text)
     words = prepared.spaced.split()
     assert prepared.spaced == spaced(prepared.low)
-    where = zip(prepared.words.starts, prepared.words.ends, strict=True)
+    where = zip(Words.of(prepared.codes).starts, Words.of(prepared.codes).ends, strict=True)
     assert [prepared.spaced[a:b] for a, b in where] == words
     if words:
-        assert prepared.words.hashes.tolist() == hash_terms(words).tolist()
+        assert Words.of(prepared.codes).hashes.tolist() == hash_terms(words).tolist()
     if len(words) > 1:
         joined = [f"{a} {b}" for a, b in pairwise(words)]
-        assert prepared.words.pairs().tolist() == hash_terms(joined).tolist()
+        assert Words.of(prepared.codes).pairs().tolist() == hash_terms(joined).tolist()
 
 
 @settings(max_examples=300, deadline=None)
@@ -149,11 +157,17 @@ def test_word_hashes_are_the_words_str_split_finds(text: str) -> None:
 def test_prepared_text_is_its_lower_case_and_spaced_codes(text: str) -> None:
     # Prepared.of takes a shortcut through lookup tables for non-ASCII text; it must give what
     # lower_same_length and the separator table give (final sigma, 'İ', letters beyond the BMP).
-    prepared = Prepared.of(text)
+    # Both with the compiled kernel (when built) and with the NumPy tables.
     low = lower_same_length(text)
-    assert prepared.low == low
-    assert prepared.codes.tolist() == _spaced_codes(low).tolist()
-    assert prepared.spaced == spaced(low)
+    dtypes = set()
+    for kernel in (speedups(), None):
+        with patch("rolediff.skills.speedups", lambda k=kernel: k):
+            prepared = Prepared.of(text)
+        assert prepared.low == low
+        assert prepared.codes.tolist() == _spaced_codes(low).tolist()
+        assert prepared.spaced == spaced(low)
+        dtypes.add(prepared.codes.dtype)
+    assert len(dtypes) == 1
 
 
 def test_every_character_str_split_splits_on_separates_words() -> None:
@@ -166,7 +180,7 @@ def test_ascii_and_wide_texts_hash_alike() -> None:
     ascii_only = Prepared.of("Kubernetes, Terraform and CI/CD")
     wide = Prepared.of("Kubernetes, Terraform and CI/CD \u2014")
     assert ascii_only.codes.dtype != wide.codes.dtype
-    assert ascii_only.words.hashes.tolist() == wide.words.hashes.tolist()
+    assert Words.of(ascii_only.codes).hashes.tolist() == Words.of(wide.codes).hashes.tolist()
 
 
 def test_hash_terms_rejects_what_is_not_one_or_two_words() -> None:
@@ -189,3 +203,102 @@ def test_hash_index_finds_its_keys_and_nothing_else(n: int) -> None:
     assert not found.any() and len(positions) == 0
     with pytest.raises(ValueError, match="distinct"):
         HashIndex(np.asarray([5, 5], dtype=np.uint64))
+
+
+# --- counting an index's terms in a text: the compiled kernel and the NumPy path ---------------
+
+
+def _reference_counts(index: HashIndex, codes: np.ndarray) -> dict[int, int]:
+    words = Words.of(codes)
+    found = index.find(np.concatenate((words.hashes, words.pairs())))[1]
+    return dict(sorted(Counter(found.tolist()).items()))
+
+
+@pytest.fixture
+def pure_python(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ROLEDIFF_PURE_PYTHON", "1")
+    speedups.cache_clear()
+    yield
+    monkeypatch.delenv("ROLEDIFF_PURE_PYTHON")
+    speedups.cache_clear()
+
+
+_VOCABULARY = ["kubernetes", "on call", "ci", "cd", "ci cd", "sre", "é", "a b", "b", "+", "c#"]
+
+
+def _kernel_and_numpy(text: str) -> tuple[tuple[list[int], list[int]], ...]:
+    index = HashIndex(hash_terms(_VOCABULARY))
+    codes = Prepared.of(text).codes
+    results = []
+    for kernel in (speedups(), None):
+        with patch("rolediff.skills.speedups", lambda k=kernel: k):
+            idx, counts = index.count_terms(codes)
+        results.append((idx.tolist(), counts.tolist()))
+    expected = _reference_counts(index, codes)
+    results.append((list(expected), list(expected.values())))
+    return tuple(results)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=200)
+    | st.lists(st.sampled_from([*_VOCABULARY, " ", "/", "\u3000", "\u2014", "x"]), max_size=40).map(
+        " ".join
+    )
+)
+def test_the_kernel_and_numpy_count_the_same_terms(text: str) -> None:
+    kernel, numpy_path, reference = _kernel_and_numpy(text)
+    assert numpy_path == reference
+    if speedups() is not None:
+        assert kernel == reference
+
+
+def test_counting_terms_on_a_known_text() -> None:
+    for result in _kernel_and_numpy("On-call SRE: CI/CD, ci cd and Kubernetes\u3000kubernetes."):
+        positions, counts = result
+        found = {_VOCABULARY[p]: c for p, c in zip(positions, counts, strict=True)}
+        assert found == {"kubernetes": 2, "on call": 1, "ci": 2, "cd": 2, "ci cd": 2, "sre": 1}
+
+
+def test_an_empty_index_counts_nothing() -> None:
+    index = HashIndex(np.zeros(0, dtype=np.uint64))
+    idx, counts = index.count_terms(Prepared.of("kubernetes").codes)
+    assert len(idx) == len(counts) == 0
+
+
+def test_the_compiled_kernel_is_built_when_required() -> None:
+    # .ci/run sets ROLEDIFF_REQUIRE_SPEEDUPS: CI cannot pass on the NumPy path alone.
+    if os.environ.get("ROLEDIFF_REQUIRE_SPEEDUPS"):
+        assert speedups() is not None, "rolediff._speedups was not built"
+    elif speedups() is None:
+        pytest.skip("the C kernel is not built (no compiler at install time)")
+
+
+def test_pure_python_switch_turns_the_kernel_off(pure_python: None) -> None:
+    assert speedups() is None
+    index = HashIndex(hash_terms(_VOCABULARY))
+    idx, counts = index.count_terms(Prepared.of("sre sre").codes)
+    assert idx.tolist() == [_VOCABULARY.index("sre")] and counts.tolist() == [2]
+
+
+def test_the_kernel_refuses_inconsistent_buffers() -> None:
+    kernel = speedups()
+    if kernel is None:
+        pytest.skip("the C kernel is not built")
+    index = HashIndex(hash_terms(_VOCABULARY))
+    codes = Prepared.of("kubernetes sre").codes
+    small = np.empty(2, dtype=np.int64)
+    args = (index._keys, index._positions, index._multipliers)
+    tables = (int(index._shift), int(index._bucket_mask), index._size)
+    with pytest.raises(ValueError, match="inconsistent"):
+        kernel.count_terms(codes, *args, *tables, small, small)
+    with pytest.raises(TypeError, match="items of 8 bytes"):
+        kernel.count_terms(
+            codes, index._positions, index._positions, *args[2:], *tables, small, small
+        )
+    with pytest.raises(ValueError, match="out of range"):
+        kernel.score_terms(
+            np.asarray([5], dtype=np.int64), np.asarray([1], dtype=np.int64),
+            np.zeros((2, 8)), 6, np.empty(1), np.empty(6),
+        )  # fmt: skip
+    assert kernel.prepare("\U0001f600 astral", *_bmp_tables(), np.empty(8, dtype=np.uint32)) is None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rolediff import data
 from rolediff.data.schema import Skill
@@ -342,6 +343,49 @@ class HashIndex:
         found = self._keys[slot] == hashes
         return found, self._positions[slot[found]]
 
+    def count_terms(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the keys that are words or pairs of adjacent words of a spaced
+        text (its code points, as Prepared.codes), ascending and distinct; and how often each
+        occurs. Runs in the compiled kernel when it is built, else in NumPy (same result)."""
+        import numpy as np
+
+        kernel = speedups()
+        if kernel is not None:
+            idx = np.empty(len(codes) + 1, dtype=np.int64)
+            counts = np.empty(len(codes) + 1, dtype=np.int64)
+            n = kernel.count_terms(
+                codes, self._keys, self._positions, self._multipliers,
+                int(self._shift), int(self._bucket_mask), self._size, idx, counts,
+            )  # fmt: skip
+            return idx[:n], counts[:n]
+        words = Words.of(codes)
+        found = self.find(np.concatenate((words.hashes, words.pairs())))[1].astype(np.int64)
+        if not len(found):
+            return found, found
+        found.sort()
+        first = np.empty(len(found), dtype=bool)
+        first[0] = True
+        np.not_equal(found[1:], found[:-1], out=first[1:])
+        starts = first.nonzero()[0]
+        counts = np.diff(starts, append=len(found))
+        return found.take(starts), counts
+
+
+_KERNEL_API = 3
+
+
+@cache
+def speedups() -> Any:
+    """The compiled kernel (rolediff._speedups), or None when it is not built, was built from
+    another version of its source, or ROLEDIFF_PURE_PYTHON is set."""
+    if os.environ.get("ROLEDIFF_PURE_PYTHON"):
+        return None
+    try:
+        from rolediff import _speedups
+    except ImportError:
+        return None
+    return _speedups if getattr(_speedups, "API_VERSION", None) == _KERNEL_API else None
+
 
 @dataclass(frozen=True, eq=False)
 class Prepared:
@@ -362,6 +406,12 @@ class Prepared:
         # the whole Basic Multilingual Plane do both on the code points at once.
         import numpy as np
 
+        kernel = speedups()
+        if kernel is not None:
+            codes = np.empty(len(text), dtype=np.uint32)
+            low = kernel.prepare(text, *_bmp_tables(), codes)
+            if low is not None:
+                return cls(text, low, codes)
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         if int(raw.max()) >= _BMP or _CAPITAL_SIGMA in text:
             # Lower case beyond the plane, or a sigma whose lower case depends on its context.
@@ -375,10 +425,6 @@ class Prepared:
     @cached_property
     def spaced(self) -> str:
         return _decode(self.codes)
-
-    @cached_property
-    def words(self) -> Words:
-        return Words.of(self.codes)
 
 
 SkillPattern = tuple[str, int, int, int, "_Rule | None"]

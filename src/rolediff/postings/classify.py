@@ -25,7 +25,15 @@ from rolediff.postings.features import (
     skill_features,
     title_roles,
 )
-from rolediff.skills import HashIndex, Prepared, SkillHit, find_skills, hash_terms, taxonomy
+from rolediff.skills import (
+    HashIndex,
+    Prepared,
+    SkillHit,
+    find_skills,
+    hash_terms,
+    speedups,
+    taxonomy,
+)
 
 
 class Evidence(BaseModel):
@@ -88,6 +96,9 @@ class _Weights:
     extra_columns: np.ndarray
     """``columns`` of the extra features."""
     idf: np.ndarray
+    records: np.ndarray
+    """Per vocabulary term, one 64-byte row: its idf, then its coefficient for each label (what
+    the compiled kernel reads: one cache line per term)."""
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
     columns: np.ndarray
     """coef transposed: one contiguous row of label weights per feature."""
@@ -136,6 +147,7 @@ def _weights() -> _Weights:
         ),
         extra_columns=np.ascontiguousarray(columns[n_vocab:]),
         idf=np.asarray(spec.idf),
+        records=_records(np.asarray(spec.idf), coef),
         coef=coef,
         columns=columns,
         pull=pull,
@@ -147,30 +159,42 @@ def _weights() -> _Weights:
     )
 
 
+def _records(idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    width = 8
+    if coef.shape[0] + 1 > width:
+        raise data.DataError("the classifier has more labels than its term records hold")
+    n = len(idf)
+    buffer = np.zeros(n * width + width)
+    offset = (-buffer.ctypes.data % 64) // 8  # rows start on a cache line
+    records = buffer[offset : offset + n * width].reshape(n, width)
+    records[:, 0] = idf
+    records[:, 1 : 1 + coef.shape[0]] = coef[:, :n].T
+    return records
+
+
 def model_version() -> str:
     return _weights().spec.version
 
 
-def _text_vector(prepared: Prepared, w: _Weights) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and l2-normalised sublinear tf-idf values of the text's known n-grams."""
+def _text_vector(prepared: Prepared, w: _Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices and l2-normalised sublinear tf-idf values of the text's known n-grams, and their
+    part of each label's logit."""
     # The same n-grams as features.tokens (which trains the model): words and pairs of adjacent
     # words, looked up by hash all at once.
-    words = prepared.words
-    idx = w.terms.find(np.concatenate((words.hashes, words.pairs())))[1]
+    idx, counts = w.terms.count_terms(prepared.codes)
     if not len(idx):
-        return idx, np.zeros(0)
-    idx.sort()
-    first = np.empty(len(idx), dtype=bool)
-    first[0] = True
-    np.not_equal(idx[1:], idx[:-1], out=first[1:])
-    starts = first.nonzero()[0]
-    counts = np.empty(len(starts), dtype=np.intp)
-    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
-    counts[-1] = len(idx) - starts[-1]
-    idx = idx.take(starts)
+        return idx, np.zeros(0), np.zeros(len(w.labels))
+    kernel = speedups()
+    if kernel is not None:
+        values = np.empty(len(idx))
+        logits = np.empty(len(w.labels))
+        kernel.score_terms(idx, counts, w.records, len(w.labels), values, logits)
+        return idx, values, logits
     values = (1.0 + np.log(counts)) * w.idf.take(idx)
     norm = float(np.sqrt(values @ values))
-    return idx, values / norm if norm else values
+    if norm:
+        values = values / norm
+    return idx, values, values @ w.columns.take(idx, axis=0)
 
 
 def classify(
@@ -197,9 +221,9 @@ def role_scores(
     prepared = text if isinstance(text, Prepared) else Prepared.of(text)
     hits = find_skills(prepared) if hits is None else hits
     found = mentions(prepared) if found is None else found
-    idx, values = _text_vector(prepared, w)
+    idx, values, text_logits = _text_vector(prepared, w)
     extra = np.asarray(phrase_features(found) + skill_features(hits)) * w.extra_scale
-    logits = w.intercept + values @ w.columns.take(idx, axis=0) + extra @ w.extra_columns
+    logits = w.intercept + text_logits + extra @ w.extra_columns
     named = title_roles(title)
     if named:
         # The title names the job: weigh its first family most, and 'other' least.

@@ -1,0 +1,319 @@
+/* Optional compiled kernels: rolediff.skills' Prepared.of and HashIndex.count_terms, and the
+ * classifier's term scores (rolediff.postings.classify).
+ *
+ * Counts which terms of a hash index (words, and pairs of adjacent words) occur in a spaced
+ * text, in one pass over its code points. It does exactly what the NumPy path in skills.py does
+ * (Words.of, Words.pairs, HashIndex.find, then sorting and counting the positions found); the
+ * tests check the two agree. When this module is not built, rolediff uses the NumPy path.
+ *
+ * count_terms(codes, keys, positions, multipliers, shift, bucket_mask, n_keys, out_idx,
+ *             out_counts) -> n
+ *   codes        the spaced text's code points (uint8 or uint32; 32 separates words, and so
+ *                does U+3000 in uint32 text)
+ *   keys, positions, multipliers, shift, bucket_mask   the HashIndex's tables
+ *   n_keys       how many keys the index holds (positions are below it)
+ *   out_idx, out_counts   int64 buffers of at least len(codes) + 1 items
+ * writes the positions found, ascending and distinct, and how often each occurs; returns how
+ * many.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define API_VERSION 3
+
+static const uint64_t BASE = 0x100000001B3ULL; /* skills._BASE */
+static const uint64_t PAIR = 0x9E3779B97F4A7C15ULL; /* skills._PAIR */
+
+#define PREFETCH 8
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH_READ(p) __builtin_prefetch((p), 0, 1)
+#else
+#define PREFETCH_READ(p) ((void)0)
+#endif
+
+typedef struct {
+    const uint64_t *keys;
+    const int32_t *positions;
+    const uint64_t *multipliers;
+    uint64_t shift;
+    uint64_t bucket_mask;
+    Py_ssize_t size;
+} Index;
+
+static inline Py_ssize_t lookup(const Index *ix, uint64_t h) {
+    uint64_t slot = (h * ix->multipliers[h & ix->bucket_mask]) >> ix->shift;
+    return ix->keys[slot] == h ? (Py_ssize_t)ix->positions[slot] : -1;
+}
+
+/* The hash of each run of non-separators, in order (Words.of): sum of code * BASE**offset. */
+#define HASH_WORDS(NAME, TYPE, IS_SEPARATOR)                                      \
+    static Py_ssize_t NAME(const TYPE *codes, Py_ssize_t n, uint64_t *out) {     \
+        Py_ssize_t words = 0, i = 0;                                              \
+        while (i < n) {                                                           \
+            if (IS_SEPARATOR(codes[i])) {                                         \
+                i++;                                                              \
+                continue;                                                         \
+            }                                                                     \
+            uint64_t h = 0, power = 1;                                            \
+            for (; i < n && !IS_SEPARATOR(codes[i]); i++) {                       \
+                h += (uint64_t)codes[i] * power;                                  \
+                power *= BASE;                                                    \
+            }                                                                     \
+            out[words++] = h;                                                     \
+        }                                                                         \
+        return words;                                                             \
+    }
+#define NARROW_SEPARATOR(c) ((c) == 32)
+#define WIDE_SEPARATOR(c) ((c) == 32 || (c) == 0x3000)
+HASH_WORDS(hash_words_narrow, uint8_t, NARROW_SEPARATOR)
+HASH_WORDS(hash_words_wide, uint32_t, WIDE_SEPARATOR)
+
+static int get_buffer(PyObject *obj, Py_buffer *view, int flags, Py_ssize_t itemsize,
+                      const char *name) {
+    if (PyObject_GetBuffer(obj, view, flags | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        return -1;
+    }
+    if (itemsize && view->itemsize != itemsize) {
+        PyErr_Format(PyExc_TypeError, "%s: items of %zd bytes expected", name, itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 9) {
+        PyErr_SetString(PyExc_TypeError, "count_terms takes 9 arguments");
+        return NULL;
+    }
+    Py_buffer codes = {0}, keys = {0}, positions = {0}, multipliers = {0};
+    Py_buffer out_idx = {0}, out_counts = {0};
+    PyObject *result = NULL;
+    uint8_t *seen = NULL;
+    uint32_t *counts = NULL;
+    uint64_t *hashes = NULL;
+    uint64_t shift = PyLong_AsUnsignedLongLong(args[4]);
+    uint64_t bucket_mask = PyLong_AsUnsignedLongLong(args[5]);
+    Py_ssize_t n_keys = PyLong_AsSsize_t(args[6]);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (get_buffer(args[0], &codes, PyBUF_SIMPLE, 0, "codes") < 0) goto done;
+    if (get_buffer(args[1], &keys, PyBUF_SIMPLE, 8, "keys") < 0) goto done;
+    if (get_buffer(args[2], &positions, PyBUF_SIMPLE, 4, "positions") < 0) goto done;
+    if (get_buffer(args[3], &multipliers, PyBUF_SIMPLE, 8, "multipliers") < 0) goto done;
+    if (get_buffer(args[7], &out_idx, PyBUF_WRITABLE, 8, "out_idx") < 0) goto done;
+    if (get_buffer(args[8], &out_counts, PyBUF_WRITABLE, 8, "out_counts") < 0) goto done;
+    if (codes.itemsize != 1 && codes.itemsize != 4) {
+        PyErr_SetString(PyExc_TypeError, "codes: uint8 or uint32 items expected");
+        goto done;
+    }
+    Py_ssize_t n = codes.len / codes.itemsize;
+    Py_ssize_t table = keys.len / 8;
+    if (n_keys < 0 || shift >= 64 || table != ((Py_ssize_t)1 << (64 - shift)) ||
+        positions.len / 4 != table || (Py_ssize_t)bucket_mask + 1 != multipliers.len / 8 ||
+        out_idx.len / 8 < n + 1 || out_counts.len / 8 < n + 1) {
+        PyErr_SetString(PyExc_ValueError, "count_terms: inconsistent index or output sizes");
+        goto done;
+    }
+    Index ix = {keys.buf, positions.buf, multipliers.buf, shift, bucket_mask, n_keys};
+    int64_t *idx_out = out_idx.buf, *count_out = out_counts.buf;
+    Py_ssize_t found = 0;
+    if (n_keys > 0) {
+        counts = PyMem_Calloc((size_t)n_keys, sizeof(uint32_t));
+        seen = PyMem_Calloc((size_t)n_keys / 8 + 1, 1);
+        if (counts == NULL || seen == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        /* First every word's hash, then every pair's, then the lookups: a loop of
+           independent lookups lets the processor wait for several table reads at once. */
+        hashes = PyMem_Malloc(sizeof(uint64_t) * (size_t)(n + 2));
+        if (hashes == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        Py_ssize_t words = codes.itemsize == 4 ? hash_words_wide(codes.buf, n, hashes)
+                                               : hash_words_narrow(codes.buf, n, hashes);
+        Py_ssize_t terms = words;
+        for (Py_ssize_t w = 1; w < words; w++) {
+            hashes[terms++] = hashes[w - 1] * PAIR + hashes[w];
+        }
+        for (Py_ssize_t t = 0; t < terms; t++) {
+            if (t + PREFETCH < terms) {
+                uint64_t h = hashes[t + PREFETCH];
+                uint64_t slot = (h * ix.multipliers[h & ix.bucket_mask]) >> ix.shift;
+                PREFETCH_READ(&ix.keys[slot]);
+                PREFETCH_READ(&ix.positions[slot]);
+            }
+            Py_ssize_t at = lookup(&ix, hashes[t]);
+            if (at >= 0 && at < n_keys) {
+                counts[at]++;
+                seen[at >> 3] |= (uint8_t)(1u << (at & 7));
+            }
+        }
+        for (Py_ssize_t byte = 0; byte <= n_keys / 8; byte++) {
+            if (!seen[byte]) continue;
+            for (int bit = 0; bit < 8; bit++) {
+                if (seen[byte] & (1u << bit)) {
+                    Py_ssize_t at = byte * 8 + bit;
+                    idx_out[found] = at;
+                    count_out[found] = counts[at];
+                    found++;
+                }
+            }
+        }
+    }
+    result = PyLong_FromSsize_t(found);
+done:
+    PyMem_Free(counts);
+    PyMem_Free(hashes);
+    PyMem_Free(seen);
+    if (codes.obj) PyBuffer_Release(&codes);
+    if (keys.obj) PyBuffer_Release(&keys);
+    if (positions.obj) PyBuffer_Release(&positions);
+    if (multipliers.obj) PyBuffer_Release(&multipliers);
+    if (out_idx.obj) PyBuffer_Release(&out_idx);
+    if (out_counts.obj) PyBuffer_Release(&out_counts);
+    return result;
+}
+
+/* prepare(text, lower, spaced, out_codes) -> str | None: Prepared.of for text of the Basic
+ * Multilingual Plane. `lower` and `spaced` are the uint32 tables of skills._bmp_tables (lower
+ * case of each code point; code of each lower-case code point in the spaced text); out_codes a
+ * uint32 buffer of len(text) items, which receives the spaced codes. Returns the lower-case
+ * text, or None (out_codes untouched) when the text holds a code point beyond the plane or a
+ * capital sigma, whose lower case depends on its neighbours. */
+static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "prepare takes a str and 3 buffers");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (kind == PyUnicode_4BYTE_KIND) {
+        Py_RETURN_NONE;
+    }
+    Py_buffer lower = {0}, spaced = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(args[1], &lower, PyBUF_SIMPLE, 4, "lower") < 0) goto done;
+    if (get_buffer(args[2], &spaced, PyBUF_SIMPLE, 4, "spaced") < 0) goto done;
+    if (get_buffer(args[3], &out, PyBUF_WRITABLE, 4, "out_codes") < 0) goto done;
+    if (lower.len / 4 < 0x10000 || spaced.len / 4 < 0x10000 || out.len / 4 < n) {
+        PyErr_SetString(PyExc_ValueError, "prepare: tables or output too small");
+        goto done;
+    }
+    const uint32_t *lower_of = lower.buf, *spaced_of = spaced.buf;
+    uint32_t *codes = out.buf;
+    uint32_t maxchar = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == 0x03A3) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        uint32_t low = lower_of[c];
+        codes[i] = low;
+        if (low > maxchar) maxchar = low;
+    }
+    result = PyUnicode_New(n, maxchar);
+    if (result == NULL) goto done;
+    int low_kind = PyUnicode_KIND(result);
+    void *low_data = PyUnicode_DATA(result);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyUnicode_WRITE(low_kind, low_data, i, codes[i]);
+        codes[i] = spaced_of[codes[i]];
+    }
+done:
+    if (lower.obj) PyBuffer_Release(&lower);
+    if (spaced.obj) PyBuffer_Release(&spaced);
+    if (out.obj) PyBuffer_Release(&out);
+    return result;
+}
+
+/* score_terms(idx, counts, records, n_labels, out_values, out_logits) -> None: the classifier's
+ * text features and their part of the logits (classify._text_vector and the product with the
+ * coefficients). records holds one row of 1 + n_labels + padding float64s per vocabulary term:
+ * its idf, then its coefficient for each label. out_values receives the l2-normalised sublinear
+ * tf-idf of each term found, out_logits (n_labels float64s) the sum of values times
+ * coefficients. */
+static PyObject *score_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "score_terms takes 6 arguments");
+        return NULL;
+    }
+    Py_ssize_t n_labels = PyLong_AsSsize_t(args[3]);
+    if (n_labels == -1 && PyErr_Occurred()) return NULL;
+    Py_buffer idx = {0}, counts = {0}, records = {0}, values = {0}, logits = {0};
+    PyObject *result = NULL;
+    if (get_buffer(args[0], &idx, PyBUF_SIMPLE, 8, "idx") < 0) goto done;
+    if (get_buffer(args[1], &counts, PyBUF_SIMPLE, 8, "counts") < 0) goto done;
+    if (get_buffer(args[2], &records, PyBUF_SIMPLE, 8, "records") < 0) goto done;
+    if (get_buffer(args[4], &values, PyBUF_WRITABLE, 8, "out_values") < 0) goto done;
+    if (get_buffer(args[5], &logits, PyBUF_WRITABLE, 8, "out_logits") < 0) goto done;
+    Py_ssize_t k = idx.len / 8;
+    Py_ssize_t width = records.ndim == 2 ? records.shape[1] : 0;
+    if (n_labels < 1 || width < 1 + n_labels || counts.len / 8 != k || values.len / 8 < k ||
+        logits.len / 8 < n_labels) {
+        PyErr_SetString(PyExc_ValueError, "score_terms: inconsistent sizes");
+        goto done;
+    }
+    Py_ssize_t rows = records.shape[0];
+    const int64_t *at = idx.buf, *count = counts.buf;
+    const double *table = records.buf;
+    double *value = values.buf, *logit = logits.buf;
+    double squares = 0.0;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (at[i] < 0 || at[i] >= rows || count[i] < 1) {
+            PyErr_SetString(PyExc_ValueError, "score_terms: term or count out of range");
+            goto done;
+        }
+        value[i] = (1.0 + log((double)count[i])) * table[at[i] * width];
+        squares += value[i] * value[i];
+    }
+    double norm = sqrt(squares);
+    for (Py_ssize_t j = 0; j < n_labels; j++) logit[j] = 0.0;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (norm != 0.0) value[i] /= norm;
+        const double *row = table + at[i] * width + 1;
+        for (Py_ssize_t j = 0; j < n_labels; j++) logit[j] += value[i] * row[j];
+    }
+    result = Py_NewRef(Py_None);
+done:
+    if (idx.obj) PyBuffer_Release(&idx);
+    if (counts.obj) PyBuffer_Release(&counts);
+    if (records.obj) PyBuffer_Release(&records);
+    if (values.obj) PyBuffer_Release(&values);
+    if (logits.obj) PyBuffer_Release(&logits);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"count_terms", (PyCFunction)(void (*)(void))count_terms, METH_FASTCALL,
+     "Positions of the index's terms found in a spaced text, and their counts."},
+    {"score_terms", (PyCFunction)(void (*)(void))score_terms, METH_FASTCALL,
+     "The classifier's tf-idf values of the terms found and their part of the logits."},
+    {"prepare", (PyCFunction)(void (*)(void))prepare, METH_FASTCALL,
+     "The lower-case text and its spaced codes, for text of the Basic Multilingual Plane."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "rolediff._speedups",
+    "Optional compiled kernels (see rolediff.skills).", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "API_VERSION", API_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

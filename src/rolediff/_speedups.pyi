@@ -1,0 +1,28 @@
+import numpy as np
+
+API_VERSION: int
+
+def count_terms(
+    codes: np.ndarray,
+    keys: np.ndarray,
+    positions: np.ndarray,
+    multipliers: np.ndarray,
+    shift: int,
+    bucket_mask: int,
+    n_keys: int,
+    out_idx: np.ndarray,
+    out_counts: np.ndarray,
+    /,
+) -> int: ...
+def prepare(
+    text: str, lower: np.ndarray, spaced: np.ndarray, out_codes: np.ndarray, /
+) -> str | None: ...
+def score_terms(
+    idx: np.ndarray,
+    counts: np.ndarray,
+    records: np.ndarray,
+    n_labels: int,
+    out_values: np.ndarray,
+    out_logits: np.ndarray,
+    /,
+) -> None: ...
