@@ -98,6 +98,7 @@ def test_where_json_gives_the_cbsa(cli) -> None:  # type: ignore[no-untyped-def]
         (["fit", "--skills", ",,,"], "--skills is empty"),
         (["posting", "/"], "is a directory"),
         (["fit", "--resume", "/"], "is a directory"),
+        (["fit", "--profile", "/"], "is a directory"),
     ],
 )
 def test_user_errors_exit_2_with_a_message(cli, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]

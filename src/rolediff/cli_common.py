@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from rolediff.errors import RolediffError
+from rolediff.errors import RolediffError, check_is_file
 from rolediff.render import OutputFormat
 
 T = TypeVar("T")
@@ -38,10 +38,7 @@ def read_input(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
     path = Path(source)
-    if path.is_dir():
-        raise RolediffError(f"{source} is a directory, not a file.")
-    if not path.is_file():
-        raise RolediffError(f"No such file: {source}")
+    check_is_file(path)
     if path.stat().st_size > MAX_INPUT_BYTES:
         raise RolediffError(f"{source} is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 
 class RolediffError(ValueError):
@@ -18,6 +19,14 @@ class RolediffError(ValueError):
             return self.message
         quoted = ", ".join(f"'{s}'" for s in self.suggestions)
         return f"{self.message} Did you mean {quoted}?"
+
+
+def check_is_file(path: Path) -> None:
+    """Refuse a path that is not a file, saying whether it is a directory or missing."""
+    if path.is_dir():
+        raise RolediffError(f"{path} is a directory, not a file.")
+    if not path.is_file():
+        raise RolediffError(f"No such file: {path}")
 
 
 class UnknownRoleError(RolediffError):

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rolediff import data
 from rolediff.data.schema import RoleProfile, Slug, Source
-from rolediff.errors import RolediffError, UnknownSkillError
+from rolediff.errors import RolediffError, UnknownSkillError, check_is_file
 from rolediff.roles import Named, Result, get_role, list_roles
 from rolediff.skills import SkillHit, find_skills, taxonomy
 
@@ -88,8 +88,7 @@ def load_profile(path: str | Path) -> Profile:
     import yaml
 
     path = Path(path)
-    if not path.is_file():
-        raise RolediffError(f"No such file: {path}")
+    check_is_file(path)
     if path.stat().st_size > MAX_PROFILE_BYTES:
         raise RolediffError(f"{path.name} is larger than 1 MB; is it really a skills profile?")
     try:

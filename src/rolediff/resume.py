@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from rolediff.errors import RolediffError
+from rolediff.errors import RolediffError, check_is_file
 
 MAX_RESUME_BYTES = 10_000_000
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
@@ -19,8 +19,7 @@ SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
 def read_resume(path: str | Path, save_to: str | Path | None = None) -> str:
     """The text of a résumé file; with ``save_to``, also written there as UTF-8 text."""
     path = Path(path)
-    if not path.is_file():
-        raise RolediffError(_not_a_file(path))
+    check_is_file(path)
     _check_suffix(path.name)
     size = path.stat().st_size
     _check_size(path.name, size)
@@ -28,10 +27,6 @@ def read_resume(path: str | Path, save_to: str | Path | None = None) -> str:
     if save_to is not None:
         Path(save_to).write_text(text + "\n", encoding="utf-8")
     return text
-
-
-def _not_a_file(path: Path) -> str:
-    return f"{path} is a directory, not a file." if path.is_dir() else f"No such file: {path}"
 
 
 def resume_text(data: bytes, name: str) -> str:
