@@ -1,20 +1,20 @@
-/* Optional compiled kernels: rolediff.skills' Prepared.of and HashIndex.count_terms, and the
- * classifier's term scores (rolediff.postings.classify).
+/* Optional compiled kernels for posting analysis. Each does exactly what a NumPy path in the
+ * package does, and the tests check the two agree; when this module is not built (no C
+ * compiler at install time) or ROLEDIFF_PURE_PYTHON is set, rolediff uses the NumPy paths.
  *
- * Counts which terms of a hash index (words, and pairs of adjacent words) occur in a spaced
- * text, in one pass over its code points. It does exactly what the NumPy path in skills.py does
- * (Words.of, Words.pairs, HashIndex.find, then sorting and counting the positions found); the
- * tests check the two agree. When this module is not built, rolediff uses the NumPy path.
- *
+ * prepare(text, lower, spaced, out_codes) -> str | None            skills.Prepared.of
  * count_terms(codes, keys, positions, multipliers, shift, bucket_mask, n_keys, out_idx,
- *             out_counts) -> n
+ *             out_counts) -> n                                       skills.HashIndex.count_terms
+ *   Which terms of a hash index (words, and pairs of adjacent words) occur in a spaced text
+ *   (Words.of, Words.pairs, HashIndex.find, then sorting and counting the positions found):
  *   codes        the spaced text's code points (uint8 or uint32; 32 separates words, and so
  *                does U+3000 in uint32 text)
  *   keys, positions, multipliers, shift, bucket_mask   the HashIndex's tables
  *   n_keys       how many keys the index holds (positions are below it)
  *   out_idx, out_counts   int64 buffers of at least len(codes) + 1 items
- * writes the positions found, ascending and distinct, and how often each occurs; returns how
- * many.
+ *   writes the positions found, ascending and distinct, and how often each occurs; returns how
+ *   many.
+ * score_terms(idx, counts, records, n_labels, out_values, out_logits)  classify._text_vector
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -27,27 +27,6 @@
 
 static const uint64_t BASE = 0x100000001B3ULL; /* skills._BASE */
 static const uint64_t PAIR = 0x9E3779B97F4A7C15ULL; /* skills._PAIR */
-
-#define PREFETCH 8
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH_READ(p) __builtin_prefetch((p), 0, 1)
-#else
-#define PREFETCH_READ(p) ((void)0)
-#endif
-
-typedef struct {
-    const uint64_t *keys;
-    const int32_t *positions;
-    const uint64_t *multipliers;
-    uint64_t shift;
-    uint64_t bucket_mask;
-    Py_ssize_t size;
-} Index;
-
-static inline Py_ssize_t lookup(const Index *ix, uint64_t h) {
-    uint64_t slot = (h * ix->multipliers[h & ix->bucket_mask]) >> ix->shift;
-    return ix->keys[slot] == h ? (Py_ssize_t)ix->positions[slot] : -1;
-}
 
 /* The hash of each run of non-separators, in order (Words.of): sum of code * BASE**offset. */
 #define HASH_WORDS(NAME, TYPE, IS_SEPARATOR)                                      \
@@ -120,7 +99,8 @@ static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
         PyErr_SetString(PyExc_ValueError, "count_terms: inconsistent index or output sizes");
         goto done;
     }
-    Index ix = {keys.buf, positions.buf, multipliers.buf, shift, bucket_mask, n_keys};
+    const uint64_t *key_of = keys.buf, *multiplier_of = multipliers.buf;
+    const int32_t *position_of = positions.buf;
     int64_t *idx_out = out_idx.buf, *count_out = out_counts.buf;
     Py_ssize_t found = 0;
     if (n_keys > 0) {
@@ -143,18 +123,19 @@ static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
         for (Py_ssize_t w = 1; w < words; w++) {
             hashes[terms++] = hashes[w - 1] * PAIR + hashes[w];
         }
+        /* Without a branch on found / not found, which the processor cannot predict: a
+           term not in the index adds 0 at its slot's position. */
         for (Py_ssize_t t = 0; t < terms; t++) {
-            if (t + PREFETCH < terms) {
-                uint64_t h = hashes[t + PREFETCH];
-                uint64_t slot = (h * ix.multipliers[h & ix.bucket_mask]) >> ix.shift;
-                PREFETCH_READ(&ix.keys[slot]);
-                PREFETCH_READ(&ix.positions[slot]);
+            uint64_t h = hashes[t];
+            uint64_t slot = (h * multiplier_of[h & bucket_mask]) >> shift;
+            uint32_t at = (uint32_t)position_of[slot];
+            uint32_t hit = key_of[slot] == h;
+            if (at >= (uint32_t)n_keys) { /* never, for a HashIndex's own tables */
+                at = 0;
+                hit = 0;
             }
-            Py_ssize_t at = lookup(&ix, hashes[t]);
-            if (at >= 0 && at < n_keys) {
-                counts[at]++;
-                seen[at >> 3] |= (uint8_t)(1u << (at & 7));
-            }
+            counts[at] += hit;
+            seen[at >> 3] |= (uint8_t)(hit << (at & 7));
         }
         for (Py_ssize_t byte = 0; byte <= n_keys / 8; byte++) {
             if (!seen[byte]) continue;
