@@ -373,3 +373,46 @@ def test_batches_hold_the_garbage_collector_only_while_analysing() -> None:
     with pytest.raises(RolediffError):
         list(analyze_postings([RawPosting(id="x", description=" ")], workers=1))
     assert gc.isenabled()
+
+
+def _both_paths(text: str, title: str | None = None) -> tuple[str, str]:
+    """A posting's analysis (as JSON) with the compiled kernel, and on the NumPy path."""
+    from unittest.mock import patch
+
+    from rolediff.skills import speedups
+
+    out = []
+    for kernel in (speedups(), None):
+        with (
+            patch("rolediff.skills.speedups", lambda k=kernel: k),
+            patch("rolediff.postings.classify.speedups", lambda k=kernel: k),
+        ):
+            out.append(analyze_posting(text, title=title).model_dump_json())
+    return out[0], out[1]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("SRE", "DevOps", "on-call", "SLOs", "Kubernetes", "Terraform", "CI/CD", "AWS"),
+                *("cloud", "platform", "team", "the", "we", "build", "$150,000", "remote"),
+                *("naïve", "Straße", "ΣΊΣΥΦΟΣ", "İstanbul", "\u3000", "\u2014", "\ud800", "😀"),
+                *(", ", ".\n", "•", "5+ years"),
+            ]
+        ),
+        min_size=1,
+        max_size=60,
+    ).map(" ".join),
+    st.none() | st.sampled_from(["Site Reliability Engineer", "DevOps Engineer", "Barista"]),
+)
+def test_the_compiled_kernel_and_numpy_give_the_same_analysis(text: str, title: str | None) -> None:
+    with_kernel, numpy_path = _both_paths(text, title)
+    assert with_kernel == numpy_path
+
+
+@pytest.mark.parametrize("name", ["sre.txt", "devops.txt", "other.txt"])
+def test_the_compiled_kernel_and_numpy_agree_on_real_postings(name: str) -> None:
+    with_kernel, numpy_path = _both_paths(fixture(name))
+    assert with_kernel == numpy_path
