@@ -216,3 +216,54 @@ def test_malformed_pay_gives_none_or_a_reason(text: str) -> None:
     if salary is not None:
         _consistent(salary)
     find_salary_in_description(text)
+
+
+# --- the word filter in front of the remote / hybrid / on-site patterns ------------------------
+
+
+def test_folding_turns_every_ignorecase_twin_of_an_ascii_letter_into_it() -> None:
+    import re
+    import sys
+
+    from rolediff.postings.parse import _folded
+
+    any_letter = re.compile("[a-z]", re.IGNORECASE)
+    twins = [c for c in map(chr, range(sys.maxunicode + 1)) if any_letter.fullmatch(c)]
+    assert len(twins) > 52  # the ASCII letters and a few others (the Kelvin sign, long s, ...)
+    for char in twins:
+        letters = [x for x in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(x, char, re.I)]
+        assert [_folded(char)] == letters, char
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "remote", "onsite"])
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_every_phrase_a_work_mode_pattern_finds_holds_one_of_its_words(
+    mode: str, data: st.DataObject
+) -> None:
+    from rolediff.postings.parse import _DESCRIPTION_MODES, _folded
+
+    pattern, words = next((p, w) for m, p, w in _DESCRIPTION_MODES if m == mode)
+    text = data.draw(st.from_regex(pattern))
+    found = pattern.search(text)
+    assert found is not None
+    assert any(word in _folded(found.group()) for word in words)
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("This is a HYBRID role based in Austin.", "hybrid"),
+        ("Three days a week in the office, the rest remote.", "hybrid"),
+        ("The job is fully remote from anywhere in the US.", "remote"),
+        ("We work from home on Fridays; the role is remote.", "remote"),
+        ("The position is on-site in our Denver office.", "onsite"),
+        ("Must be onsite; no remote work.", "onsite"),
+        ("Remote-first team; office in Berlin.", "remote"),
+        ("Our office has a great coffee machine.", None),
+    ],
+)
+def test_work_mode_in_description(text: str, mode: str | None) -> None:
+    from rolediff.postings.parse import remote_in_description
+
+    assert remote_in_description(text) == mode
