@@ -404,7 +404,9 @@ def _both_paths(text: str, title: str | None = None) -> tuple[str, str]:
         ),
         min_size=1,
         max_size=60,
-    ).map(" ".join),
+    )
+    .map(" ".join)
+    .filter(str.strip),
     st.none() | st.sampled_from(["Site Reliability Engineer", "DevOps Engineer", "Barista"]),
 )
 def test_the_compiled_kernel_and_numpy_give_the_same_analysis(text: str, title: str | None) -> None:

@@ -632,6 +632,8 @@ def _folded(text: str) -> str:
     """Lower case in which every character an IGNORECASE pattern takes for an ASCII letter is
     that letter."""
     return text.translate(_ASCII_FOLD).lower()
+
+
 # Words a location line wraps places in ("Remote OK", "US only", "will consider remote in TW").
 _FILLER = re.compile(
     r"\b(?:fully|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|hybrid|on-?site"
