@@ -51,5 +51,5 @@ def _compile(source: Path, target: Path) -> None:
     include = sysconfig.get_paths().get("include")
     if not ldshared or not include or not (Path(include) / "Python.h").exists():
         raise ValueError("no C compiler configuration or Python headers")
-    command = [*shlex.split(ldshared), "-O2", "-fPIC", f"-I{include}", str(source), "-lm", "-o"]
+    command = [*shlex.split(ldshared), "-O3", "-fPIC", f"-I{include}", str(source), "-lm", "-o"]
     subprocess.run([*command, str(target)], check=True, capture_output=True, text=True, timeout=300)

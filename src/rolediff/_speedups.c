@@ -2,7 +2,7 @@
  * package does, and the tests check the two agree; when this module is not built (no C
  * compiler at install time) or ROLEDIFF_PURE_PYTHON is set, rolediff uses the NumPy paths.
  *
- * prepare(text, lower, spaced, out_codes) -> str | None            skills.Prepared.of
+ * prepare(text, lower, spaced, out_codes) -> (low, spaced) | None   skills.Prepared.of
  * count_terms(codes, keys, positions, multipliers, shift, bucket_mask, n_keys, out_idx,
  *             out_counts) -> n                                       skills.HashIndex.count_terms
  *   Which terms of a hash index (words, and pairs of adjacent words) occur in a spaced text
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define API_VERSION 3
+#define API_VERSION 4
 
 static const uint64_t BASE = 0x100000001B3ULL; /* skills._BASE */
 static const uint64_t PAIR = 0x9E3779B97F4A7C15ULL; /* skills._PAIR */
@@ -163,12 +163,40 @@ done:
     return result;
 }
 
-/* prepare(text, lower, spaced, out_codes) -> str | None: Prepared.of for text of the Basic
- * Multilingual Plane. `lower` and `spaced` are the uint32 tables of skills._bmp_tables (lower
- * case of each code point; code of each lower-case code point in the spaced text); out_codes a
- * uint32 buffer of len(text) items, which receives the spaced codes. Returns the lower-case
- * text, or None (out_codes untouched) when the text holds a code point beyond the plane or a
- * capital sigma, whose lower case depends on its neighbours. */
+/* prepare(text, lower, spaced, out_codes) -> (low, spaced) | None: Prepared.of for text of the
+ * Basic Multilingual Plane. `lower` and `spaced` are the uint32 tables of skills._bmp_tables
+ * (lower case of each code point; code of each lower-case code point in the spaced text);
+ * out_codes a uint32 buffer of len(text) items, which receives the spaced codes. Returns the
+ * lower-case text and the spaced text, or None when the text holds a code point beyond the
+ * plane or a capital sigma, whose lower case depends on its neighbours. */
+
+/* A str of n code points (all at most maxchar) from a uint32 array. */
+static PyObject *str_of(const uint32_t *codes, Py_ssize_t n, uint32_t maxchar) {
+    PyObject *out = PyUnicode_New(n, maxchar);
+    if (out == NULL) return NULL;
+    if (PyUnicode_KIND(out) == PyUnicode_1BYTE_KIND) {
+        Py_UCS1 *to = PyUnicode_1BYTE_DATA(out);
+        for (Py_ssize_t i = 0; i < n; i++) to[i] = (Py_UCS1)codes[i];
+    } else if (PyUnicode_KIND(out) == PyUnicode_2BYTE_KIND) {
+        Py_UCS2 *to = PyUnicode_2BYTE_DATA(out);
+        for (Py_ssize_t i = 0; i < n; i++) to[i] = (Py_UCS2)codes[i];
+    } else {
+        memcpy(PyUnicode_4BYTE_DATA(out), codes, (size_t)n * sizeof(Py_UCS4));
+    }
+    return out;
+}
+
+#define LOWER_CODES(TYPE)                                                         \
+    do {                                                                          \
+        const TYPE *from = (const TYPE *)data;                                    \
+        for (Py_ssize_t i = 0; i < n; i++) {                                      \
+            if (from[i] == 0x03A3) sigma = 1;                                     \
+            uint32_t low = lower_of[from[i]];                                     \
+            codes[i] = low;                                                       \
+            if (low > max_low) max_low = low;                                     \
+        }                                                                         \
+    } while (0)
+
 static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 4 || !PyUnicode_Check(args[0])) {
         PyErr_SetString(PyExc_TypeError, "prepare takes a str and 3 buffers");
@@ -182,7 +210,7 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         Py_RETURN_NONE;
     }
     Py_buffer lower = {0}, spaced = {0}, out = {0};
-    PyObject *result = NULL;
+    PyObject *result = NULL, *low_text = NULL, *spaced_text = NULL;
     if (get_buffer(args[1], &lower, PyBUF_SIMPLE, 4, "lower") < 0) goto done;
     if (get_buffer(args[2], &spaced, PyBUF_SIMPLE, 4, "spaced") < 0) goto done;
     if (get_buffer(args[3], &out, PyBUF_WRITABLE, 4, "out_codes") < 0) goto done;
@@ -192,26 +220,29 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     }
     const uint32_t *lower_of = lower.buf, *spaced_of = spaced.buf;
     uint32_t *codes = out.buf;
-    uint32_t maxchar = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c == 0x03A3) {
-            result = Py_NewRef(Py_None);
-            goto done;
-        }
-        uint32_t low = lower_of[c];
-        codes[i] = low;
-        if (low > maxchar) maxchar = low;
+    uint32_t max_low = 0, max_spaced = 0;
+    int sigma = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        LOWER_CODES(Py_UCS1);
+    } else {
+        LOWER_CODES(Py_UCS2);
     }
-    result = PyUnicode_New(n, maxchar);
-    if (result == NULL) goto done;
-    int low_kind = PyUnicode_KIND(result);
-    void *low_data = PyUnicode_DATA(result);
+    if (sigma) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    low_text = str_of(codes, n, max_low);
+    if (low_text == NULL) goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyUnicode_WRITE(low_kind, low_data, i, codes[i]);
         codes[i] = spaced_of[codes[i]];
+        if (codes[i] > max_spaced) max_spaced = codes[i];
     }
+    spaced_text = str_of(codes, n, max_spaced);
+    if (spaced_text == NULL) goto done;
+    result = PyTuple_Pack(2, low_text, spaced_text);
 done:
+    Py_XDECREF(low_text);
+    Py_XDECREF(spaced_text);
     if (lower.obj) PyBuffer_Release(&lower);
     if (spaced.obj) PyBuffer_Release(&spaced);
     if (out.obj) PyBuffer_Release(&out);

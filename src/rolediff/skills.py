@@ -371,7 +371,7 @@ class HashIndex:
         return found.take(starts), counts
 
 
-_KERNEL_API = 3
+_KERNEL_API = 4
 
 
 @cache
@@ -409,9 +409,11 @@ class Prepared:
         kernel = speedups()
         if kernel is not None:
             codes = np.empty(len(text), dtype=np.uint32)
-            low = kernel.prepare(text, *_bmp_tables(), codes)
-            if low is not None:
-                return cls(text, low, codes)
+            both = kernel.prepare(text, *_bmp_tables(), codes)
+            if both is not None:
+                prepared = cls(text, both[0], codes)
+                prepared.__dict__["spaced"] = both[1]  # where cached_property keeps it
+                return prepared
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         if int(raw.max()) >= _BMP or _CAPITAL_SIGMA in text:
             # Lower case beyond the plane, or a sigma whose lower case depends on its context.
