@@ -7,6 +7,7 @@ An editable install builds the module in place, next to its source.
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 import subprocess
 import sysconfig
@@ -51,5 +52,9 @@ def _compile(source: Path, target: Path) -> None:
     include = sysconfig.get_paths().get("include")
     if not ldshared or not include or not (Path(include) / "Python.h").exists():
         raise ValueError("no C compiler configuration or Python headers")
-    command = [*shlex.split(ldshared), "-O3", "-fPIC", f"-I{include}", str(source), "-lm", "-o"]
+    # The module carries the digest of the source it was built from: rolediff ignores a module
+    # built from another version of it (skills.speedups).
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    command = [*shlex.split(ldshared), "-O3", "-fPIC", f"-I{include}"]
+    command += [f'-DSOURCE_DIGEST="{digest}"', str(source), "-lm", "-o"]
     subprocess.run([*command, str(target)], check=True, capture_output=True, text=True, timeout=300)

@@ -274,6 +274,20 @@ def test_the_compiled_kernel_is_built_when_required() -> None:
         pytest.skip("the C kernel is not built (no compiler at install time)")
 
 
+def test_a_kernel_built_from_another_source_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    kernel = speedups()
+    if kernel is None:
+        pytest.skip("the C kernel is not built")
+    monkeypatch.setattr(kernel, "SOURCE_DIGEST", "0" * 16)
+    speedups.cache_clear()
+    try:
+        assert speedups() is None
+    finally:
+        monkeypatch.undo()
+        speedups.cache_clear()
+    assert speedups() is kernel
+
+
 def test_pure_python_switch_turns_the_kernel_off(pure_python: None) -> None:
     assert speedups() is None
     index = HashIndex(hash_terms(_VOCABULARY))

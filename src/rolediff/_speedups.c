@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define API_VERSION 4
+#ifndef SOURCE_DIGEST
+#define SOURCE_DIGEST "unknown"
+#endif
 
 static const uint64_t BASE = 0x100000001B3ULL; /* skills._BASE */
 static const uint64_t PAIR = 0x9E3779B97F4A7C15ULL; /* skills._PAIR */
@@ -323,7 +325,7 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__speedups(void) {
     PyObject *m = PyModule_Create(&module);
-    if (m != NULL && PyModule_AddIntConstant(m, "API_VERSION", API_VERSION) < 0) {
+    if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_DIGEST", SOURCE_DIGEST) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -1,6 +1,6 @@
 import numpy as np
 
-API_VERSION: int
+SOURCE_DIGEST: str
 
 def count_terms(
     codes: np.ndarray,

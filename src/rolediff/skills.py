@@ -8,6 +8,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolediff import data
@@ -371,20 +372,25 @@ class HashIndex:
         return found.take(starts), counts
 
 
-_KERNEL_API = 4
-
-
 @cache
 def speedups() -> Any:
     """The compiled kernel (rolediff._speedups), or None when it is not built, was built from
-    another version of its source, or ROLEDIFF_PURE_PYTHON is set."""
+    another version of its source (an editable install whose C file changed since), or
+    ROLEDIFF_PURE_PYTHON is set."""
     if os.environ.get("ROLEDIFF_PURE_PYTHON"):
         return None
     try:
         from rolediff import _speedups
     except ImportError:
         return None
-    return _speedups if getattr(_speedups, "API_VERSION", None) == _KERNEL_API else None
+    source = Path(__file__).with_name("_speedups.c")
+    if source.exists():
+        import hashlib
+
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        if getattr(_speedups, "SOURCE_DIGEST", None) != digest:
+            return None
+    return _speedups
 
 
 @dataclass(frozen=True, eq=False)
