@@ -215,3 +215,10 @@ def test_match_to_the_same_place_needs_the_same_salary(cli) -> None:  # type: ig
     assert out["needed_salary"] == 120000 and out["difference"] == 0
     table = cli("match", "--salary", "120000", "--from", "Raleigh", "--to", "Raleigh").out
     assert "needs the same salary" in table
+
+
+def test_pay_says_when_the_role_is_not_used(cli) -> None:  # type: ignore[no-untyped-def]
+    both = cli("pay", "--city", "Raleigh, NC", "--salary", "120000", "--role", "sre", "-f", "json")
+    alone = cli("pay", "--city", "Raleigh, NC", "--salary", "120000", "-f", "json")
+    assert both.code == alone.code == 0 and both.out == alone.out
+    assert "--role was not used" in both.err and "--role" not in alone.err

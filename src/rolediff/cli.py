@@ -245,6 +245,8 @@ def pay_command(
         bedrooms=bedrooms,
     )
     emit(result.model_dump(mode="json"), take_home_tables(result), fmt)
+    if salary is not None and role is not None:
+        typer.echo("Note: --role was not used: the salary given replaces its estimate.", err=True)
 
 
 @app.command("cities")
