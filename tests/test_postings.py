@@ -418,3 +418,34 @@ def test_the_compiled_kernel_and_numpy_give_the_same_analysis(text: str, title: 
 def test_the_compiled_kernel_and_numpy_agree_on_real_postings(name: str) -> None:
     with_kernel, numpy_path = _both_paths(fixture(name))
     assert with_kernel == numpy_path
+
+
+def test_evidence_terms_strongest_first_ties_by_column_on_both_paths() -> None:
+    from unittest.mock import patch
+
+    import numpy as np
+
+    from rolediff.postings.classify import _top_terms, _weights
+    from rolediff.skills import speedups
+
+    w = _weights()
+    wordy = np.flatnonzero(w.wordy)[:8]  # columns of terms holding a letter, ascending
+    idx = wordy.astype(np.int64)
+    pull = np.zeros(w.pull.shape[1])
+    pull[idx] = [0.5, 0.2, 0.5, -1.0, 0.2, 0.0, 0.9, 0.2]
+    values = np.ones(len(idx))
+    expected = ([idx[6], idx[0], idx[2], idx[1], idx[4]], [0.9, 0.5, 0.5, 0.2, 0.2])
+    for kernel in (speedups(), None):
+        with patch("rolediff.postings.classify.speedups", lambda k=kernel: k):
+            assert _top_terms(idx, values, pull, w, 5) == (
+                [int(i) for i in expected[0]],
+                expected[1],
+            )
+            assert _top_terms(idx, values, pull, w, 2)[0] == [idx[6], idx[0]]
+            assert _top_terms(idx[:0], values[:0], pull, w, 5) == ([], [])
+    if speedups() is not None:
+        with pytest.raises(ValueError, match="out of range"):
+            speedups().top_terms(
+                np.asarray([len(pull)], dtype=np.int64), np.ones(1), pull, w.wordy, 5,
+                np.empty(5, dtype=np.int64), np.empty(5),
+            )  # fmt: skip

@@ -15,6 +15,7 @@
  *   writes the positions found, ascending and distinct, and how often each occurs; returns how
  *   many.
  * score_terms(idx, counts, records, n_labels, out_values, out_logits)  classify._text_vector
+ * top_terms(idx, values, pull, wordy, limit, out_columns, out_weights) -> n  classify._top_terms
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -308,11 +309,69 @@ done:
     return result;
 }
 
+/* top_terms(idx, values, pull, wordy, limit, out_columns, out_weights) -> n: the evidence terms
+ * (classify._top_terms). For each term found (column idx[i], tf-idf values[i]) its pull toward a
+ * label is pull[idx[i]] * values[i] * wordy[idx[i]]; writes the (at most `limit`) positive
+ * pulls, strongest first, ties by column (idx ascends), and their columns; returns how many. */
+static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "top_terms takes 7 arguments");
+        return NULL;
+    }
+    Py_ssize_t limit = PyLong_AsSsize_t(args[4]);
+    if (limit == -1 && PyErr_Occurred()) return NULL;
+    Py_buffer idx = {0}, values = {0}, pull = {0}, wordy = {0}, columns = {0}, weights = {0};
+    PyObject *result = NULL;
+    if (get_buffer(args[0], &idx, PyBUF_SIMPLE, 8, "idx") < 0) goto done;
+    if (get_buffer(args[1], &values, PyBUF_SIMPLE, 8, "values") < 0) goto done;
+    if (get_buffer(args[2], &pull, PyBUF_SIMPLE, 8, "pull") < 0) goto done;
+    if (get_buffer(args[3], &wordy, PyBUF_SIMPLE, 1, "wordy") < 0) goto done;
+    if (get_buffer(args[5], &columns, PyBUF_WRITABLE, 8, "out_columns") < 0) goto done;
+    if (get_buffer(args[6], &weights, PyBUF_WRITABLE, 8, "out_weights") < 0) goto done;
+    Py_ssize_t k = idx.len / 8;
+    if (limit < 0 || values.len / 8 != k || columns.len / 8 < limit || weights.len / 8 < limit) {
+        PyErr_SetString(PyExc_ValueError, "top_terms: inconsistent sizes");
+        goto done;
+    }
+    const int64_t *at = idx.buf;
+    const double *value = values.buf, *pull_of = pull.buf;
+    const uint8_t *wordy_of = wordy.buf;
+    int64_t *column = columns.buf;
+    double *weight = weights.buf;
+    Py_ssize_t n_pull = pull.len / 8, n_wordy = wordy.len, n = 0;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (at[i] < 0 || at[i] >= n_pull || at[i] >= n_wordy) {
+            PyErr_SetString(PyExc_ValueError, "top_terms: term out of range");
+            goto done;
+        }
+        double c = pull_of[at[i]] * value[i] * (wordy_of[at[i]] ? 1.0 : 0.0);
+        if (!(c > 0.0) || (n == limit && !(c > weight[n - 1]))) continue;
+        Py_ssize_t j = n < limit ? n++ : n - 1; /* the last place, freed if the list is full */
+        for (; j > 0 && weight[j - 1] < c; j--) { /* after every equal pull: ties by column */
+            weight[j] = weight[j - 1];
+            column[j] = column[j - 1];
+        }
+        weight[j] = c;
+        column[j] = at[i];
+    }
+    result = PyLong_FromSsize_t(n);
+done:
+    if (idx.obj) PyBuffer_Release(&idx);
+    if (values.obj) PyBuffer_Release(&values);
+    if (pull.obj) PyBuffer_Release(&pull);
+    if (wordy.obj) PyBuffer_Release(&wordy);
+    if (columns.obj) PyBuffer_Release(&columns);
+    if (weights.obj) PyBuffer_Release(&weights);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"count_terms", (PyCFunction)(void (*)(void))count_terms, METH_FASTCALL,
      "Positions of the index's terms found in a spaced text, and their counts."},
     {"score_terms", (PyCFunction)(void (*)(void))score_terms, METH_FASTCALL,
      "The classifier's tf-idf values of the terms found and their part of the logits."},
+    {"top_terms", (PyCFunction)(void (*)(void))top_terms, METH_FASTCALL,
+     "The terms that pull hardest toward a label, strongest first."},
     {"prepare", (PyCFunction)(void (*)(void))prepare, METH_FASTCALL,
      "The lower-case text and its spaced codes, for text of the Basic Multilingual Plane."},
     {NULL, NULL, 0, NULL},

@@ -26,3 +26,13 @@ def score_terms(
     out_logits: np.ndarray,
     /,
 ) -> None: ...
+def top_terms(
+    idx: np.ndarray,
+    values: np.ndarray,
+    pull: np.ndarray,
+    wordy: np.ndarray,
+    limit: int,
+    out_columns: np.ndarray,
+    out_weights: np.ndarray,
+    /,
+) -> int: ...

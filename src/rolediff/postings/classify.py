@@ -260,6 +260,23 @@ def role_scores(
     }
 
 
+def _top_terms(
+    idx: np.ndarray, values: np.ndarray, pull: np.ndarray, w: _Weights, limit: int
+) -> tuple[list[int], list[float]]:
+    """The columns of the (at most `limit`) terms that pull hardest toward a label, and their
+    pull: strongest first, ties by column; only terms holding a letter, only positive pulls."""
+    kernel = speedups()
+    if kernel is not None:
+        columns = np.empty(limit, dtype=np.int64)
+        weights = np.empty(limit)
+        n = kernel.top_terms(idx, values, pull, w.wordy, limit, columns, weights)
+        return columns[:n].tolist(), weights[:n].tolist()
+    contrib = pull.take(idx) * values * w.wordy.take(idx)
+    top = np.argsort(-contrib, kind="stable")[:limit]  # idx ascends: ties stay by column
+    top = top[contrib.take(top) > 0]
+    return idx.take(top).tolist(), contrib.take(top).tolist()
+
+
 def _evidence(
     role: str,
     named: list[str],
@@ -290,17 +307,9 @@ def _evidence(
                 "spans": tuple((p.start, p.end) for p in role_phrases_found[:5]),
             }
         )
-    if len(idx):
-        contrib = pull.take(idx) * values * w.wordy.take(idx)
-        top = (-contrib).argpartition(limit)[:limit] if len(idx) > limit else np.arange(len(idx))
-        top = top[(-contrib[top]).argsort(kind="stable")]
-        vocab = w.spec.vocabulary
-        for term, weight in zip(idx[top].tolist(), contrib[top].tolist(), strict=True):
-            if weight <= 0:
-                break
-            out.append(
-                {"kind": "term", "text": vocab[term], "role": role, "weight": round(weight, 3)}
-            )
+    vocab = w.spec.vocabulary
+    for term, weight in zip(*_top_terms(idx, values, pull, w, limit), strict=True):
+        out.append({"kind": "term", "text": vocab[term], "role": role, "weight": round(weight, 3)})
     tax = taxonomy()
     area_weights = w.pull_areas[label] * extra.take(w.area_offsets)
     area_pull = dict(zip(w.area_names, area_weights.tolist(), strict=True))
