@@ -193,8 +193,8 @@ static PyObject *str_of(const uint32_t *codes, Py_ssize_t n, uint32_t maxchar) {
     do {                                                                          \
         const TYPE *from = (const TYPE *)data;                                    \
         for (Py_ssize_t i = 0; i < n; i++) {                                      \
-            if (from[i] == 0x03A3) sigma = 1;                                     \
             uint32_t low = lower_of[from[i]];                                     \
+            if (from[i] == 0x03A3 || low > 0xFFFF) fallback = 1;                  \
             codes[i] = low;                                                       \
             if (low > max_low) max_low = low;                                     \
         }                                                                         \
@@ -224,13 +224,13 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     const uint32_t *lower_of = lower.buf, *spaced_of = spaced.buf;
     uint32_t *codes = out.buf;
     uint32_t max_low = 0, max_spaced = 0;
-    int sigma = 0;
+    int fallback = 0; /* a capital sigma, or a table entry beyond the plane */
     if (kind == PyUnicode_1BYTE_KIND) {
         LOWER_CODES(Py_UCS1);
     } else {
         LOWER_CODES(Py_UCS2);
     }
-    if (sigma) {
+    if (fallback) {
         result = Py_NewRef(Py_None);
         goto done;
     }
