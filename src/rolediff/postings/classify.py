@@ -7,6 +7,7 @@ prediction needs only numpy.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -223,19 +224,22 @@ def role_scores(
     found = mentions(prepared) if found is None else found
     idx, values, text_logits = _text_vector(prepared, w)
     extra = np.asarray(phrase_features(found) + skill_features(hits)) * w.extra_scale
-    logits = w.intercept + text_logits + extra @ w.extra_columns
+    logits = (w.intercept + text_logits + extra @ w.extra_columns).tolist()
     named = title_roles(title)
     if named:
         # The title names the job: weigh its first family most, and 'other' least.
-        prior = np.ones(len(w.labels))
+        prior = [1.0] * len(w.labels)
         for rank, role in enumerate(named):
             prior[w.labels.index(role)] = spec.title_boost / (rank + 1)
         prior[w.labels.index("other")] = spec.title_other_factor
-        logits = logits + np.log(prior)
-    probs = np.exp(logits - logits.max())
-    probs /= probs.sum()
-    scores = {label: round(p, 4) for label, p in zip(w.labels, probs.tolist(), strict=True)}
-    best = w.labels[int(probs.argmax())]
+        logits = [x + math.log(p) for x, p in zip(logits, prior, strict=True)]
+    # Six numbers: plain floats cost less than NumPy calls here.
+    top = max(logits)
+    exps = [math.exp(x - top) for x in logits]
+    total = sum(exps)
+    probs = [e / total for e in exps]
+    scores = {label: round(p, 4) for label, p in zip(w.labels, probs, strict=True)}
+    best = w.labels[probs.index(max(probs))]
     reasons = _evidence(best, named, idx, values, extra, found, hits, w) if evidence else []
     hybrid_of: list[str] = named[:2] if len(named) >= 2 else []
     if not hybrid_of and best != "other":
