@@ -276,7 +276,12 @@ def _top_terms(
         n = kernel.top_terms(idx, values, pull, w.wordy, limit, columns, weights)
         return columns[:n].tolist(), weights[:n].tolist()
     contrib = pull.take(idx) * values * w.wordy.take(idx)
-    top = np.argsort(-contrib, kind="stable")[:limit]  # idx ascends: ties stay by column
+    candidates = np.arange(len(contrib))
+    if len(contrib) > limit:  # those at least as strong as the limit-th strongest, ties included
+        cut = -np.partition(-contrib, limit - 1)[limit - 1]
+        candidates = (contrib >= cut).nonzero()[0]
+    # idx ascends, and a stable sort keeps equal pulls in that order.
+    top = candidates[np.argsort(-contrib.take(candidates), kind="stable")[:limit]]
     top = top[contrib.take(top) > 0]
     return idx.take(top).tolist(), contrib.take(top).tolist()
 
