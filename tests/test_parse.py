@@ -267,3 +267,18 @@ def test_work_mode_in_description(text: str, mode: str | None) -> None:
     from rolediff.postings.parse import remote_in_description
 
     assert remote_in_description(text) == mode
+
+
+@pytest.mark.parametrize("level", ["director", "manager", "principal", "staff", "lead", "senior",
+                                   "mid", "junior", "intern"])  # fmt: skip
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_every_title_word_a_level_pattern_finds_holds_one_of_its_words(
+    level: str, data: st.DataObject
+) -> None:
+    from rolediff.postings.parse import _TITLE_LEVELS, _folded
+
+    pattern, words = next((p, w) for lv, p, w in _TITLE_LEVELS if lv == level)
+    found = pattern.search(data.draw(st.from_regex(pattern)))
+    assert found is not None
+    assert any(word in _folded(found.group()) for word in words)

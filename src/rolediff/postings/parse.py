@@ -955,7 +955,22 @@ _TITLE_WORDS: tuple[tuple[Seniority, str], ...] = (
     ("junior", r"\bjunior\b|\bjr\b|\bassociate\b|\bentry[- ]level\b|\bgraduate\b|\bnew\s+grad\b"),
     ("intern", r"\bintern(?:ship)?s?\b|\bco-?op\b|\btrainee\b|\bapprentice(?:ship)?\b"),
 )
-_TITLE_LEVELS = tuple((level, re.compile(p, re.IGNORECASE)) for level, p in _TITLE_WORDS)
+# Each pattern's matches hold one of these words (as the work-mode patterns' do, see _folded):
+# a title holding none of a level's words is not searched for it.
+_TITLE_LEVEL_WORDS: dict[Seniority, tuple[str, ...]] = {
+    "director": ("director", "head", "vp", "vice", "chief", "cto", "cio", "coo"),
+    "manager": ("manager", "mgr"),
+    "principal": ("principal", "distinguished", "fellow"),
+    "staff": ("staff",),
+    "lead": ("lead",),
+    "senior": ("senior", "sr", "snr"),
+    "mid": ("mid", "intermediate"),
+    "junior": ("junior", "jr", "associate", "entry", "graduate", "new"),
+    "intern": ("intern", "op", "trainee", "apprentice"),
+}
+_TITLE_LEVELS = tuple(
+    (level, re.compile(p, re.IGNORECASE), _TITLE_LEVEL_WORDS[level]) for level, p in _TITLE_WORDS
+)
 # "SRE II", "DevOps Engineer 3", "Engineer Level 2". Roman numerals are upper-case only.
 _TITLE_NUMBER = re.compile(
     r"(?:\b(?:level|lvl|l)\s?(?P<level>[1-5])\b)|\s(?P<roman>I{1,3}|IV|V)\b(?![.'])"
@@ -985,8 +1000,9 @@ def parse_seniority(
     junior, mid or senior by the thresholds in seniority.toml.
     """
     if title:
-        for level, pattern in _TITLE_LEVELS:
-            if pattern.search(title):
+        folded = _folded(title)
+        for level, pattern, words in _TITLE_LEVELS:
+            if any(word in folded for word in words) and pattern.search(title):
                 return level
         number = _TITLE_NUMBER.search(title)
         if number:
