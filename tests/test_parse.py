@@ -11,7 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolediff.postings.parse import (
+    _DESCRIPTION_MODES,
+    _TITLE_LEVELS,
     Salary,
+    _folded,
     countries,
     explain_salary,
     find_salary_in_description,
@@ -225,8 +228,6 @@ def test_folding_turns_every_ignorecase_twin_of_an_ascii_letter_into_it() -> Non
     import re
     import sys
 
-    from rolediff.postings.parse import _folded
-
     any_letter = re.compile("[a-z]", re.IGNORECASE)
     twins = [c for c in map(chr, range(sys.maxunicode + 1)) if any_letter.fullmatch(c)]
     assert len(twins) > 52  # the ASCII letters and a few others (the Kelvin sign, long s, ...)
@@ -235,17 +236,18 @@ def test_folding_turns_every_ignorecase_twin_of_an_ascii_letter_into_it() -> Non
         assert [_folded(char)] == letters, char
 
 
-@pytest.mark.parametrize("mode", ["hybrid", "remote", "onsite"])
-@settings(max_examples=150, deadline=None)
-@given(data=st.data())
-def test_every_phrase_a_work_mode_pattern_finds_holds_one_of_its_words(
-    mode: str, data: st.DataObject
-) -> None:
-    from rolediff.postings.parse import _DESCRIPTION_MODES, _folded
+# Patterns that run only where one of their words is: every match must hold one of those words.
+_WORD_FILTERED = {name: (p, w) for name, p, w in (*_DESCRIPTION_MODES, *_TITLE_LEVELS)}
 
-    pattern, words = next((p, w) for m, p, w in _DESCRIPTION_MODES if m == mode)
-    text = data.draw(st.from_regex(pattern))
-    found = pattern.search(text)
+
+@pytest.mark.parametrize("name", sorted(_WORD_FILTERED))
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_every_match_of_a_word_filtered_pattern_holds_one_of_its_words(
+    name: str, data: st.DataObject
+) -> None:
+    pattern, words = _WORD_FILTERED[name]
+    found = pattern.search(data.draw(st.from_regex(pattern)))
     assert found is not None
     assert any(word in _folded(found.group()) for word in words)
 
@@ -267,18 +269,3 @@ def test_work_mode_in_description(text: str, mode: str | None) -> None:
     from rolediff.postings.parse import remote_in_description
 
     assert remote_in_description(text) == mode
-
-
-@pytest.mark.parametrize("level", ["director", "manager", "principal", "staff", "lead", "senior",
-                                   "mid", "junior", "intern"])  # fmt: skip
-@settings(max_examples=100, deadline=None)
-@given(data=st.data())
-def test_every_title_word_a_level_pattern_finds_holds_one_of_its_words(
-    level: str, data: st.DataObject
-) -> None:
-    from rolediff.postings.parse import _TITLE_LEVELS, _folded
-
-    pattern, words = next((p, w) for lv, p, w in _TITLE_LEVELS if lv == level)
-    found = pattern.search(data.draw(st.from_regex(pattern)))
-    assert found is not None
-    assert any(word in _folded(found.group()) for word in words)
