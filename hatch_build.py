@@ -1,7 +1,7 @@
 """Build hook: compile the optional C kernel (src/rolediff/_speedups.c) when a compiler is there.
 
-rolediff works without it (the same computations run in NumPy instead; posting analysis is up to a
-fifth slower); a machine without a C compiler or Python's headers gets a warning and a
+rolediff works without it (the same computations run in NumPy instead; posting analysis at about
+70% of the speed); a machine without a C compiler or Python's headers gets a warning and a
 pure-Python wheel. An editable install builds the module in place, next to its source.
 """
 
