@@ -67,6 +67,32 @@ static int get_buffer(PyObject *obj, Py_buffer *view, int flags, Py_ssize_t item
     return 0;
 }
 
+/* One buffer argument: its position, whether it is written, its item size (0: any), its name. */
+typedef struct {
+    int arg;
+    int writable;
+    Py_ssize_t itemsize;
+    const char *name;
+} BufferArg;
+
+/* Take the views of n buffer arguments; on failure the error is set, and release() frees those
+   taken (views start zeroed: a view not taken has no object). */
+static int get_buffers(PyObject *const *args, const BufferArg *specs, Py_buffer *const *views,
+                       int n) {
+    for (int i = 0; i < n; i++) {
+        int flags = specs[i].writable ? PyBUF_WRITABLE : PyBUF_SIMPLE;
+        if (get_buffer(args[specs[i].arg], views[i], flags, specs[i].itemsize, specs[i].name) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void release(Py_buffer *const *views, int n) {
+    for (int i = 0; i < n; i++) {
+        if (views[i]->obj) PyBuffer_Release(views[i]);
+    }
+}
+
 static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 9) {
         PyErr_SetString(PyExc_TypeError, "count_terms takes 9 arguments");
@@ -74,6 +100,7 @@ static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
     }
     Py_buffer codes = {0}, keys = {0}, positions = {0}, multipliers = {0};
     Py_buffer out_idx = {0}, out_counts = {0};
+    Py_buffer *const views[] = {&codes, &keys, &positions, &multipliers, &out_idx, &out_counts};
     PyObject *result = NULL;
     uint8_t *seen = NULL;
     uint32_t *counts = NULL;
@@ -84,12 +111,11 @@ static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
     if (PyErr_Occurred()) {
         return NULL;
     }
-    if (get_buffer(args[0], &codes, PyBUF_SIMPLE, 0, "codes") < 0) goto done;
-    if (get_buffer(args[1], &keys, PyBUF_SIMPLE, 8, "keys") < 0) goto done;
-    if (get_buffer(args[2], &positions, PyBUF_SIMPLE, 4, "positions") < 0) goto done;
-    if (get_buffer(args[3], &multipliers, PyBUF_SIMPLE, 8, "multipliers") < 0) goto done;
-    if (get_buffer(args[7], &out_idx, PyBUF_WRITABLE, 8, "out_idx") < 0) goto done;
-    if (get_buffer(args[8], &out_counts, PyBUF_WRITABLE, 8, "out_counts") < 0) goto done;
+    static const BufferArg specs[] = {
+        {0, 0, 0, "codes"}, {1, 0, 8, "keys"},    {2, 0, 4, "positions"},
+        {3, 0, 8, "multipliers"}, {7, 1, 8, "out_idx"}, {8, 1, 8, "out_counts"},
+    };
+    if (get_buffers(args, specs, views, 6) < 0) goto done;
     if (codes.itemsize != 1 && codes.itemsize != 4) {
         PyErr_SetString(PyExc_TypeError, "codes: uint8 or uint32 items expected");
         goto done;
@@ -157,12 +183,7 @@ done:
     PyMem_Free(counts);
     PyMem_Free(hashes);
     PyMem_Free(seen);
-    if (codes.obj) PyBuffer_Release(&codes);
-    if (keys.obj) PyBuffer_Release(&keys);
-    if (positions.obj) PyBuffer_Release(&positions);
-    if (multipliers.obj) PyBuffer_Release(&multipliers);
-    if (out_idx.obj) PyBuffer_Release(&out_idx);
-    if (out_counts.obj) PyBuffer_Release(&out_counts);
+    release(views, 6);
     return result;
 }
 
@@ -213,10 +234,12 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         Py_RETURN_NONE;
     }
     Py_buffer lower = {0}, spaced = {0}, out = {0};
+    Py_buffer *const views[] = {&lower, &spaced, &out};
+    static const BufferArg specs[] = {
+        {1, 0, 4, "lower"}, {2, 0, 4, "spaced"}, {3, 1, 4, "out_codes"},
+    };
     PyObject *result = NULL, *low_text = NULL, *spaced_text = NULL;
-    if (get_buffer(args[1], &lower, PyBUF_SIMPLE, 4, "lower") < 0) goto done;
-    if (get_buffer(args[2], &spaced, PyBUF_SIMPLE, 4, "spaced") < 0) goto done;
-    if (get_buffer(args[3], &out, PyBUF_WRITABLE, 4, "out_codes") < 0) goto done;
+    if (get_buffers(args, specs, views, 3) < 0) goto done;
     if (lower.len / 4 < 0x10000 || spaced.len / 4 < 0x10000 || out.len / 4 < n) {
         PyErr_SetString(PyExc_ValueError, "prepare: tables or output too small");
         goto done;
@@ -246,9 +269,7 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
 done:
     Py_XDECREF(low_text);
     Py_XDECREF(spaced_text);
-    if (lower.obj) PyBuffer_Release(&lower);
-    if (spaced.obj) PyBuffer_Release(&spaced);
-    if (out.obj) PyBuffer_Release(&out);
+    release(views, 3);
     return result;
 }
 
@@ -266,12 +287,13 @@ static PyObject *score_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
     Py_ssize_t n_labels = PyLong_AsSsize_t(args[3]);
     if (n_labels == -1 && PyErr_Occurred()) return NULL;
     Py_buffer idx = {0}, counts = {0}, records = {0}, values = {0}, logits = {0};
+    Py_buffer *const views[] = {&idx, &counts, &records, &values, &logits};
+    static const BufferArg specs[] = {
+        {0, 0, 8, "idx"}, {1, 0, 8, "counts"}, {2, 0, 8, "records"},
+        {4, 1, 8, "out_values"}, {5, 1, 8, "out_logits"},
+    };
     PyObject *result = NULL;
-    if (get_buffer(args[0], &idx, PyBUF_SIMPLE, 8, "idx") < 0) goto done;
-    if (get_buffer(args[1], &counts, PyBUF_SIMPLE, 8, "counts") < 0) goto done;
-    if (get_buffer(args[2], &records, PyBUF_SIMPLE, 8, "records") < 0) goto done;
-    if (get_buffer(args[4], &values, PyBUF_WRITABLE, 8, "out_values") < 0) goto done;
-    if (get_buffer(args[5], &logits, PyBUF_WRITABLE, 8, "out_logits") < 0) goto done;
+    if (get_buffers(args, specs, views, 5) < 0) goto done;
     Py_ssize_t k = idx.len / 8;
     Py_ssize_t width = records.ndim == 2 ? records.shape[1] : 0;
     if (n_labels < 1 || width < 1 + n_labels || counts.len / 8 != k || values.len / 8 < k ||
@@ -301,11 +323,7 @@ static PyObject *score_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
     }
     result = Py_NewRef(Py_None);
 done:
-    if (idx.obj) PyBuffer_Release(&idx);
-    if (counts.obj) PyBuffer_Release(&counts);
-    if (records.obj) PyBuffer_Release(&records);
-    if (values.obj) PyBuffer_Release(&values);
-    if (logits.obj) PyBuffer_Release(&logits);
+    release(views, 5);
     return result;
 }
 
@@ -321,13 +339,13 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
     Py_ssize_t limit = PyLong_AsSsize_t(args[4]);
     if (limit == -1 && PyErr_Occurred()) return NULL;
     Py_buffer idx = {0}, values = {0}, pull = {0}, wordy = {0}, columns = {0}, weights = {0};
+    Py_buffer *const views[] = {&idx, &values, &pull, &wordy, &columns, &weights};
+    static const BufferArg specs[] = {
+        {0, 0, 8, "idx"}, {1, 0, 8, "values"}, {2, 0, 8, "pull"},
+        {3, 0, 1, "wordy"}, {5, 1, 8, "out_columns"}, {6, 1, 8, "out_weights"},
+    };
     PyObject *result = NULL;
-    if (get_buffer(args[0], &idx, PyBUF_SIMPLE, 8, "idx") < 0) goto done;
-    if (get_buffer(args[1], &values, PyBUF_SIMPLE, 8, "values") < 0) goto done;
-    if (get_buffer(args[2], &pull, PyBUF_SIMPLE, 8, "pull") < 0) goto done;
-    if (get_buffer(args[3], &wordy, PyBUF_SIMPLE, 1, "wordy") < 0) goto done;
-    if (get_buffer(args[5], &columns, PyBUF_WRITABLE, 8, "out_columns") < 0) goto done;
-    if (get_buffer(args[6], &weights, PyBUF_WRITABLE, 8, "out_weights") < 0) goto done;
+    if (get_buffers(args, specs, views, 6) < 0) goto done;
     Py_ssize_t k = idx.len / 8;
     if (limit < 0 || values.len / 8 != k || columns.len / 8 < limit || weights.len / 8 < limit) {
         PyErr_SetString(PyExc_ValueError, "top_terms: inconsistent sizes");
@@ -356,12 +374,7 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
     }
     result = PyLong_FromSsize_t(n);
 done:
-    if (idx.obj) PyBuffer_Release(&idx);
-    if (values.obj) PyBuffer_Release(&values);
-    if (pull.obj) PyBuffer_Release(&pull);
-    if (wordy.obj) PyBuffer_Release(&wordy);
-    if (columns.obj) PyBuffer_Release(&columns);
-    if (weights.obj) PyBuffer_Release(&weights);
+    release(views, 6);
     return result;
 }
 
