@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolediff.errors import RolediffError
+from rolediff.errors import RolediffError, check_output_file
 from rolediff.pay.models import CityRow, TakeHome
 
 if TYPE_CHECKING:
@@ -42,10 +42,7 @@ def check_chart_path(path: str | Path) -> Path:
             f"Cannot save a chart as {target.name!r}: name a file ending in "
             f"{', '.join(CHART_FORMATS[:-1])} or {CHART_FORMATS[-1]}."
         )
-    if target.is_dir():
-        raise RolediffError(f"{target} is a directory; name a file to save the chart to.")
-    if not target.parent.is_dir():
-        raise RolediffError(f"No such directory: {target.parent}")
+    check_output_file(target, "save the chart to")
     return target
 
 

@@ -29,6 +29,15 @@ def check_is_file(path: Path) -> None:
         raise RolediffError(f"No such file: {path}")
 
 
+def check_output_file(path: Path, purpose: str) -> None:
+    """Refuse a path to write a file to that is a directory or lies in no directory; `purpose`
+    ends the message: "name a file to {purpose}"."""
+    if path.is_dir():
+        raise RolediffError(f"{path} is a directory; name a file to {purpose}.")
+    if not path.parent.is_dir():
+        raise RolediffError(f"No such directory: {path.parent}")
+
+
 class UnknownRoleError(RolediffError):
     """No role profile matches the given id or name."""
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from rolediff import data
 from rolediff._version import __version__
 from rolediff.data.schema import Source
-from rolediff.errors import RolediffError
+from rolediff.errors import RolediffError, check_output_file
 from rolediff.fit import FitReport, Gap
 from rolediff.geo import Place, resolve_place
 from rolediff.pay.models import CityRow, TakeHome
@@ -1203,10 +1203,7 @@ def write_report(report: Report, path: str | Path, fmt: str | None = None) -> Pa
     target = Path(path)
     kind = report_format(target, fmt)
     folder = target.parent
-    if not folder.is_dir():
-        raise RolediffError(f"No such directory: {folder}")
-    if target.is_dir():
-        raise RolediffError(f"{target} is a directory; name a file to write the report to.")
+    check_output_file(target, "write the report to")
     files: dict[Path, str] = {}
     if kind == "html":
         files[target] = render_html(report)
