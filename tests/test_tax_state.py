@@ -239,6 +239,36 @@ def test_iowa_follows_federal_taxable_income_for_an_itemiser() -> None:
     assert float(ia.state) < float(state_income_tax("ia", 2025, "single", 500_000))
 
 
+def test_a_filer_elects_to_itemise_where_the_state_rewards_it() -> None:
+    from rolediff.pay.state_income import federal_and_state_income_tax
+
+    # Atlanta, single, 2025: $250 past $580,584 the SALT cap (40,000 less 30% of MAGI over
+    # 500,000) falls below the $15,750 standard deduction. Itemising federally anyway
+    # (26 U.S.C. 63(e)) keeps Georgia's itemised deduction and $300 itemiser credit, which are
+    # worth more than the few dollars of federal tax it costs; a raise never lowers what is left.
+    solved = federal_and_state_income_tax("ga", 2025, "single", [580_584, 580_834])
+    total = solved.federal + solved.state
+    assert total[1] - total[0] < 250
+    assert solved.state[1] < state_income_tax("ga", 2025, "single", 580_834)
+
+
+@pytest.mark.parametrize("state", ["ga", "ia", "va", "dc", "ok"])
+@pytest.mark.parametrize("status", FILING_STATUSES)
+def test_a_raise_never_costs_more_where_the_state_turns_on_the_federal_choice(
+    state: str, status: str
+) -> None:
+    from rolediff.pay.state_income import federal_and_state_income_tax
+
+    # Around the standard deduction itemising can lower the state tax enough to undo itself,
+    # and rounds of the larger deduction swing between the two; solved as elections, a $50
+    # raise never costs $50 of income tax (Missouri's listed cliffs aside).
+    wages = np.arange(20_000.0, 700_000.0, 50.0)
+    for year in sorted(state_tax_data(state).years):
+        solved = federal_and_state_income_tax(state, year, status, wages)
+        total = solved.federal + solved.state
+        assert np.all(np.diff(total) < 50), (state, year)
+
+
 def test_ohio_exemption_needs_modified_agi_below_the_threshold() -> None:
     # R.C. 5747.025: less than $750,000 (2025), $500,000 (2026 on); none at the threshold
     for year, threshold in ((2025, 750_000), (2026, 500_000)):

@@ -127,6 +127,19 @@ def taxable_of_agi(
     return taxable
 
 
+def itemized_taxable_of_agi(
+    year: int,
+    agi: npt.NDArray[np.float64],
+    state_local_tax: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Taxable income of a filer who elects to itemise (26 U.S.C. 63(e)) even where the SALT
+    deduction under its cap is below the standard deduction: AGI less the capped SALT."""
+    params = _year(year)
+    salt = np.minimum(state_local_tax, _salt_cap(params, agi))
+    taxable: npt.NDArray[np.float64] = np.maximum(agi - salt, 0.0)
+    return taxable
+
+
 def _agi(wages: Amount, deferrals: Amount, section125: Amount) -> npt.NDArray[np.float64]:
     agi: npt.NDArray[np.float64] = np.maximum(
         amounts("wages", wages)

@@ -38,6 +38,7 @@ from rolediff.pay.common import (
     check_year,
 )
 from rolediff.pay.federal import eitc_of_agi as _federal_eitc
+from rolediff.pay.federal import itemized_taxable_of_agi as _federal_itemized_taxable
 from rolediff.pay.federal import tax_of_taxable as _federal_tax
 from rolediff.pay.federal import taxable_of_agi as _federal_taxable
 from rolediff.pay.payroll import (
@@ -643,8 +644,9 @@ def federal_and_state_income_tax(
     taxes paid in the year are taken to equal the year's liabilities, and the two are iterated
     until neither moves by a thousandth of a cent.
 
-    Where a federal itemiser must itemise for the state too (``itemizing_follows_federal``), the
-    filer may still elect the federal standard deduction (26 U.S.C. 63(e)); both choices are
+    Where the state's tax turns on the federal choice (a federal itemiser must itemise for the
+    state too, only federal itemisers have the state's itemised deductions, or those are the
+    federal ones), the filer may elect either federal deduction (26 U.S.C. 63(e)): both are
     solved and the one with the lower federal plus state tax is taken.
     """
     w, d, s, other = np.broadcast_arrays(
@@ -673,6 +675,27 @@ def income_taxes_of_checked(
     return _income_taxes(state, year, status, w, d, s, fixed, MAX_ITERATIONS)
 
 
+Election = Literal["larger", "standard", "itemized"]
+"""The federal deduction: the larger of standard and itemised, or either one elected."""
+
+
+def _elections(state: str, year: int) -> tuple[Election, ...]:
+    """The federal deduction choices to solve.
+
+    Where the state's tax turns on whether the filer itemises federally, the larger deduction
+    is no fixed point to iterate to: itemising can lower the state tax below the standard
+    deduction and so undo itself, and the rounds swing between the two. The filer elects
+    either (26 U.S.C. 63(e)), so each election is solved on its own (each a contraction) and
+    the cheaper taken."""
+    data = state_tax_data(state)
+    table = data.years.get(year)
+    turns = data.itemizing_follows_federal or (
+        table is not None
+        and (table.itemized_only_if_federal or "federal_itemized" in table.itemized)
+    )
+    return ("standard", "itemized") if turns else ("larger",)
+
+
 def _income_taxes(
     state: str,
     year: int,
@@ -683,11 +706,12 @@ def _income_taxes(
     fixed: Array,
     max_iterations: int,
 ) -> IncomeTaxes:
-    best = _solve(state, year, status, w, d, s, fixed, True, max_iterations)
-    if state_tax_data(state).itemizing_follows_federal:
-        standard = _solve(state, year, status, w, d, s, fixed, False, max_iterations)
-        take = standard.federal + standard.state < best.federal + best.state
-        best = IncomeTaxes(*(np.where(take, a, b) for a, b in zip(standard, best, strict=True)))
+    first, *others = _elections(state, year)
+    best = _solve(state, year, status, w, d, s, fixed, first, max_iterations)
+    for election in others:
+        solved = _solve(state, year, status, w, d, s, fixed, election, max_iterations)
+        take = solved.federal + solved.state < best.federal + best.state
+        best = IncomeTaxes(*(np.where(take, a, b) for a, b in zip(solved, best, strict=True)))
     return best
 
 
@@ -699,10 +723,10 @@ def _solve(
     d: Array,
     s: Array,
     fixed: Array,
-    may_itemize: bool,
+    election: Election,
     max_iterations: int,
 ) -> IncomeTaxes:
-    """The fixed point with the federal deduction free (``may_itemize``) or held at standard."""
+    """The fixed point with the federal deduction as ``election`` says."""
     agi = np.maximum(w - d - s, 0.0)
     no_salt = np.zeros_like(w)
     standard = _federal_taxable(year, status, agi, no_salt)
@@ -711,8 +735,12 @@ def _solve(
     follows = table is not None and "federal_itemized" in table.itemized
 
     def federal_tax(salt: Array) -> tuple[Array, npt.NDArray[np.bool_], Array | None]:
-        taxable = _federal_taxable(year, status, agi, salt if may_itemize else no_salt)
-        itemizes = taxable < standard
+        if election == "itemized":
+            taxable = _federal_itemized_taxable(year, agi, salt)
+            itemizes = np.ones(agi.shape, dtype=bool)
+        else:
+            taxable = _federal_taxable(year, status, agi, salt if election == "larger" else no_salt)
+            itemizes = taxable < standard
         # a renter's federal itemised deductions: the SALT deduction under its cap
         itemized = np.where(itemizes, agi - taxable, 0.0) if follows else None
         return _federal_tax(year, status, taxable), itemizes, itemized
