@@ -62,6 +62,8 @@ def _compile(source: Path, target: Path) -> None:
     # The module carries the digest of the source it was built from: rolediff ignores a module
     # built from another version of it (skills.speedups).
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    command = [*shlex.split(ldshared), "-O3", "-fPIC", f"-I{include}"]
+    # No fused multiply-adds (CFLAGS such as -march=native allow them): the kernels must round
+    # exactly as the NumPy paths do.
+    command = [*shlex.split(ldshared), "-O3", "-ffp-contract=off", "-fPIC", f"-I{include}"]
     command += [f'-DSOURCE_DIGEST="{digest}"', str(source), "-lm", "-o"]
     subprocess.run([*command, str(target)], check=True, capture_output=True, text=True, timeout=300)

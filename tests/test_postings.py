@@ -324,6 +324,82 @@ def test_one_scan_finds_what_each_search_found(text: str) -> None:
     assert [sorted(set(g)) for g in found.groups] == _naive_scan(text)
 
 
+_KEY_FRAGMENTS = [
+    *("ci/cd", "CI / CD", "ci cd", "Azure Kubernetes Service (AKS)", "aks)", "(", ")"),
+    *("Google Kubernetes Engine", "kubernetes", "k8s", "GO", "go", "terraform", ".NET", "c++"),
+    *("c#", "SLOs, error budgets, toil", "reliability practices", "DevOps", "on-site", "onsite"),
+    *("remote", "from home", "USD", "lakh", "Kč", "zł", "years", "yrs", "platform", "site"),
+    *(" ", "  ", "\n", "/", ".", "-", "\u3000", "\u00e9", "\U0001f600", "x"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_KEY_FRAGMENTS), max_size=25).map("".join))
+def test_the_kernel_finds_what_the_scan_automaton_finds(text: str) -> None:
+    from rolediff.postings.scan import _automaton, _key_table
+    from rolediff.skills import Prepared, speedups
+
+    kernel = speedups()
+    if kernel is None:
+        pytest.skip("the C kernel is not built")
+    prepared = Prepared.of(text)
+    expected = list(_automaton().iter(f" {prepared.spaced} "))
+    assert kernel.find_keys(prepared.codes, _key_table()) == expected
+
+
+def test_the_kernel_finds_the_scan_automatons_matches_in_real_postings() -> None:
+    from rolediff.postings.scan import _automaton, _key_table
+    from rolediff.skills import Prepared, speedups
+
+    kernel = speedups()
+    if kernel is None:
+        pytest.skip("the C kernel is not built")
+    matches = 0
+    for name in ("sre.txt", "devops.txt", "other.txt"):
+        prepared = Prepared.of(fixture(name))
+        expected = list(_automaton().iter(f" {prepared.spaced} "))
+        assert kernel.find_keys(prepared.codes, _key_table()) == expected
+        matches += len(expected)
+    assert matches > 40
+
+
+def test_the_key_table_refuses_inconsistent_tables() -> None:
+    import numpy as np
+
+    from rolediff.skills import speedups
+
+    kernel = speedups()
+    if kernel is None:
+        pytest.skip("the C kernel is not built")
+    i32, u32, u64 = np.int32, np.uint32, np.uint64
+    good = (
+        np.asarray([7], dtype=u64), np.asarray([0], dtype=i32),  # one prefix, completing core 0
+        np.asarray([0, 1], dtype=i32), np.asarray([0], dtype=i32),  # core 0 has key 0
+        np.asarray([ord("a")], dtype=u32), np.asarray([0, 1], dtype=i32),  # core 0 is "a"
+        np.asarray([1], dtype=i32), np.asarray([1], dtype=i32),  # key 0: one space each side
+        np.asarray([ord("b")], dtype=u32), np.asarray([0, 1], dtype=i32),  # needle "b"
+        1, 1, ("key", "needle"),
+    )  # fmt: skip
+    kernel.key_table(*good)
+    for position, bad in (
+        (3, np.asarray([5], dtype=i32)),  # a key that does not exist
+        (1, np.asarray([3], dtype=i32)),  # a core that does not exist
+        (6, np.asarray([0], dtype=i32)),  # no space before a key
+        (9, np.asarray([0, 0], dtype=i32)),  # an empty needle
+        (12, ("key",)),  # a value missing
+    ):
+        args = list(good)
+        args[position] = bad
+        with pytest.raises((ValueError, TypeError)):
+            kernel.key_table(*args)
+    with pytest.raises(ValueError, match="distinct"):
+        kernel.key_table(np.asarray([7, 7], dtype=u64), np.asarray([0, -1], dtype=i32), *good[2:])
+    with pytest.raises(TypeError):
+        kernel.find_keys(np.zeros(3, dtype=np.uint16), kernel.key_table(*good))
+    with pytest.raises(ValueError):
+        kernel.find_keys(np.zeros(3, dtype=np.uint8), "not a table")
+
+
 def test_scan_on_real_postings_and_its_skill_matches() -> None:
     from rolediff.postings.scan import scan
     from rolediff.skills import Prepared, find_skills, skill_matcher
@@ -421,31 +497,61 @@ def test_the_compiled_kernel_and_numpy_agree_on_real_postings(name: str) -> None
 
 
 def test_evidence_terms_strongest_first_ties_by_column_on_both_paths() -> None:
+    from dataclasses import replace
     from unittest.mock import patch
 
     import numpy as np
 
-    from rolediff.postings.classify import _top_terms, _weights
+    from rolediff.postings.classify import _records, _top_terms, _weights
     from rolediff.skills import speedups
 
     w = _weights()
     wordy = np.flatnonzero(w.wordy)[:8]  # columns of terms holding a letter, ascending
     idx = wordy.astype(np.int64)
-    pull = np.zeros(w.pull.shape[1])
-    pull[idx] = [0.5, 0.2, 0.5, -1.0, 0.2, 0.0, 0.9, 0.2]
+    # Coefficients toward label 0 only: each term's pull toward it is its coefficient.
+    coef = np.zeros_like(w.coef)
+    coef[0, idx] = [0.5, 0.2, 0.5, -1.0, 0.2, 0.0, 0.9, 0.2]
+    others = (coef.sum(axis=0) - coef) / (len(w.labels) - 1)
+    fake = replace(w, pull=coef - others, records=_records(w.idf, coef, w.wordy))
     values = np.ones(len(idx))
     expected = ([idx[6], idx[0], idx[2], idx[1], idx[4]], [0.9, 0.5, 0.5, 0.2, 0.2])
     for kernel in (speedups(), None):
         with patch("rolediff.postings.classify.speedups", lambda k=kernel: k):
-            assert _top_terms(idx, values, pull, w, 5) == (
+            assert _top_terms(idx, values, 0, fake, 5) == (
                 [int(i) for i in expected[0]],
                 expected[1],
             )
-            assert _top_terms(idx, values, pull, w, 2)[0] == [idx[6], idx[0]]
-            assert _top_terms(idx[:0], values[:0], pull, w, 5) == ([], [])
+            assert _top_terms(idx, values, 0, fake, 2)[0] == [idx[6], idx[0]]
+            assert _top_terms(idx[:0], values[:0], 0, fake, 5) == ([], [])
     if speedups() is not None:
+        out = (np.empty(5, dtype=np.int64), np.empty(5))
         with pytest.raises(ValueError, match="out of range"):
             speedups().top_terms(
-                np.asarray([len(pull)], dtype=np.int64), np.ones(1), pull, w.wordy, 5,
-                np.empty(5, dtype=np.int64), np.empty(5),
-            )  # fmt: skip
+                np.asarray([len(w.idf)], dtype=np.int64), np.ones(1), w.records, 6, 0, 5, *out
+            )
+        with pytest.raises(ValueError, match="inconsistent"):  # no such label
+            speedups().top_terms(idx, values, w.records, 6, 6, 5, *out)
+
+
+def test_the_kernel_computes_every_pull_as_numpy_does() -> None:
+    # The kernel reckons each term's pull from its record; it must equal classify's to the bit,
+    # or evidence ties would be broken differently on the two paths.
+    import numpy as np
+
+    from rolediff.postings.classify import _weights
+    from rolediff.skills import speedups
+
+    kernel = speedups()
+    if kernel is None:
+        pytest.skip("the C kernel is not built")
+    w = _weights()
+    idx = np.flatnonzero(w.wordy).astype(np.int64)
+    values = np.ones(len(idx))
+    for label in range(len(w.labels)):
+        columns, weights = np.empty(len(idx), dtype=np.int64), np.empty(len(idx))
+        n = kernel.top_terms(
+            idx, values, w.records, len(w.labels), label, len(idx), columns, weights
+        )
+        pull = w.pull[label]
+        assert n == int((pull[idx] > 0).sum())
+        assert np.array_equal(weights[:n], pull[columns[:n]])

@@ -253,6 +253,23 @@ def test_the_kernel_and_numpy_count_the_same_terms(text: str) -> None:
         assert kernel == reference
 
 
+@pytest.mark.parametrize("n", [300, 70_000])
+def test_the_kernel_sorts_positions_of_large_indexes(n: int) -> None:
+    # The kernel sorts the positions found a byte at a time: two passes past 256 keys, three
+    # past 65,536.
+    if speedups() is None:
+        pytest.skip("the C kernel is not built")
+    vocabulary = [f"w{i}" for i in range(n)]
+    index = HashIndex(hash_terms(vocabulary))
+    rng = np.random.default_rng(n)
+    picks = rng.integers(0, n, size=3000)
+    picks[::7] = n - 1  # the last position, many times over
+    codes = Prepared.of(" ".join(vocabulary[i] for i in picks)).codes
+    idx, counts = index.count_terms(codes)
+    expected = _reference_counts(index, codes)
+    assert idx.tolist() == list(expected) and counts.tolist() == list(expected.values())
+
+
 def test_counting_terms_on_a_known_text() -> None:
     for result in _kernel_and_numpy("On-call SRE: CI/CD, ci cd and Kubernetes\u3000kubernetes."):
         positions, counts = result
@@ -302,13 +319,14 @@ def test_the_kernel_refuses_inconsistent_buffers() -> None:
     index = HashIndex(hash_terms(_VOCABULARY))
     codes = Prepared.of("kubernetes sre").codes
     small = np.empty(2, dtype=np.int64)
-    args = (index._keys, index._positions, index._multipliers)
     tables = (int(index._shift), int(index._bucket_mask), index._size)
     with pytest.raises(ValueError, match="inconsistent"):
-        kernel.count_terms(codes, *args, *tables, small, small)
+        kernel.count_terms(codes, index._slots, index._multipliers, *tables, small, small)
+    with pytest.raises(ValueError, match="inconsistent"):  # half the slots
+        kernel.count_terms(codes, index._slots[:-1], index._multipliers, *tables, small, small)
     with pytest.raises(TypeError, match="items of 8 bytes"):
         kernel.count_terms(
-            codes, index._positions, index._positions, *args[2:], *tables, small, small
+            codes, index._slots.astype(np.uint32), index._multipliers, *tables, small, small
         )
     with pytest.raises(ValueError, match="out of range"):
         kernel.score_terms(

@@ -3,19 +3,21 @@
  * compiler at install time) or ROLEDIFF_PURE_PYTHON is set, rolediff uses the NumPy paths.
  *
  * prepare(text, lower, spaced, out_codes) -> (low, spaced) | None   skills.Prepared.of
- * count_terms(codes, keys, positions, multipliers, shift, bucket_mask, n_keys, out_idx,
- *             out_counts) -> n                                       skills.HashIndex.count_terms
+ * count_terms(codes, slots, multipliers, shift, bucket_mask, n_keys, out_idx, out_counts)
+ *   -> n                                                              skills.HashIndex.count_terms
  *   Which terms of a hash index (words, and pairs of adjacent words) occur in a spaced text
  *   (Words.of, Words.pairs, HashIndex.find, then sorting and counting the positions found):
  *   codes        the spaced text's code points (uint8 or uint32; 32 separates words, and so
  *                does U+3000 in uint32 text)
- *   keys, positions, multipliers, shift, bucket_mask   the HashIndex's tables
+ *   slots, multipliers, shift, bucket_mask   the HashIndex's tables (slots: uint64 pairs,
+ *                each slot's key and that key's position)
  *   n_keys       how many keys the index holds (positions are below it)
  *   out_idx, out_counts   int64 buffers of at least len(codes) + 1 items
  *   writes the positions found, ascending and distinct, and how often each occurs; returns how
  *   many.
  * score_terms(idx, counts, records, n_labels, out_values, out_logits)  classify._text_vector
- * top_terms(idx, values, pull, wordy, limit, out_columns, out_weights) -> n  classify._top_terms
+ * top_terms(idx, values, records, n_labels, label, limit, out_columns, out_weights) -> n
+ *                                                                     classify._top_terms
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -30,6 +32,15 @@
 
 static const uint64_t BASE = 0x100000001B3ULL; /* skills._BASE */
 static const uint64_t PAIR = 0x9E3779B97F4A7C15ULL; /* skills._PAIR */
+/* How many lookups ahead a table read is requested (the tables outgrow the fast caches). */
+#define LOOKAHEAD 16
+
+/* BASE**k for the first offsets of a word, so that hashing a code point waits for no multiply
+   before it; POWER(k, tail) is BASE**k for any k, offsets taken in order (`tail`, starting at
+   the last power in the table, carries it past the table). Filled when the module loads. */
+#define KNOWN_POWERS 256
+static uint64_t POWERS[KNOWN_POWERS];
+#define POWER(k, tail) ((k) < KNOWN_POWERS ? POWERS[(k)] : ((tail) *= BASE))
 
 /* The hash of each run of non-separators, in order (Words.of): sum of code * BASE**offset. */
 #define HASH_WORDS(NAME, TYPE, IS_SEPARATOR)                                      \
@@ -40,10 +51,9 @@ static const uint64_t PAIR = 0x9E3779B97F4A7C15ULL; /* skills._PAIR */
                 i++;                                                              \
                 continue;                                                         \
             }                                                                     \
-            uint64_t h = 0, power = 1;                                            \
-            for (; i < n && !IS_SEPARATOR(codes[i]); i++) {                       \
-                h += (uint64_t)codes[i] * power;                                  \
-                power *= BASE;                                                    \
+            uint64_t h = 0, tail = POWERS[KNOWN_POWERS - 1];                      \
+            for (Py_ssize_t k = 0; i < n && !IS_SEPARATOR(codes[i]); i++, k++) {  \
+                h += (uint64_t)codes[i] * POWER(k, tail);                         \
             }                                                                     \
             out[words++] = h;                                                     \
         }                                                                         \
@@ -93,56 +103,62 @@ static void release(Py_buffer *const *views, int n) {
     }
 }
 
+/* Sorts n uint32 values below 2**bits in place (LSD radix sort, a byte a pass; tmp holds n). */
+static void radix_sort(uint32_t *values, uint32_t *tmp, Py_ssize_t n, int bits) {
+    for (int shift = 0; shift < bits; shift += 8) {
+        Py_ssize_t start[257] = {0};
+        for (Py_ssize_t i = 0; i < n; i++) start[((values[i] >> shift) & 0xFF) + 1]++;
+        for (int d = 0; d < 256; d++) start[d + 1] += start[d];
+        for (Py_ssize_t i = 0; i < n; i++) tmp[start[(values[i] >> shift) & 0xFF]++] = values[i];
+        memcpy(values, tmp, (size_t)n * sizeof(uint32_t));
+    }
+}
+
 static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 9) {
-        PyErr_SetString(PyExc_TypeError, "count_terms takes 9 arguments");
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "count_terms takes 8 arguments");
         return NULL;
     }
-    Py_buffer codes = {0}, keys = {0}, positions = {0}, multipliers = {0};
+    Py_buffer codes = {0}, slots = {0}, multipliers = {0};
     Py_buffer out_idx = {0}, out_counts = {0};
-    Py_buffer *const views[] = {&codes, &keys, &positions, &multipliers, &out_idx, &out_counts};
+    Py_buffer *const views[] = {&codes, &slots, &multipliers, &out_idx, &out_counts};
     PyObject *result = NULL;
-    uint8_t *seen = NULL;
-    uint32_t *counts = NULL;
     uint64_t *hashes = NULL;
-    uint64_t shift = PyLong_AsUnsignedLongLong(args[4]);
-    uint64_t bucket_mask = PyLong_AsUnsignedLongLong(args[5]);
-    Py_ssize_t n_keys = PyLong_AsSsize_t(args[6]);
+    uint32_t *found_at = NULL;
+    uint64_t shift = PyLong_AsUnsignedLongLong(args[3]);
+    uint64_t bucket_mask = PyLong_AsUnsignedLongLong(args[4]);
+    Py_ssize_t n_keys = PyLong_AsSsize_t(args[5]);
     if (PyErr_Occurred()) {
         return NULL;
     }
     static const BufferArg specs[] = {
-        {0, 0, 0, "codes"}, {1, 0, 8, "keys"},    {2, 0, 4, "positions"},
-        {3, 0, 8, "multipliers"}, {7, 1, 8, "out_idx"}, {8, 1, 8, "out_counts"},
+        {0, 0, 0, "codes"}, {1, 0, 8, "slots"}, {2, 0, 8, "multipliers"},
+        {6, 1, 8, "out_idx"}, {7, 1, 8, "out_counts"},
     };
-    if (get_buffers(args, specs, views, 6) < 0) goto done;
+    if (get_buffers(args, specs, views, 5) < 0) goto done;
     if (codes.itemsize != 1 && codes.itemsize != 4) {
         PyErr_SetString(PyExc_TypeError, "codes: uint8 or uint32 items expected");
         goto done;
     }
     Py_ssize_t n = codes.len / codes.itemsize;
-    Py_ssize_t table = keys.len / 8;
-    if (n_keys < 0 || shift >= 64 || table != ((Py_ssize_t)1 << (64 - shift)) ||
-        positions.len / 4 != table || (Py_ssize_t)bucket_mask + 1 != multipliers.len / 8 ||
-        out_idx.len / 8 < n + 1 || out_counts.len / 8 < n + 1) {
+    Py_ssize_t table = slots.len / 16;
+    if (n_keys < 0 || n_keys > UINT32_MAX || shift < 1 || shift >= 64 ||
+        table != ((Py_ssize_t)1 << (64 - shift)) ||
+        (Py_ssize_t)bucket_mask + 1 != multipliers.len / 8 || out_idx.len / 8 < n + 1 ||
+        out_counts.len / 8 < n + 1) {
         PyErr_SetString(PyExc_ValueError, "count_terms: inconsistent index or output sizes");
         goto done;
     }
-    const uint64_t *key_of = keys.buf, *multiplier_of = multipliers.buf;
-    const int32_t *position_of = positions.buf;
+    /* slots: per table slot its key and the key's position, side by side (one memory read) */
+    const uint64_t *slot_of = slots.buf, *multiplier_of = multipliers.buf;
     int64_t *idx_out = out_idx.buf, *count_out = out_counts.buf;
     Py_ssize_t found = 0;
     if (n_keys > 0) {
-        counts = PyMem_Calloc((size_t)n_keys, sizeof(uint32_t));
-        seen = PyMem_Calloc((size_t)n_keys / 8 + 1, 1);
-        if (counts == NULL || seen == NULL) {
-            PyErr_NoMemory();
-            goto done;
-        }
         /* First every word's hash, then every pair's, then the lookups: a loop of
            independent lookups lets the processor wait for several table reads at once. */
         hashes = PyMem_Malloc(sizeof(uint64_t) * (size_t)(n + 2));
-        if (hashes == NULL) {
+        found_at = PyMem_Malloc(sizeof(uint32_t) * 2 * (size_t)(n + 2));
+        if (hashes == NULL || found_at == NULL) {
             PyErr_NoMemory();
             goto done;
         }
@@ -152,38 +168,38 @@ static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
         for (Py_ssize_t w = 1; w < words; w++) {
             hashes[terms++] = hashes[w - 1] * PAIR + hashes[w];
         }
-        /* Without a branch on found / not found, which the processor cannot predict: a
-           term not in the index adds 0 at its slot's position. */
+        /* Without a branch on found / not found, which the processor cannot predict: every
+           lookup writes its position, and only a key found moves past it. */
+        Py_ssize_t hits = 0;
         for (Py_ssize_t t = 0; t < terms; t++) {
+            if (t + LOOKAHEAD < terms) { /* ask for a later lookup's slot now */
+                uint64_t later = hashes[t + LOOKAHEAD];
+                __builtin_prefetch(slot_of + 2 * ((later * multiplier_of[later & bucket_mask]) >> shift));
+            }
             uint64_t h = hashes[t];
             uint64_t slot = (h * multiplier_of[h & bucket_mask]) >> shift;
-            uint32_t at = (uint32_t)position_of[slot];
-            uint32_t hit = key_of[slot] == h;
-            if (at >= (uint32_t)n_keys) { /* never, for a HashIndex's own tables */
-                at = 0;
-                hit = 0;
-            }
-            counts[at] += hit;
-            seen[at >> 3] |= (uint8_t)(hit << (at & 7));
+            uint64_t at = slot_of[2 * slot + 1];
+            uint64_t hit = slot_of[2 * slot] == h && at < (uint64_t)n_keys;
+            found_at[hits] = (uint32_t)at;
+            hits += (Py_ssize_t)hit;
         }
-        for (Py_ssize_t byte = 0; byte <= n_keys / 8; byte++) {
-            if (!seen[byte]) continue;
-            for (int bit = 0; bit < 8; bit++) {
-                if (seen[byte] & (1u << bit)) {
-                    Py_ssize_t at = byte * 8 + bit;
-                    idx_out[found] = at;
-                    count_out[found] = counts[at];
-                    found++;
-                }
+        int bits = 0;
+        while (bits < 32 && ((uint64_t)(n_keys - 1) >> bits) != 0) bits += 8;
+        radix_sort(found_at, found_at + n + 2, hits, bits);
+        for (Py_ssize_t i = 0; i < hits; i++) {
+            if (found && idx_out[found - 1] == (int64_t)found_at[i]) {
+                count_out[found - 1]++;
+            } else {
+                idx_out[found] = found_at[i];
+                count_out[found++] = 1;
             }
         }
     }
     result = PyLong_FromSsize_t(found);
 done:
-    PyMem_Free(counts);
     PyMem_Free(hashes);
-    PyMem_Free(seen);
-    release(views, 6);
+    PyMem_Free(found_at);
+    release(views, 5);
     return result;
 }
 
@@ -275,8 +291,8 @@ done:
 
 /* score_terms(idx, counts, records, n_labels, out_values, out_logits) -> None: the classifier's
  * text features and their part of the logits (classify._text_vector and the product with the
- * coefficients). records holds one row of 1 + n_labels + padding float64s per vocabulary term:
- * its idf, then its coefficient for each label. out_values receives the l2-normalised sublinear
+ * coefficients). records holds one row of float64s per vocabulary term: its idf, then its
+ * coefficient for each label, then (for top_terms) its letter flag, then padding. out_values receives the l2-normalised sublinear
  * tf-idf of each term found, out_logits (n_labels float64s) the sum of values times
  * coefficients. */
 static PyObject *score_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -311,6 +327,8 @@ static PyObject *score_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
             PyErr_SetString(PyExc_ValueError, "score_terms: term or count out of range");
             goto done;
         }
+        if (i + LOOKAHEAD < k && at[i + LOOKAHEAD] >= 0 && at[i + LOOKAHEAD] < rows)
+            __builtin_prefetch(table + at[i + LOOKAHEAD] * width);
         value[i] = (1.0 + log((double)count[i])) * table[at[i] * width];
         squares += value[i] * value[i];
     }
@@ -327,42 +345,56 @@ done:
     return result;
 }
 
-/* top_terms(idx, values, pull, wordy, limit, out_columns, out_weights) -> n: the evidence terms
- * (classify._top_terms). For each term found (column idx[i], tf-idf values[i]) its pull toward a
- * label is pull[idx[i]] * values[i] * wordy[idx[i]]; writes the (at most `limit`) positive
- * pulls, strongest first, ties by column (idx ascends), and their columns; returns how many. */
+/* top_terms(idx, values, records, n_labels, label, limit, out_columns, out_weights) -> n: the
+ * evidence terms (classify._top_terms). records as for score_terms, with one more column after
+ * the coefficients: 1.0 for a term holding a letter, else 0.0. A term's pull toward `label` is
+ * its coefficient there less the mean of its coefficients for the other labels (classify's
+ * `pull`, computed here in the same order of operations, so equal to the last bit); for each
+ * term found (column idx[i], tf-idf values[i]) the weight is pull * values[i] * its letter
+ * flag. Writes the (at most `limit`) positive weights, strongest first, ties by column (idx
+ * ascends), and their columns; returns how many. The records of the terms found are those
+ * score_terms has just read: no other table is touched. */
 static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 7) {
-        PyErr_SetString(PyExc_TypeError, "top_terms takes 7 arguments");
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "top_terms takes 8 arguments");
         return NULL;
     }
-    Py_ssize_t limit = PyLong_AsSsize_t(args[4]);
-    if (limit == -1 && PyErr_Occurred()) return NULL;
-    Py_buffer idx = {0}, values = {0}, pull = {0}, wordy = {0}, columns = {0}, weights = {0};
-    Py_buffer *const views[] = {&idx, &values, &pull, &wordy, &columns, &weights};
+    Py_ssize_t n_labels = PyLong_AsSsize_t(args[3]);
+    Py_ssize_t label = PyLong_AsSsize_t(args[4]);
+    Py_ssize_t limit = PyLong_AsSsize_t(args[5]);
+    if (PyErr_Occurred()) return NULL;
+    Py_buffer idx = {0}, values = {0}, records = {0}, columns = {0}, weights = {0};
+    Py_buffer *const views[] = {&idx, &values, &records, &columns, &weights};
     static const BufferArg specs[] = {
-        {0, 0, 8, "idx"}, {1, 0, 8, "values"}, {2, 0, 8, "pull"},
-        {3, 0, 1, "wordy"}, {5, 1, 8, "out_columns"}, {6, 1, 8, "out_weights"},
+        {0, 0, 8, "idx"}, {1, 0, 8, "values"}, {2, 0, 8, "records"},
+        {6, 1, 8, "out_columns"}, {7, 1, 8, "out_weights"},
     };
     PyObject *result = NULL;
-    if (get_buffers(args, specs, views, 6) < 0) goto done;
+    if (get_buffers(args, specs, views, 5) < 0) goto done;
     Py_ssize_t k = idx.len / 8;
-    if (limit < 0 || values.len / 8 != k || columns.len / 8 < limit || weights.len / 8 < limit) {
+    Py_ssize_t width = records.ndim == 2 ? records.shape[1] : 0;
+    if (limit < 0 || n_labels < 2 || label < 0 || label >= n_labels || width < 2 + n_labels ||
+        values.len / 8 != k || columns.len / 8 < limit || weights.len / 8 < limit) {
         PyErr_SetString(PyExc_ValueError, "top_terms: inconsistent sizes");
         goto done;
     }
+    Py_ssize_t rows = records.shape[0];
     const int64_t *at = idx.buf;
-    const double *value = values.buf, *pull_of = pull.buf;
-    const uint8_t *wordy_of = wordy.buf;
+    const double *value = values.buf, *table = records.buf;
     int64_t *column = columns.buf;
     double *weight = weights.buf;
-    Py_ssize_t n_pull = pull.len / 8, n_wordy = wordy.len, n = 0;
+    Py_ssize_t n = 0;
     for (Py_ssize_t i = 0; i < k; i++) {
-        if (at[i] < 0 || at[i] >= n_pull || at[i] >= n_wordy) {
+        if (at[i] < 0 || at[i] >= rows) {
             PyErr_SetString(PyExc_ValueError, "top_terms: term out of range");
             goto done;
         }
-        double c = pull_of[at[i]] * value[i] * (wordy_of[at[i]] ? 1.0 : 0.0);
+        const double *coef = table + at[i] * width + 1;
+        double sum = coef[0];
+        for (Py_ssize_t j = 1; j < n_labels; j++) sum += coef[j];
+        double others = (sum - coef[label]) / (double)(n_labels - 1);
+        double pull = coef[label] - others;
+        double c = pull * value[i] * coef[n_labels];
         if (!(c > 0.0) || (n == limit && !(c > weight[n - 1]))) continue;
         Py_ssize_t j = n < limit ? n++ : n - 1; /* the last place, freed if the list is full */
         for (; j > 0 && weight[j - 1] < c; j--) { /* after every equal pull: ties by column */
@@ -374,7 +406,363 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
     }
     result = PyLong_FromSsize_t(n);
 done:
-    release(views, 6);
+    release(views, 5);
+    return result;
+}
+
+/* ---- find_keys: the scan automaton's matches, found by words instead ---------------------
+ *
+ * key_table(prefixes, prefix_groups, group_starts, group_keys, cores, core_starts, leads,
+ *           trails, needles, needle_starts, max_words, max_gap, values) -> capsule
+ * find_keys(codes, table) -> [(end, value), ...]                          scan.scan's automaton
+ *
+ * The scan automaton (scan._automaton) looks in the padded spaced text f" {spaced} " for two
+ * kinds of key: skill keys, a run of whole words with given spaces between them and at least
+ * `lead` spaces before and `trail` after (" ci cd "), and needles, short strings found anywhere
+ * ("dev", "on site"). find_keys returns what iterating the automaton over that text returns:
+ * (end, value) for every occurrence of every key, `end` the padded index of its last code
+ * point, ordered by end and, for one end, longest key first.
+ *
+ * Skill keys are found word by word: a table holds the hash (skills.hash_terms' polynomial,
+ * code * BASE**offset, over the code points) of every word-prefix of every key's core (the key
+ * without its outer spaces); a run of words is extended while it is such a prefix, and where it
+ * is a whole core, the core's code points are compared and each key with that core checked for
+ * its outer spaces. Needles are compared where their first two code points are.
+ *   prefixes       uint64, the distinct prefix hashes
+ *   prefix_groups  int32, per prefix the core (group) it completes, or -1
+ *   group_starts   int32, per group + 1: its keys are group_keys[group_starts[g]:...[g + 1]]
+ *   cores, core_starts  uint32 code points of each group's core, and int32 offsets (+ 1)
+ *   leads, trails  int32, per skill key (key ids 0..): spaces required before and after
+ *   needles, needle_starts  uint32 code points of each needle, int32 offsets (+ 1); needle
+ *                  i is key id n_skill_keys + i
+ *   max_words      most words in a core; max_gap the most spaces between two of its words
+ *   values         tuple: per key id, the value returned with it (its length is read from
+ *                  leads + core + trails for skill keys, from the needle for needles) */
+
+typedef struct {
+    Py_ssize_t mask; /* open addressing, linear probing: slots - 1 */
+    uint64_t *slot_hash;
+    int32_t *slot_value; /* group, -1 for a prefix only, -2 for an empty slot */
+    Py_ssize_t n_groups, n_skill_keys, n_needles, n_cores;
+    int32_t *group_starts, *group_keys, *core_starts, *leads, *trails, *needle_starts;
+    uint32_t *cores, *needles;
+    int max_words, max_gap;
+    uint64_t first[256], second[256]; /* needles by first / second code point (mod 256) */
+    uint64_t starts[1024]; /* a bit per first-word hash (bits 16-31 of hash * PAIR, mod 2**16) */
+    PyObject *values;
+} KeyTable;
+
+static void key_table_free(PyObject *capsule) {
+    KeyTable *t = PyCapsule_GetPointer(capsule, "rolediff.KeyTable");
+    if (t == NULL) return;
+    PyMem_Free(t->slot_hash);
+    PyMem_Free(t->slot_value);
+    PyMem_Free(t->group_starts);
+    PyMem_Free(t->group_keys);
+    PyMem_Free(t->core_starts);
+    PyMem_Free(t->leads);
+    PyMem_Free(t->trails);
+    PyMem_Free(t->needle_starts);
+    PyMem_Free(t->cores);
+    PyMem_Free(t->needles);
+    Py_XDECREF(t->values);
+    PyMem_Free(t);
+}
+
+static void *copy_of(const Py_buffer *view) {
+    void *out = PyMem_Malloc(view->len ? (size_t)view->len : 1);
+    if (out != NULL && view->len) memcpy(out, view->buf, (size_t)view->len);
+    return out;
+}
+
+static int offsets_ok(const int32_t *starts, Py_ssize_t n, Py_ssize_t total) {
+    if (starts[0] != 0 || starts[n] != total) return 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (starts[i + 1] < starts[i]) return 0;
+    }
+    return 1;
+}
+
+static PyObject *key_table(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 13 || !PyTuple_Check(args[12])) {
+        PyErr_SetString(PyExc_TypeError, "key_table takes 10 buffers, 2 integers and a tuple");
+        return NULL;
+    }
+    long max_words = PyLong_AsLong(args[10]), max_gap = PyLong_AsLong(args[11]);
+    if (PyErr_Occurred()) return NULL;
+    Py_buffer prefixes = {0}, prefix_groups = {0}, group_starts = {0}, group_keys = {0};
+    Py_buffer cores = {0}, core_starts = {0}, leads = {0}, trails = {0}, needles = {0};
+    Py_buffer needle_starts = {0};
+    Py_buffer *const views[] = {&prefixes, &prefix_groups, &group_starts, &group_keys, &cores,
+                                &core_starts, &leads, &trails, &needles, &needle_starts};
+    static const BufferArg specs[] = {
+        {0, 0, 8, "prefixes"}, {1, 0, 4, "prefix_groups"}, {2, 0, 4, "group_starts"},
+        {3, 0, 4, "group_keys"}, {4, 0, 4, "cores"}, {5, 0, 4, "core_starts"},
+        {6, 0, 4, "leads"}, {7, 0, 4, "trails"}, {8, 0, 4, "needles"},
+        {9, 0, 4, "needle_starts"},
+    };
+    PyObject *result = NULL;
+    KeyTable *t = NULL;
+    if (get_buffers(args, specs, views, 10) < 0) goto done;
+    Py_ssize_t n_prefixes = prefixes.len / 8, n_groups = group_starts.len / 4 - 1;
+    Py_ssize_t n_keys = leads.len / 4, n_needles = needle_starts.len / 4 - 1;
+    Py_ssize_t n_values = PyTuple_GET_SIZE(args[12]);
+    int ok = prefix_groups.len / 4 == n_prefixes && n_groups >= 0 && n_needles >= 0 &&
+             n_needles <= 64 && trails.len / 4 == n_keys && core_starts.len / 4 == n_groups + 1 &&
+             n_values == n_keys + n_needles && max_words >= 1 && max_gap >= 1 && max_gap <= 64;
+    if (ok) {
+        const int32_t *g = group_starts.buf, *k = group_keys.buf, *pg = prefix_groups.buf;
+        const int32_t *l = leads.buf, *r = trails.buf;
+        ok = offsets_ok(g, n_groups, group_keys.len / 4) &&
+             offsets_ok(core_starts.buf, n_groups, cores.len / 4) &&
+             offsets_ok(needle_starts.buf, n_needles, needles.len / 4);
+        for (Py_ssize_t i = 0; ok && i < group_keys.len / 4; i++) ok = k[i] >= 0 && k[i] < n_keys;
+        for (Py_ssize_t i = 0; ok && i < n_prefixes; i++) ok = pg[i] >= -1 && pg[i] < n_groups;
+        for (Py_ssize_t i = 0; ok && i < n_keys; i++) ok = l[i] >= 1 && r[i] >= 1;
+        for (Py_ssize_t i = 0; ok && i < n_needles; i++) {
+            const int32_t *ns = needle_starts.buf;
+            ok = ns[i + 1] > ns[i];
+        }
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "key_table: inconsistent tables");
+        goto done;
+    }
+    t = PyMem_Calloc(1, sizeof(KeyTable));
+    if (t == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t slots = 16;
+    while (slots < 2 * n_prefixes) slots *= 2; /* load factor at most 1/2 */
+    t->mask = slots - 1;
+    t->slot_hash = PyMem_Calloc((size_t)slots, sizeof(uint64_t));
+    t->slot_value = PyMem_Malloc((size_t)slots * sizeof(int32_t));
+    t->group_starts = copy_of(&group_starts);
+    t->group_keys = copy_of(&group_keys);
+    t->core_starts = copy_of(&core_starts);
+    t->leads = copy_of(&leads);
+    t->trails = copy_of(&trails);
+    t->needle_starts = copy_of(&needle_starts);
+    t->cores = copy_of(&cores);
+    t->needles = copy_of(&needles);
+    if (!t->slot_hash || !t->slot_value || !t->group_starts || !t->group_keys ||
+        !t->core_starts || !t->leads || !t->trails || !t->needle_starts || !t->cores ||
+        !t->needles) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < slots; i++) t->slot_value[i] = -2;
+    const uint64_t *ph = prefixes.buf;
+    const int32_t *pg = prefix_groups.buf;
+    for (Py_ssize_t i = 0; i < n_prefixes; i++) {
+        Py_ssize_t at = (Py_ssize_t)((ph[i] * PAIR) >> 32) & t->mask;
+        while (t->slot_value[at] != -2 && t->slot_hash[at] != ph[i]) at = (at + 1) & t->mask;
+        if (t->slot_value[at] != -2) {
+            PyErr_SetString(PyExc_ValueError, "key_table: prefixes must be distinct");
+            goto done;
+        }
+        t->slot_hash[at] = ph[i];
+        t->slot_value[at] = pg[i];
+    }
+    for (Py_ssize_t g = 0; g < n_groups; g++) { /* the first word of every core */
+        const uint32_t *core = t->cores + ((int32_t *)core_starts.buf)[g];
+        Py_ssize_t size = ((int32_t *)core_starts.buf)[g + 1] - ((int32_t *)core_starts.buf)[g];
+        uint64_t h = 0, power = 1;
+        for (Py_ssize_t k = 0; k < size && core[k] != 32; k++, power *= BASE) h += core[k] * power;
+        uint64_t bit = ((h * PAIR) >> 16) & 0xFFFF;
+        t->starts[bit >> 6] |= 1ULL << (bit & 63);
+    }
+    t->n_groups = n_groups;
+    t->n_skill_keys = n_keys;
+    t->n_needles = n_needles;
+    t->max_words = (int)max_words;
+    t->max_gap = (int)max_gap;
+    for (Py_ssize_t i = 0; i < n_needles; i++) {
+        const uint32_t *needle = t->needles + t->needle_starts[i];
+        Py_ssize_t length = t->needle_starts[i + 1] - t->needle_starts[i];
+        t->first[needle[0] & 0xFF] |= 1ULL << i;
+        if (length == 1) {
+            for (int c = 0; c < 256; c++) t->second[c] |= 1ULL << i;
+        } else {
+            t->second[needle[1] & 0xFF] |= 1ULL << i;
+        }
+    }
+    t->values = Py_NewRef(args[12]);
+    result = PyCapsule_New(t, "rolediff.KeyTable", key_table_free);
+    if (result != NULL) t = NULL; /* the capsule owns it */
+done:
+    if (t != NULL) {
+        PyObject *owner = PyCapsule_New(t, "rolediff.KeyTable", key_table_free);
+        Py_XDECREF(owner); /* frees what was made */
+    }
+    release(views, 10);
+    return result;
+}
+
+typedef struct {
+    Py_ssize_t end, length, id;
+} KeyMatch;
+
+static int match_order(const void *a, const void *b) {
+    const KeyMatch *x = a, *y = b;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    if (x->length != y->length) return x->length > y->length ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int32_t lookup(const KeyTable *t, uint64_t h) {
+    Py_ssize_t at = (Py_ssize_t)((h * PAIR) >> 32) & t->mask;
+    for (;;) {
+        int32_t v = t->slot_value[at];
+        if (v == -2) return -2;
+        if (t->slot_hash[at] == h) return v;
+        at = (at + 1) & t->mask;
+    }
+}
+
+/* Appends a match, growing the array as needed; -1 on failure (error set). */
+static int add_match(KeyMatch **matches, Py_ssize_t *n, Py_ssize_t *room, Py_ssize_t end,
+                     Py_ssize_t length, Py_ssize_t id) {
+    if (*n == *room) {
+        Py_ssize_t grown = *room ? 2 * *room : 64;
+        KeyMatch *more = PyMem_Realloc(*matches, (size_t)grown * sizeof(KeyMatch));
+        if (more == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *matches = more;
+        *room = grown;
+    }
+    (*matches)[(*n)++] = (KeyMatch){end, length, id};
+    return 0;
+}
+
+#define FIND_KEYS(NAME, TYPE)                                                               \
+    static int NAME(const KeyTable *t, const TYPE *c, Py_ssize_t n, KeyMatch **matches,     \
+                    Py_ssize_t *found, Py_ssize_t *room) {                                  \
+        /* Skill keys: from each word, extend the run of words while it is a prefix. */     \
+        Py_ssize_t i = 0;                                                                   \
+        while (i < n) {                                                                     \
+            if (c[i] == 32) {                                                               \
+                i++;                                                                        \
+                continue;                                                                   \
+            }                                                                               \
+            Py_ssize_t start = i, end = i, words = 0;                                       \
+            uint64_t h = 0, tail = POWERS[KNOWN_POWERS - 1];                                \
+            for (; end < n && c[end] != 32; end++) {                                        \
+                h += (uint64_t)c[end] * POWER(end - start, tail);                           \
+            }                                                                               \
+            i = end; /* the next word starts after this one */                              \
+            uint64_t bit = ((h * PAIR) >> 16) & 0xFFFF;                                     \
+            if (!(t->starts[bit >> 6] & (1ULL << (bit & 63)))) continue;                    \
+            for (;;) {                                                                      \
+                if (words++) {                                                              \
+                    for (; end < n && c[end] != 32; end++) {                                \
+                        h += (uint64_t)c[end] * POWER(end - start, tail);                   \
+                    }                                                                       \
+                }                                                                           \
+                int32_t group = lookup(t, h);                                               \
+                if (group == -2) break;                                                     \
+                if (group >= 0) {                                                           \
+                    const uint32_t *core = t->cores + t->core_starts[group];                \
+                    Py_ssize_t size = t->core_starts[group + 1] - t->core_starts[group];    \
+                    int same = size == end - start;                                         \
+                    for (Py_ssize_t k = 0; same && k < size; k++) same = core[k] == c[start + k]; \
+                    for (int32_t g = t->group_starts[group]; same && g < t->group_starts[group + 1]; g++) { \
+                        int32_t key = t->group_keys[g];                                     \
+                        Py_ssize_t lead = t->leads[key], trail = t->trails[key];            \
+                        /* The code points before the core (c[start - 1], a space or the    \
+                           padding, first) and after it (c[end] first); the padded text has \
+                           one space at index -1 and one at n. */                           \
+                        int fits = start - lead >= -1 && end + trail - 1 <= n;              \
+                        for (Py_ssize_t k = 2; fits && k <= lead; k++)                      \
+                            fits = start - k < 0 || c[start - k] == 32;                     \
+                        for (Py_ssize_t k = 1; fits && k < trail; k++)                      \
+                            fits = end + k >= n || c[end + k] == 32;                        \
+                        if (fits && add_match(matches, found, room, end + trail,            \
+                                              lead + size + trail, key) < 0)                \
+                            return -1;                                                      \
+                    }                                                                       \
+                }                                                                           \
+                if (words == t->max_words) break;                                           \
+                Py_ssize_t gap = 0;                                                         \
+                for (; end < n && c[end] == 32 && gap <= t->max_gap; end++, gap++) {        \
+                    h += 32 * POWER(end - start, tail);                                     \
+                }                                                                           \
+                if (gap > t->max_gap || end >= n) break;                                    \
+            }                                                                               \
+        }                                                                                   \
+        /* Needles: wherever their first two code points are. */                           \
+        for (Py_ssize_t at = 0; at < n; at++) {                                             \
+            uint64_t candidates =                                                           \
+                t->first[c[at] & 0xFF] & t->second[at + 1 < n ? c[at + 1] & 0xFF : 32];     \
+            while (candidates) {                                                            \
+                int k = __builtin_ctzll(candidates);                                        \
+                candidates &= candidates - 1;                                               \
+                const uint32_t *needle = t->needles + t->needle_starts[k];                  \
+                Py_ssize_t size = t->needle_starts[k + 1] - t->needle_starts[k];            \
+                int same = at + size <= n;                                                  \
+                for (Py_ssize_t j = 0; same && j < size; j++) same = needle[j] == c[at + j]; \
+                if (same && add_match(matches, found, room, at + size, size,                \
+                                      t->n_skill_keys + k) < 0)                             \
+                    return -1;                                                              \
+            }                                                                               \
+        }                                                                                   \
+        return 0;                                                                           \
+    }
+FIND_KEYS(find_keys_narrow, uint8_t)
+FIND_KEYS(find_keys_wide, uint32_t)
+
+static PyObject *find_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "find_keys takes codes and a key table");
+        return NULL;
+    }
+    KeyTable *t = PyCapsule_GetPointer(args[1], "rolediff.KeyTable");
+    if (t == NULL) return NULL;
+    Py_buffer codes = {0};
+    Py_buffer *const views[] = {&codes};
+    static const BufferArg specs[] = {{0, 0, 0, "codes"}};
+    PyObject *result = NULL;
+    KeyMatch *matches = NULL;
+    Py_ssize_t found = 0, room = 0;
+    if (get_buffers(args, specs, views, 1) < 0) goto done;
+    if (codes.itemsize != 1 && codes.itemsize != 4) {
+        PyErr_SetString(PyExc_TypeError, "codes: uint8 or uint32 items expected");
+        goto done;
+    }
+    Py_ssize_t n = codes.len / codes.itemsize;
+    int failed = codes.itemsize == 4 ? find_keys_wide(t, codes.buf, n, &matches, &found, &room)
+                                     : find_keys_narrow(t, codes.buf, n, &matches, &found, &room);
+    if (failed) goto done;
+    if (found > 64) {
+        qsort(matches, (size_t)found, sizeof(KeyMatch), match_order);
+    } else { /* few, and each kind already in order of start: insertion sort */
+        for (Py_ssize_t i = 1; i < found; i++) {
+            KeyMatch m = matches[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && match_order(&matches[j - 1], &m) > 0; j--) matches[j] = matches[j - 1];
+            matches[j] = m;
+        }
+    }
+    result = PyList_New(found);
+    if (result == NULL) goto done;
+    for (Py_ssize_t i = 0; i < found; i++) {
+        PyObject *end = PyLong_FromSsize_t(matches[i].end);
+        PyObject *item = end == NULL ? NULL : PyTuple_New(2);
+        if (item == NULL) {
+            Py_XDECREF(end);
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(item, 0, end);
+        PyTuple_SET_ITEM(item, 1, Py_NewRef(PyTuple_GET_ITEM(t->values, matches[i].id)));
+        PyList_SET_ITEM(result, i, item);
+    }
+done:
+    PyMem_Free(matches);
+    release(views, 1);
     return result;
 }
 
@@ -385,6 +773,10 @@ static PyMethodDef methods[] = {
      "The classifier's tf-idf values of the terms found and their part of the logits."},
     {"top_terms", (PyCFunction)(void (*)(void))top_terms, METH_FASTCALL,
      "The terms that pull hardest toward a label, strongest first."},
+    {"key_table", (PyCFunction)(void (*)(void))key_table, METH_FASTCALL,
+     "The tables find_keys reads, built once from the scan automaton's keys."},
+    {"find_keys", (PyCFunction)(void (*)(void))find_keys, METH_FASTCALL,
+     "The scan automaton's matches in a spaced text, found by words."},
     {"prepare", (PyCFunction)(void (*)(void))prepare, METH_FASTCALL,
      "The lower-case text and its spaced codes, for text of the Basic Multilingual Plane."},
     {NULL, NULL, 0, NULL},
@@ -396,6 +788,8 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__speedups(void) {
+    POWERS[0] = 1;
+    for (int k = 1; k < KNOWN_POWERS; k++) POWERS[k] = POWERS[k - 1] * BASE;
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_DIGEST", SOURCE_DIGEST) < 0) {
         Py_DECREF(m);

@@ -4,8 +4,7 @@ SOURCE_DIGEST: str
 
 def count_terms(
     codes: np.ndarray,
-    keys: np.ndarray,
-    positions: np.ndarray,
+    slots: np.ndarray,
     multipliers: np.ndarray,
     shift: int,
     bucket_mask: int,
@@ -29,8 +28,9 @@ def score_terms(
 def top_terms(
     idx: np.ndarray,
     values: np.ndarray,
-    pull: np.ndarray,
-    wordy: np.ndarray,
+    records: np.ndarray,
+    n_labels: int,
+    label: int,
     limit: int,
     out_columns: np.ndarray,
     out_weights: np.ndarray,

@@ -482,7 +482,7 @@ def analyse_fields(fields: _Fields) -> _Analysed | str:
         pay.annual_max if pay else None,
         pay.source if pay else None,
         r["model_version"],
-        [(s["id"], s["count"]) for s in r["skills"]],
+        [(s.id, s.count) for s in r["skills"]],
     )
 
 

@@ -305,7 +305,7 @@ class HashIndex:
         self._bucket_mask = np.uint64((1 << max(4, bits - 3)) - 1)
         bucket = (keys & self._bucket_mask).astype(np.intp)
         self._multipliers = np.zeros(int(self._bucket_mask) + 1, dtype=np.uint64)
-        self._positions = np.full(size, -1, dtype=np.int32)
+        positions = np.full(size, -1, dtype=np.int64)
         taken = np.zeros(size, dtype=bool)
         pending = np.arange(len(keys))
         # Every round tries one more multiplier for all the buckets not placed yet; a bucket is
@@ -322,27 +322,29 @@ class HashIndex:
             failed[bucket[pending[clash]]] = True
             ok = ~failed[bucket[pending]]
             taken[slot[ok]] = True
-            self._positions[slot[ok]] = pending[ok]
+            positions[slot[ok]] = pending[ok]
             self._multipliers[bucket[pending[ok]]] = multiplier
             pending = pending[~ok]
         if len(pending):  # pragma: no cover - needs 65,535 failed rounds
             raise ValueError("could not place the keys")
         # An empty slot holds the first key and its position: a query that lands there and
-        # equals it *is* that key, so every equal key found gives the right position.
-        self._keys = np.full(size, keys[0] if len(keys) else 0, dtype=np.uint64)
-        self._keys[taken] = keys[self._positions[taken]]
-        self._positions[~taken] = 0
+        # equals it *is* that key, so every equal key found gives the right position. Each
+        # slot keeps its key and position side by side: one memory read per lookup.
+        self._slots = np.zeros((size, 2), dtype=np.uint64)
+        self._slots[:, 0] = keys[0] if len(keys) else 0
+        self._slots[taken, 0] = keys[positions[taken]]
+        self._slots[taken, 1] = positions[taken]
 
     def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(which of `hashes` are keys, as a boolean mask; their positions in the keys)."""
         import numpy as np
 
         if not self._size:
-            return np.zeros(len(hashes), dtype=bool), np.zeros(0, dtype=np.int32)
+            return np.zeros(len(hashes), dtype=bool), np.zeros(0, dtype=np.int64)
         multiplier = self._multipliers[(hashes & self._bucket_mask).astype(np.intp)]
         slot = ((hashes * multiplier) >> self._shift).astype(np.intp)
-        found = self._keys[slot] == hashes
-        return found, self._positions[slot[found]]
+        found = self._slots[slot, 0] == hashes
+        return found, self._slots[slot[found], 1].astype(np.int64)
 
     def count_terms(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the keys that are words or pairs of adjacent words of a spaced
@@ -355,12 +357,12 @@ class HashIndex:
             idx = np.empty(len(codes) + 1, dtype=np.int64)
             counts = np.empty(len(codes) + 1, dtype=np.int64)
             n = kernel.count_terms(
-                codes, self._keys, self._positions, self._multipliers,
+                codes, self._slots, self._multipliers,
                 int(self._shift), int(self._bucket_mask), self._size, idx, counts,
             )  # fmt: skip
             return idx[:n], counts[:n]
         words = Words.of(codes)
-        found = self.find(np.concatenate((words.hashes, words.pairs())))[1].astype(np.int64)
+        found = self.find(np.concatenate((words.hashes, words.pairs())))[1]
         if not len(found):
             return found, found
         found.sort()

@@ -74,7 +74,6 @@ def analyze_posting(
     # ("kubernetes" x 2): each is made once and shared, which also spares the garbage collector
     # a dozen young objects per analysis.
     fields = analysis_fields(text, title, location, salary_text, posting_id, job_type)
-    fields["skills"] = [_skill_count(**skill) for skill in fields["skills"]]
     return PostingAnalysis.model_validate(fields)
 
 
@@ -92,8 +91,9 @@ def analysis_fields(
     job_type: str | None = None,
     evidence: bool = True,
 ) -> dict[str, Any]:
-    """The fields of a PostingAnalysis, not yet validated: the market store reads them as they
-    are (without the evidence, which it does not keep) and skips building the model."""
+    """The fields of a PostingAnalysis, not yet validated (its skills are already SkillCounts):
+    the market store reads them as they are (without the evidence, which it does not keep) and
+    skips building the model."""
     if not isinstance(text, str) or not text.strip():
         raise RolediffError("The posting has no text to analyse.")
     if len(text) > MAX_TEXT_CHARS:
@@ -115,9 +115,7 @@ def analysis_fields(
         "hybrid": scores["hybrid"],
         "hybrid_of": scores["hybrid_of"],
         "evidence": scores["evidence"],
-        "skills": [
-            {"id": h.id, "name": h.name, "category": h.category, "count": h.count} for h in hits
-        ],
+        "skills": [_skill_count(h.id, h.name, h.category, h.count) for h in hits],
         "salary": salary,
         "location": parse_location(location, text, places),
         "seniority": parse_seniority(title, text, places),

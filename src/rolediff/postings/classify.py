@@ -98,8 +98,8 @@ class _Weights:
     """``columns`` of the extra features."""
     idf: np.ndarray
     records: np.ndarray
-    """Per vocabulary term, one 64-byte row: its idf, then its coefficient for each label (what
-    the compiled kernel reads: one cache line per term)."""
+    """Per vocabulary term, one 64-byte row: its idf, its coefficient for each label, and 1.0
+    if it holds a letter (what the compiled kernel reads: one cache line per term)."""
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
     columns: np.ndarray
     """coef transposed: one contiguous row of label weights per feature."""
@@ -134,6 +134,7 @@ def _weights() -> _Weights:
     area_columns = np.asarray([i for i, _ in areas], dtype=np.intp)
     columns = np.ascontiguousarray(coef.T)
     pull = coef - others
+    wordy = np.asarray([any(c.isalpha() for c in term) for term in spec.vocabulary])
     return _Weights(
         labels=spec.labels,
         terms=terms,
@@ -148,28 +149,30 @@ def _weights() -> _Weights:
         ),
         extra_columns=np.ascontiguousarray(columns[n_vocab:]),
         idf=np.asarray(spec.idf),
-        records=_records(np.asarray(spec.idf), coef),
+        records=_records(np.asarray(spec.idf), coef, wordy),
         coef=coef,
         columns=columns,
         pull=pull,
         pull_areas=np.ascontiguousarray(pull[:, area_columns]),
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
-        wordy=np.asarray([any(c.isalpha() for c in term) for term in spec.vocabulary]),
+        wordy=wordy,
         spec=spec,
     )
 
 
-def _records(idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
+def _records(idf: np.ndarray, coef: np.ndarray, wordy: np.ndarray) -> np.ndarray:
     width = 8
-    if coef.shape[0] + 1 > width:
+    n_labels = coef.shape[0]
+    if n_labels + 2 > width:
         raise data.DataError("the classifier has more labels than its term records hold")
     n = len(idf)
     buffer = np.zeros(n * width + width)
     offset = (-buffer.ctypes.data % 64) // 8  # rows start on a cache line
     records = buffer[offset : offset + n * width].reshape(n, width)
     records[:, 0] = idf
-    records[:, 1 : 1 + coef.shape[0]] = coef[:, :n].T
+    records[:, 1 : 1 + n_labels] = coef[:, :n].T
+    records[:, 1 + n_labels] = wordy
     return records
 
 
@@ -265,7 +268,7 @@ def role_scores(
 
 
 def _top_terms(
-    idx: np.ndarray, values: np.ndarray, pull: np.ndarray, w: _Weights, limit: int
+    idx: np.ndarray, values: np.ndarray, label: int, w: _Weights, limit: int
 ) -> tuple[list[int], list[float]]:
     """The columns of the (at most `limit`) terms that pull hardest toward a label, and their
     pull: strongest first, ties by column; only terms holding a letter, only positive pulls."""
@@ -273,9 +276,9 @@ def _top_terms(
     if kernel is not None:
         columns = np.empty(limit, dtype=np.int64)
         weights = np.empty(limit)
-        n = kernel.top_terms(idx, values, pull, w.wordy, limit, columns, weights)
+        n = kernel.top_terms(idx, values, w.records, len(w.labels), label, limit, columns, weights)
         return columns[:n].tolist(), weights[:n].tolist()
-    contrib = pull.take(idx) * values * w.wordy.take(idx)
+    contrib = w.pull[label].take(idx) * values * w.wordy.take(idx)
     candidates = np.arange(len(contrib))
     if len(contrib) > limit:  # those at least as strong as the limit-th strongest, ties included
         cut = -np.partition(-contrib, limit - 1)[limit - 1]
@@ -317,9 +320,8 @@ def _evidence(
             }
         )
     vocab = w.spec.vocabulary
-    for term, weight in zip(*_top_terms(idx, values, pull, w, limit), strict=True):
+    for term, weight in zip(*_top_terms(idx, values, label, w, limit), strict=True):
         out.append({"kind": "term", "text": vocab[term], "role": role, "weight": round(weight, 3)})
-    tax = taxonomy()
     area_weights = w.pull_areas[label] * extra.take(w.area_offsets)
     area_pull = dict(zip(w.area_names, area_weights.tolist(), strict=True))
     ranked = sorted(hits, key=lambda h: -area_pull.get(h.area or h.id, 0.0))
@@ -330,7 +332,7 @@ def _evidence(
         out.append(
             {
                 "kind": "skill",
-                "text": tax.by_id[hit.id].name,
+                "text": hit.name,
                 "role": role,
                 "weight": round(weight, 3),
                 "spans": tuple(hit.spans[:5]),

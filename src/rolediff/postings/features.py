@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from rolediff.postings.scan import MENTION, MENTION_STARTS, Found, scan
@@ -102,15 +102,19 @@ def mentions(text: str | Prepared, found: Found | None = None) -> list[Mention]:
 
 def title_roles(title: str | None) -> list[str]:
     """Infrastructure role families a job title names, in title order (first mention each)."""
-    if not title:
-        return []
-    named = []
+    return list(_title_roles(title)) if title else []
+
+
+@lru_cache(maxsize=4096)
+def _title_roles(title: str) -> tuple[str, ...]:
+    # A corpus repeats its titles ("DevOps Engineer"): each is read once.
+    named: list[str] = []
     for m in mentions(title):
         if m.role in ("cloud", "platform") and not m.is_role:
             continue
         if m.role not in named:
             named.append(m.role)
-    return named
+    return tuple(named)
 
 
 def tokens(text: str | Prepared) -> list[str]:

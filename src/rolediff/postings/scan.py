@@ -11,11 +11,20 @@ text, so every reader sees exactly the places it asked for.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from rolediff.skills import Prepared, SkillPattern, lower_same_length, skill_matcher, spaced
+from rolediff.skills import (
+    Prepared,
+    SkillPattern,
+    lower_same_length,
+    skill_matcher,
+    spaced,
+    speedups,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -100,20 +109,87 @@ def _needles() -> tuple[dict[str, dict[int, frozenset[str] | None]], dict[str, t
     return needles, symbols
 
 
+def _keys() -> dict[str, Any]:
+    """Every key the scan looks for in the padded, spaced text (" ci cd pipelines "), with what
+    a match of it means: the skill matcher's patterns and every reader's needles, separators
+    written as spaces ("on-site" -> "on site"). Keys of skills start with a space, needles
+    never: no key is both. A key given twice keeps its last value, as in an automaton."""
+    keys: dict[str, Any] = dict(skill_matcher().patterns)
+    for key, groups in _needles()[0].items():
+        keys[key] = (len(key), tuple(groups.items()))
+    return keys
+
+
 @cache
 def _automaton() -> Any:
-    """One automaton over the padded, spaced text (" ci cd pipelines "): the skill matcher's
-    patterns and every reader's needles, separators written as spaces ("on-site" -> "on site")."""
+    """One automaton over the padded, spaced text for all the keys."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    for key, pattern in skill_matcher().patterns:
-        automaton.add_word(key, pattern)
-    for key, groups in _needles()[0].items():
-        # Keys of skills start with a space, needles never: no key is both.
-        automaton.add_word(key, (len(key), tuple(groups.items())))
+    for key, value in _keys().items():
+        automaton.add_word(key, value)
     automaton.make_automaton()
     return automaton
+
+
+@cache
+def _key_table() -> Any:
+    """The compiled kernel's tables for the same keys (rolediff._speedups.find_keys: skill keys
+    found word by word, needles where their first two code points are)."""
+    import numpy as np
+
+    from rolediff.skills import _BASE
+
+    skill_keys = [(k, v) for k, v in _keys().items() if k.startswith(" ")]
+    needles = [(k, v) for k, v in _keys().items() if not k.startswith(" ")]
+    groups: dict[str, list[int]] = {}
+    leads, trails = [], []
+    for i, (key, _) in enumerate(skill_keys):
+        core = key.strip(" ")
+        leads.append(len(key) - len(key.lstrip(" ")))
+        trails.append(len(key) - len(key.rstrip(" ")))
+        groups.setdefault(core, []).append(i)
+    prefixes: dict[int, int] = {}  # hash of each word-prefix of a core -> its group, or -1
+    max_words = max_gap = 1
+    for group, core in enumerate(groups):
+        words = list(re.finditer(r"[^ ]+", core))
+        max_words = max(max_words, len(words))
+        for a, b in itertools.pairwise(words):
+            max_gap = max(max_gap, b.start() - a.end())
+        for word in words:
+            h = _polynomial(core[: word.end()], _BASE)
+            prefixes[h] = group if word.end() == len(core) else prefixes.get(h, -1)
+    cores = list(groups)
+    members = list(groups.values())
+
+    def codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        joined = np.asarray([ord(c) for text in texts for c in text], dtype=np.uint32)
+        starts = np.cumsum([0, *map(len, texts)]).astype(np.int32)
+        return joined, starts
+
+    kernel = speedups()
+    return kernel.key_table(
+        np.asarray(list(prefixes), dtype=np.uint64),
+        np.asarray(list(prefixes.values()), dtype=np.int32),
+        np.cumsum([0, *map(len, members)]).astype(np.int32),
+        np.asarray([i for m in members for i in m], dtype=np.int32),
+        *codes(cores),
+        np.asarray(leads, dtype=np.int32),
+        np.asarray(trails, dtype=np.int32),
+        *codes([k for k, _ in needles]),
+        max_words,
+        max_gap,
+        tuple(v for _, v in skill_keys + needles),
+    )
+
+
+def _polynomial(text: str, base: int) -> int:
+    """sum of code point * base**offset, modulo 2**64 (skills.hash_terms' hash of one word)."""
+    h, power = 0, 1
+    for char in text:
+        h = (h + ord(char) * power) & 0xFFFFFFFFFFFFFFFF
+        power = (power * base) & 0xFFFFFFFFFFFFFFFF
+    return h
 
 
 def scan(text: str | Prepared) -> Found:
@@ -123,7 +199,13 @@ def scan(text: str | Prepared) -> Found:
     original, low = prepared.text, prepared.low
     groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [])
     skills = []
-    for end, value in _automaton().iter(f" {prepared.spaced} "):
+    kernel = speedups()
+    matches = (
+        kernel.find_keys(prepared.codes, _key_table())
+        if kernel is not None
+        else _automaton().iter(f" {prepared.spaced} ")
+    )
+    for end, value in matches:
         if len(value) == 5:
             skills.append((end, value))
             continue
