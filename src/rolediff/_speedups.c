@@ -1,8 +1,11 @@
-/* Optional compiled kernels for posting analysis. Each does exactly what a NumPy path in the
- * package does, and the tests check the two agree; when this module is not built (no C
- * compiler at install time) or ROLEDIFF_PURE_PYTHON is set, rolediff uses the NumPy paths.
+/* Optional compiled kernels for posting analysis. Each does exactly what a path of the package
+ * does in NumPy (or, for find_keys, with the pyahocorasick automaton), and the tests check the
+ * two agree; when this module is not built (no C compiler at install time) or
+ * ROLEDIFF_PURE_PYTHON is set, rolediff uses those paths.
  *
- * prepare(text, lower, spaced, out_codes) -> (low, spaced) | None   skills.Prepared.of
+ * key_table(...) -> table; find_keys(codes, table) -> [(end, value), ...]   scan.scan's
+ *   automaton: see the comment above key_table.
+ * prepare(text, lower, spaced, out_codes) -> low | None                skills.Prepared.of
  * count_terms(codes, slots, multipliers, shift, bucket_mask, n_keys, out_idx, out_counts)
  *   -> n                                                              skills.HashIndex.count_terms
  *   Which terms of a hash index (words, and pairs of adjacent words) occur in a spaced text
@@ -203,12 +206,12 @@ done:
     return result;
 }
 
-/* prepare(text, lower, spaced, out_codes) -> (low, spaced) | None: Prepared.of for text of the
- * Basic Multilingual Plane. `lower` and `spaced` are the uint32 tables of skills._bmp_tables
- * (lower case of each code point; code of each lower-case code point in the spaced text);
- * out_codes a uint32 buffer of len(text) items, which receives the spaced codes. Returns the
- * lower-case text and the spaced text, or None when the text holds a code point beyond the
- * plane or a capital sigma, whose lower case depends on its neighbours. */
+/* prepare(text, lower, spaced, out_codes) -> low | None: Prepared.of for text of the Basic
+ * Multilingual Plane. `lower` and `spaced` are the uint32 tables of skills._bmp_tables (lower
+ * case of each code point; code of each lower-case code point in the spaced text); out_codes a
+ * uint32 buffer of len(text) items, which receives the spaced codes. Returns the lower-case
+ * text, or None when the text holds a code point beyond the plane or a capital sigma, whose
+ * lower case depends on its neighbours. */
 
 /* A str of n code points (all at most maxchar) from a uint32 array. */
 static PyObject *str_of(const uint32_t *codes, Py_ssize_t n, uint32_t maxchar) {
@@ -254,7 +257,7 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     static const BufferArg specs[] = {
         {1, 0, 4, "lower"}, {2, 0, 4, "spaced"}, {3, 1, 4, "out_codes"},
     };
-    PyObject *result = NULL, *low_text = NULL, *spaced_text = NULL;
+    PyObject *result = NULL;
     if (get_buffers(args, specs, views, 3) < 0) goto done;
     if (lower.len / 4 < 0x10000 || spaced.len / 4 < 0x10000 || out.len / 4 < n) {
         PyErr_SetString(PyExc_ValueError, "prepare: tables or output too small");
@@ -262,7 +265,7 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     }
     const uint32_t *lower_of = lower.buf, *spaced_of = spaced.buf;
     uint32_t *codes = out.buf;
-    uint32_t max_low = 0, max_spaced = 0;
+    uint32_t max_low = 0;
     int fallback = 0; /* a capital sigma, or a table entry beyond the plane */
     if (kind == PyUnicode_1BYTE_KIND) {
         LOWER_CODES(Py_UCS1);
@@ -273,18 +276,10 @@ static PyObject *prepare(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         result = Py_NewRef(Py_None);
         goto done;
     }
-    low_text = str_of(codes, n, max_low);
-    if (low_text == NULL) goto done;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        codes[i] = spaced_of[codes[i]];
-        if (codes[i] > max_spaced) max_spaced = codes[i];
-    }
-    spaced_text = str_of(codes, n, max_spaced);
-    if (spaced_text == NULL) goto done;
-    result = PyTuple_Pack(2, low_text, spaced_text);
+    result = str_of(codes, n, max_low);
+    if (result == NULL) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) codes[i] = spaced_of[codes[i]];
 done:
-    Py_XDECREF(low_text);
-    Py_XDECREF(spaced_text);
     release(views, 3);
     return result;
 }

@@ -417,11 +417,9 @@ class Prepared:
         kernel = speedups()
         if kernel is not None:
             codes = np.empty(len(text), dtype=np.uint32)
-            both = kernel.prepare(text, *_bmp_tables(), codes)
-            if both is not None:
-                prepared = cls(text, both[0], codes)
-                prepared.__dict__["spaced"] = both[1]  # where cached_property keeps it
-                return prepared
+            low = kernel.prepare(text, *_bmp_tables(), codes)
+            if low is not None:
+                return cls(text, low, codes)
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         if int(raw.max()) >= _BMP or _CAPITAL_SIGMA in text:
             # Lower case beyond the plane, or a sigma whose lower case depends on its context.

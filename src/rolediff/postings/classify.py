@@ -37,10 +37,15 @@ from rolediff.skills import (
 )
 
 
-class Evidence(BaseModel):
+# A slotted dataclass, not a model: an analysis holds a dozen of these, built here directly
+# (validating them from dicts cost more than the rest of an analysis' validation), and a
+# model's attribute dictionary and set of fields set would triple the objects the garbage
+# collector walks over for each. Not frozen, as the lists holding them are not: a frozen
+# dataclass takes three times as long to make. The models holding it validate (from JSON) and
+# serialise it as they did the model.
+@dataclass(slots=True)
+class Evidence:
     """Something in the posting that pushed the classifier toward its answer."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: str
     """"title", "phrase" (names a role), "term" (a word or pair of words) or "skill"."""
@@ -252,10 +257,7 @@ def role_scores(
             hybrid_of = [best, other]
             if evidence:
                 tax = taxonomy()
-                reasons += [
-                    {"kind": "skill", "text": tax.by_id[i].name, "role": other, "weight": 0.0}
-                    for i in shared
-                ]
+                reasons += [Evidence("skill", tax.by_id[i].name, other, 0.0) for i in shared]
         elif scores[infra[1]] >= spec.hybrid_min_share * scores[infra[0]]:
             hybrid_of = infra[:2]
     return {
@@ -299,29 +301,27 @@ def _evidence(
     hits: list[SkillHit],
     w: _Weights,
     limit: int = 6,
-) -> list[dict[str, Any]]:
-    """The fields of each Evidence."""
+) -> list[Evidence]:
+    """What pushed the classifier toward `role`."""
     label = w.labels.index(role)
     pull = w.pull[label]
-    out: list[dict[str, Any]] = [
-        {"kind": "title", "text": r, "role": r, "weight": 1.0} for r in named
-    ]
+    out = [Evidence("title", r, r, 1.0) for r in named]
     role_phrases_found = [m for m in found if m.role == role and m.is_role]
     if role_phrases_found:
         out.append(
-            {
-                "kind": "phrase",
-                "text": role_phrases_found[0].text,
-                "role": role,
-                "weight": round(float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]), 3)
+            Evidence(
+                "phrase",
+                role_phrases_found[0].text,
+                role,
+                round(float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]), 3)
                 if role in INFRA_ROLES
                 else 0.0,
-                "spans": tuple((p.start, p.end) for p in role_phrases_found[:5]),
-            }
+                tuple((p.start, p.end) for p in role_phrases_found[:5]),
+            )
         )
     vocab = w.spec.vocabulary
     for term, weight in zip(*_top_terms(idx, values, label, w, limit), strict=True):
-        out.append({"kind": "term", "text": vocab[term], "role": role, "weight": round(weight, 3)})
+        out.append(Evidence("term", vocab[term], role, round(weight, 3)))
     area_weights = w.pull_areas[label] * extra.take(w.area_offsets)
     area_pull = dict(zip(w.area_names, area_weights.tolist(), strict=True))
     ranked = sorted(hits, key=lambda h: -area_pull.get(h.area or h.id, 0.0))
@@ -329,13 +329,5 @@ def _evidence(
         weight = area_pull.get(hit.area or hit.id, 0.0)
         if weight <= 0:
             break
-        out.append(
-            {
-                "kind": "skill",
-                "text": hit.name,
-                "role": role,
-                "weight": round(weight, 3),
-                "spans": tuple(hit.spans[:5]),
-            }
-        )
+        out.append(Evidence("skill", hit.name, role, round(weight, 3), tuple(hit.spans[:5])))
     return out
