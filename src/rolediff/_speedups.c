@@ -19,7 +19,7 @@
  *   writes the positions found, ascending and distinct, and how often each occurs; returns how
  *   many.
  * score_terms(idx, counts, records, n_labels, out_values, out_logits)  classify._text_vector
- * top_terms(idx, values, records, n_labels, label, limit, out_columns, out_weights) -> n
+ * top_terms(idx, values, records, n_labels, label, limit) -> (columns, weights)
  *                                                                     classify._top_terms
  */
 #define PY_SSIZE_T_CLEAN
@@ -287,9 +287,9 @@ done:
 /* score_terms(idx, counts, records, n_labels, out_values, out_logits) -> None: the classifier's
  * text features and their part of the logits (classify._text_vector and the product with the
  * coefficients). records holds one row of float64s per vocabulary term: its idf, then its
- * coefficient for each label, then (for top_terms) its letter flag, then padding. out_values receives the l2-normalised sublinear
- * tf-idf of each term found, out_logits (n_labels float64s) the sum of values times
- * coefficients. */
+ * coefficient for each label, then (for top_terms) its letter flag, then padding. out_values
+ * receives the l2-normalised sublinear tf-idf of each term found, out_logits (n_labels
+ * float64s) the sum of values times coefficients. */
 static PyObject *score_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 6) {
         PyErr_SetString(PyExc_TypeError, "score_terms takes 6 arguments");
@@ -340,44 +340,47 @@ done:
     return result;
 }
 
-/* top_terms(idx, values, records, n_labels, label, limit, out_columns, out_weights) -> n: the
- * evidence terms (classify._top_terms). records as for score_terms, with one more column after
- * the coefficients: 1.0 for a term holding a letter, else 0.0. A term's pull toward `label` is
- * its coefficient there less the mean of its coefficients for the other labels (classify's
- * `pull`, computed here in the same order of operations, so equal to the last bit); for each
- * term found (column idx[i], tf-idf values[i]) the weight is pull * values[i] * its letter
- * flag. Writes the (at most `limit`) positive weights, strongest first, ties by column (idx
- * ascends), and their columns; returns how many. The records of the terms found are those
- * score_terms has just read: no other table is touched. */
+/* top_terms(idx, values, records, n_labels, label, limit) -> (columns, weights): the evidence
+ * terms (classify._top_terms). records as for score_terms, with one more column after the
+ * coefficients: 1.0 for a term holding a letter, else 0.0. A term's pull toward `label` is its
+ * coefficient there less the mean of its coefficients for the other labels (classify's `pull`,
+ * computed here in the same order of operations, so equal to the last bit); for each term found
+ * (column idx[i], tf-idf values[i]) the weight is pull * values[i] * its letter flag. Returns
+ * the (at most `limit`) positive weights, strongest first, ties by column (idx ascends), and
+ * their columns, as lists. The records of the terms found are those score_terms has just read:
+ * no other table is touched. */
 static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "top_terms takes 8 arguments");
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "top_terms takes 6 arguments");
         return NULL;
     }
     Py_ssize_t n_labels = PyLong_AsSsize_t(args[3]);
     Py_ssize_t label = PyLong_AsSsize_t(args[4]);
     Py_ssize_t limit = PyLong_AsSsize_t(args[5]);
     if (PyErr_Occurred()) return NULL;
-    Py_buffer idx = {0}, values = {0}, records = {0}, columns = {0}, weights = {0};
-    Py_buffer *const views[] = {&idx, &values, &records, &columns, &weights};
-    static const BufferArg specs[] = {
-        {0, 0, 8, "idx"}, {1, 0, 8, "values"}, {2, 0, 8, "records"},
-        {6, 1, 8, "out_columns"}, {7, 1, 8, "out_weights"},
-    };
-    PyObject *result = NULL;
-    if (get_buffers(args, specs, views, 5) < 0) goto done;
+    Py_buffer idx = {0}, values = {0}, records = {0};
+    Py_buffer *const views[] = {&idx, &values, &records};
+    static const BufferArg specs[] = {{0, 0, 8, "idx"}, {1, 0, 8, "values"}, {2, 0, 8, "records"}};
+    PyObject *result = NULL, *columns_out = NULL, *weights_out = NULL;
+    int64_t *column = NULL;
+    double *weight = NULL;
+    if (get_buffers(args, specs, views, 3) < 0) goto done;
     Py_ssize_t k = idx.len / 8;
     Py_ssize_t width = records.ndim == 2 ? records.shape[1] : 0;
-    if (limit < 0 || n_labels < 2 || label < 0 || label >= n_labels || width < 2 + n_labels ||
-        values.len / 8 != k || columns.len / 8 < limit || weights.len / 8 < limit) {
+    if (limit < 0 || limit > 1024 || n_labels < 2 || label < 0 || label >= n_labels ||
+        width < 2 + n_labels || values.len / 8 != k) {
         PyErr_SetString(PyExc_ValueError, "top_terms: inconsistent sizes");
+        goto done;
+    }
+    column = PyMem_Malloc(sizeof(int64_t) * (size_t)(limit + 1));
+    weight = PyMem_Malloc(sizeof(double) * (size_t)(limit + 1));
+    if (column == NULL || weight == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
     Py_ssize_t rows = records.shape[0];
     const int64_t *at = idx.buf;
     const double *value = values.buf, *table = records.buf;
-    int64_t *column = columns.buf;
-    double *weight = weights.buf;
     Py_ssize_t n = 0;
     for (Py_ssize_t i = 0; i < k; i++) {
         if (at[i] < 0 || at[i] >= rows) {
@@ -399,9 +402,26 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
         weight[j] = c;
         column[j] = at[i];
     }
-    result = PyLong_FromSsize_t(n);
+    columns_out = PyList_New(n);
+    weights_out = PyList_New(n);
+    if (columns_out == NULL || weights_out == NULL) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyLong_FromLongLong(column[i]), *w = PyFloat_FromDouble(weight[i]);
+        if (c == NULL || w == NULL) {
+            Py_XDECREF(c);
+            Py_XDECREF(w);
+            goto done;
+        }
+        PyList_SET_ITEM(columns_out, i, c);
+        PyList_SET_ITEM(weights_out, i, w);
+    }
+    result = PyTuple_Pack(2, columns_out, weights_out);
 done:
-    release(views, 5);
+    Py_XDECREF(columns_out);
+    Py_XDECREF(weights_out);
+    PyMem_Free(column);
+    PyMem_Free(weight);
+    release(views, 3);
     return result;
 }
 

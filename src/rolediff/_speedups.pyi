@@ -32,7 +32,5 @@ def top_terms(
     n_labels: int,
     label: int,
     limit: int,
-    out_columns: np.ndarray,
-    out_weights: np.ndarray,
     /,
-) -> int: ...
+) -> tuple[list[int], list[float]]: ...

@@ -91,12 +91,8 @@ class _Weights:
     labels: list[str]
     terms: HashIndex
     """The vocabulary's terms by hash (skills.hash_terms): a term's position is its column."""
-    area_names: tuple[str, ...]
-    """The skill area of each skill-area feature..."""
-    area_columns: np.ndarray
-    """...and its feature index."""
-    area_offsets: np.ndarray
-    """...and its index among the extra features."""
+    area_features: dict[str, tuple[int, int]]
+    """Skill area -> (its index among the skill-area features, among the extra features)."""
     extra_scale: np.ndarray
     """Per extra feature: the phrase or skill weight it is scaled by."""
     extra_columns: np.ndarray
@@ -110,8 +106,8 @@ class _Weights:
     """coef transposed: one contiguous row of label weights per feature."""
     pull: np.ndarray
     """Per label, each feature's pull toward it rather than toward the average other label."""
-    pull_areas: np.ndarray
-    """``pull`` of the skill-area features."""
+    pull_areas: list[list[float]]
+    """``pull`` of the skill-area features, per label (plain floats: a posting reads a few)."""
     intercept: np.ndarray
     n_vocab: int
     wordy: np.ndarray
@@ -143,9 +139,7 @@ def _weights() -> _Weights:
     return _Weights(
         labels=spec.labels,
         terms=terms,
-        area_names=tuple(name for _, name in areas),
-        area_columns=area_columns,
-        area_offsets=area_columns - n_vocab,
+        area_features={name: (j, i - n_vocab) for j, (i, name) in enumerate(areas)},
         extra_scale=np.asarray(
             [
                 spec.skill_weight if name.startswith("area:") else spec.phrase_weight
@@ -158,7 +152,7 @@ def _weights() -> _Weights:
         coef=coef,
         columns=columns,
         pull=pull,
-        pull_areas=np.ascontiguousarray(pull[:, area_columns]),
+        pull_areas=pull[:, area_columns].tolist(),
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
         wordy=wordy,
@@ -276,10 +270,8 @@ def _top_terms(
     pull: strongest first, ties by column; only terms holding a letter, only positive pulls."""
     kernel = speedups()
     if kernel is not None:
-        columns = np.empty(limit, dtype=np.int64)
-        weights = np.empty(limit)
-        n = kernel.top_terms(idx, values, w.records, len(w.labels), label, limit, columns, weights)
-        return columns[:n].tolist(), weights[:n].tolist()
+        columns, weights = kernel.top_terms(idx, values, w.records, len(w.labels), label, limit)
+        return columns, weights
     contrib = w.pull[label].take(idx) * values * w.wordy.take(idx)
     candidates = np.arange(len(contrib))
     if len(contrib) > limit:  # those at least as strong as the limit-th strongest, ties included
@@ -322,12 +314,15 @@ def _evidence(
     vocab = w.spec.vocabulary
     for term, weight in zip(*_top_terms(idx, values, label, w, limit), strict=True):
         out.append(Evidence("term", vocab[term], role, round(weight, 3)))
-    area_weights = w.pull_areas[label] * extra.take(w.area_offsets)
-    area_pull = dict(zip(w.area_names, area_weights.tolist(), strict=True))
-    ranked = sorted(hits, key=lambda h: -area_pull.get(h.area or h.id, 0.0))
-    for hit in ranked[:limit]:
-        weight = area_pull.get(hit.area or hit.id, 0.0)
-        if weight <= 0:
+    # Each skill's pull is its area's: the area feature's pull times the feature's value.
+    pulls, values_of = w.pull_areas[label], extra.tolist()
+    weights = []
+    for hit in hits:
+        feature = w.area_features.get(hit.area or hit.id)
+        weights.append(0.0 if feature is None else pulls[feature[0]] * values_of[feature[1]])
+    for i in sorted(range(len(hits)), key=lambda i: -weights[i])[:limit]:
+        if weights[i] <= 0:
             break
-        out.append(Evidence("skill", hit.name, role, round(weight, 3), tuple(hit.spans[:5])))
+        hit = hits[i]
+        out.append(Evidence("skill", hit.name, role, round(weights[i], 3), tuple(hit.spans[:5])))
     return out
