@@ -26,6 +26,7 @@ from rolediff.skills import (
     lower_same_length,
     spaced,
     speedups,
+    text_hash,
 )
 
 
@@ -203,6 +204,17 @@ def test_hash_index_finds_its_keys_and_nothing_else(n: int) -> None:
     assert not found.any() and len(positions) == 0
     with pytest.raises(ValueError, match="distinct"):
         HashIndex(np.asarray([5, 5], dtype=np.uint64))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_a_words_hash_is_the_hash_of_its_text(text: str) -> None:
+    # The compiled key finder's tables hash word runs with text_hash; Words hashes each word.
+    codes = _spaced_codes(lower_same_length(text))
+    words = Words.of(codes)
+    spaced_text = "".join(map(chr, codes.tolist()))
+    for start, end, h in zip(words.starts, words.ends, words.hashes, strict=True):
+        assert int(h) == text_hash(spaced_text[start:end])
 
 
 # --- counting an index's terms in a text: the compiled kernel and the NumPy path ---------------

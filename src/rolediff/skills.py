@@ -269,6 +269,17 @@ class Words:
         return pairs
 
 
+def text_hash(text: str) -> int:
+    """The polynomial hash of a text's code points, sum of code * BASE**offset modulo 2**64:
+    a word's hash in Words, and of a run of words with the spaces between them (the compiled
+    kernel's find_keys extends it word by word)."""
+    h, power = 0, 1
+    for char in text:
+        h = (h + ord(char) * power) & 0xFFFFFFFFFFFFFFFF
+        power = (power * _BASE) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
 def hash_terms(terms: list[str]) -> np.ndarray:
     """The hash of each term: one word, or two words joined by one space (as pairs() hashes)."""
     import numpy as np

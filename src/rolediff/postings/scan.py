@@ -24,6 +24,7 @@ from rolediff.skills import (
     skill_matcher,
     spaced,
     speedups,
+    text_hash,
 )
 
 if TYPE_CHECKING:
@@ -138,8 +139,6 @@ def _key_table() -> Any:
     found word by word, needles where their first two code points are)."""
     import numpy as np
 
-    from rolediff.skills import _BASE
-
     skill_keys = [(k, v) for k, v in _keys().items() if k.startswith(" ")]
     needles = [(k, v) for k, v in _keys().items() if not k.startswith(" ")]
     groups: dict[str, list[int]] = {}
@@ -157,7 +156,7 @@ def _key_table() -> Any:
         for a, b in itertools.pairwise(words):
             max_gap = max(max_gap, b.start() - a.end())
         for word in words:
-            h = _polynomial(core[: word.end()], _BASE)
+            h = text_hash(core[: word.end()])
             prefixes[h] = group if word.end() == len(core) else prefixes.get(h, -1)
     cores = list(groups)
     members = list(groups.values())
@@ -181,15 +180,6 @@ def _key_table() -> Any:
         max_gap,
         tuple(v for _, v in skill_keys + needles),
     )
-
-
-def _polynomial(text: str, base: int) -> int:
-    """sum of code point * base**offset, modulo 2**64 (skills.hash_terms' hash of one word)."""
-    h, power = 0, 1
-    for char in text:
-        h = (h + ord(char) * power) & 0xFFFFFFFFFFFFFFFF
-        power = (power * base) & 0xFFFFFFFFFFFFFFFF
-    return h
 
 
 def scan(text: str | Prepared) -> Found:
