@@ -523,6 +523,7 @@ def test_evidence_terms_strongest_first_ties_by_column_on_both_paths() -> None:
             )
             assert _top_terms(idx, values, 0, fake, 2)[0] == [idx[6], idx[0]]
             assert _top_terms(idx[:0], values[:0], 0, fake, 5) == ([], [])
+            assert _top_terms(idx, values, 0, fake, 0) == ([], [])
     if speedups() is not None:
         with pytest.raises(ValueError, match="out of range"):
             speedups().top_terms(

@@ -382,7 +382,7 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
     const int64_t *at = idx.buf;
     const double *value = values.buf, *table = records.buf;
     Py_ssize_t n = 0;
-    for (Py_ssize_t i = 0; i < k; i++) {
+    for (Py_ssize_t i = 0; i < k && limit > 0; i++) {
         if (at[i] < 0 || at[i] >= rows) {
             PyErr_SetString(PyExc_ValueError, "top_terms: term out of range");
             goto done;

@@ -69,9 +69,9 @@ def analyze_posting(
     job_type: str | None = None,
 ) -> PostingAnalysis:
     """Analyse one posting from its description (the title, place and pay field are optional)."""
-    # One validation of the whole result (in pydantic-core): cheaper than building each piece of
-    # evidence as a model of its own. Skill counts are frozen and recur from posting to posting
-    # ("kubernetes" x 2): each is made once and shared, which also spares the garbage collector
+    # One validation of the whole result (in pydantic-core), its evidence and skill counts
+    # already made: evidence as slotted dataclasses, skill counts frozen and shared, as they
+    # recur from posting to posting ("kubernetes" x 2), which also spares the garbage collector
     # a dozen young objects per analysis.
     fields = analysis_fields(text, title, location, salary_text, posting_id, job_type)
     return PostingAnalysis.model_validate(fields)

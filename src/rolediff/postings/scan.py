@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from rolediff.data import DataError
 from rolediff.skills import (
     Prepared,
     SkillPattern,
@@ -139,8 +140,9 @@ def _key_table() -> Any:
     found word by word, needles where their first two code points are)."""
     import numpy as np
 
-    skill_keys = [(k, v) for k, v in _keys().items() if k.startswith(" ")]
-    needles = [(k, v) for k, v in _keys().items() if not k.startswith(" ")]
+    keys = _keys()
+    skill_keys = [(k, v) for k, v in keys.items() if k.startswith(" ")]
+    needles = [(k, v) for k, v in keys.items() if not k.startswith(" ")]
     groups: dict[str, list[int]] = {}
     leads, trails = [], []
     for i, (key, _) in enumerate(skill_keys):
@@ -157,7 +159,12 @@ def _key_table() -> Any:
             max_gap = max(max_gap, b.start() - a.end())
         for word in words:
             h = text_hash(core[: word.end()])
-            prefixes[h] = group if word.end() == len(core) else prefixes.get(h, -1)
+            if word.end() < len(core):
+                prefixes.setdefault(h, -1)
+            elif prefixes.get(h, -1) != -1:  # two cores of one hash: one could never be found
+                raise DataError(f"skill keys {core!r} and another share a hash")
+            else:
+                prefixes[h] = group
     cores = list(groups)
     members = list(groups.values())
 
