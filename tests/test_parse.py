@@ -12,6 +12,10 @@ from hypothesis import strategies as st
 
 from rolediff.postings.parse import (
     _DESCRIPTION_MODES,
+    _NOT_PAY_BEFORE,
+    _NOT_PAY_BEFORE_WORDS,
+    _PAY_WORDS,
+    _PAY_WORDS_WORDS,
     _TITLE_LEVELS,
     Salary,
     _folded,
@@ -237,7 +241,11 @@ def test_folding_turns_every_ignorecase_twin_of_an_ascii_letter_into_it() -> Non
 
 
 # Patterns that run only where one of their words is: every match must hold one of those words.
-_WORD_FILTERED = {name: (p, w) for name, p, w in (*_DESCRIPTION_MODES, *_TITLE_LEVELS)}
+_WORD_FILTERED = {
+    **{name: (p, w) for name, p, w in (*_DESCRIPTION_MODES, *_TITLE_LEVELS)},
+    "pay words": (_PAY_WORDS, _PAY_WORDS_WORDS),
+    "not pay before": (_NOT_PAY_BEFORE, _NOT_PAY_BEFORE_WORDS),
+}
 
 
 @pytest.mark.parametrize("name", sorted(_WORD_FILTERED))
