@@ -34,3 +34,20 @@ def top_terms(
     limit: int,
     /,
 ) -> tuple[list[int], list[float]]: ...
+def key_table(
+    prefixes: np.ndarray,
+    prefix_groups: np.ndarray,
+    group_starts: np.ndarray,
+    group_keys: np.ndarray,
+    cores: np.ndarray,
+    core_starts: np.ndarray,
+    leads: np.ndarray,
+    trails: np.ndarray,
+    needles: np.ndarray,
+    needle_starts: np.ndarray,
+    max_words: int,
+    max_gap: int,
+    values: tuple[object, ...],
+    /,
+) -> object: ...
+def find_keys(codes: np.ndarray, table: object, /) -> list[tuple[int, object]]: ...
