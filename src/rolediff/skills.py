@@ -376,7 +376,10 @@ class HashIndex:
         found = self.find(np.concatenate((words.hashes, words.pairs())))[1]
         if not len(found):
             return found, found
-        found.sort()
+        if self._size <= 1 << 16:  # NumPy sorts 16-bit integers by radix: 3x faster here
+            found = np.sort(found.astype(np.uint16), kind="stable").astype(np.int64)
+        else:
+            found.sort()
         first = np.empty(len(found), dtype=bool)
         first[0] = True
         np.not_equal(found[1:], found[:-1], out=first[1:])
