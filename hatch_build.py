@@ -40,7 +40,7 @@ class SpeedupsHook(BuildHookInterface):  # type: ignore[type-arg]
             detail = getattr(error, "stderr", None) or str(error)
             self.app.display_warning(
                 f"rolediff: the optional C speedups were not built ({detail.strip()[-500:]}); "
-                "rolediff will use its NumPy path."
+                "rolediff will use pyahocorasick and NumPy instead (same results, slower)."
             )
             return
         if version != "editable":
