@@ -463,7 +463,8 @@ typedef struct {
     uint32_t *cores, *needles;
     int max_words, max_gap;
     uint64_t first[256], second[256]; /* needles by first / second code point (mod 256) */
-    uint64_t starts[1024]; /* a bit per first-word hash (bits 16-31 of hash * PAIR, mod 2**16) */
+    uint64_t starts[1024]; /* a bit per prefix hash (bits 16-31 of hash * PAIR, mod 2**16): a
+                              word whose bit is clear starts no key */
     PyObject *values;
 } KeyTable;
 
@@ -579,13 +580,7 @@ static PyObject *key_table(PyObject *self, PyObject *const *args, Py_ssize_t nar
         }
         t->slot_hash[at] = ph[i];
         t->slot_value[at] = pg[i];
-    }
-    for (Py_ssize_t g = 0; g < n_groups; g++) { /* the first word of every core */
-        const uint32_t *core = t->cores + ((int32_t *)core_starts.buf)[g];
-        Py_ssize_t size = ((int32_t *)core_starts.buf)[g + 1] - ((int32_t *)core_starts.buf)[g];
-        uint64_t h = 0, power = 1;
-        for (Py_ssize_t k = 0; k < size && core[k] != 32; k++, power *= BASE) h += core[k] * power;
-        uint64_t bit = ((h * PAIR) >> 16) & 0xFFFF;
+        uint64_t bit = ((ph[i] * PAIR) >> 16) & 0xFFFF; /* every core's first word among them */
         t->starts[bit >> 6] |= 1ULL << (bit & 63);
     }
     t->n_groups = n_groups;
