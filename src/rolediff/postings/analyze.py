@@ -172,26 +172,18 @@ def _analyze_chunk(chunk: list[_Sent]) -> list[_Packed]:
         ]
 
 
-def _pack(f: dict[str, Any]) -> _Packed:
-    return (
-        *(f[k] for k in _FIELDS_BEFORE_EVIDENCE),
-        [(e.kind, e.text, e.role, e.weight, e.spans) for e in f["evidence"]],
-        [(s.id, s.name, s.category, s.count) for s in f["skills"]],
-        *(f[k] for k in _FIELDS_AFTER_SKILLS),
-    )
+def _pack(fields: dict[str, Any]) -> _Packed:
+    packed = dict(fields)
+    packed["evidence"] = [(e.kind, e.text, e.role, e.weight, e.spans) for e in fields["evidence"]]
+    packed["skills"] = [(s.id, s.name, s.category, s.count) for s in fields["skills"]]
+    return tuple(packed[name] for name in PostingAnalysis.model_fields)
 
 
 def _unpack(packed: _Packed) -> PostingAnalysis:
-    n = len(_FIELDS_BEFORE_EVIDENCE)
-    fields = dict(zip(_FIELDS_BEFORE_EVIDENCE, packed[:n], strict=True))
-    fields["evidence"] = [Evidence(*e) for e in packed[n]]
-    fields["skills"] = [_skill_count(*s) for s in packed[n + 1]]
-    fields.update(zip(_FIELDS_AFTER_SKILLS, packed[n + 2 :], strict=True))
+    fields = dict(zip(PostingAnalysis.model_fields, packed, strict=True))
+    fields["evidence"] = [Evidence(*e) for e in fields["evidence"]]
+    fields["skills"] = [_skill_count(*s) for s in fields["skills"]]
     return PostingAnalysis.model_validate(fields)
-
-
-_FIELDS_BEFORE_EVIDENCE = ("id", "title", "role", "role_scores", "hybrid", "hybrid_of")
-_FIELDS_AFTER_SKILLS = ("salary", "location", "seniority", "employment_type", "model_version")
 
 
 def analyze_postings(
