@@ -120,10 +120,11 @@ def taxable_of_agi(
 ) -> npt.NDArray[np.float64]:
     """:func:`taxable_income` of checked inputs: AGI (wages less pre-tax contributions, not
     negative) and the state and local tax offered to the SALT deduction."""
-    params = _year(year)
-    salt = np.minimum(state_local_tax, _salt_cap(params, agi))
-    deduction = np.maximum(salt, params.standard_deduction.of(status))
-    taxable: npt.NDArray[np.float64] = np.maximum(agi - deduction, 0.0)
+    # The larger deduction: the lower of the itemiser's and the standard taxable income.
+    standard = np.maximum(agi - _year(year).standard_deduction.of(status), 0.0)
+    taxable: npt.NDArray[np.float64] = np.minimum(
+        itemized_taxable_of_agi(year, agi, state_local_tax), standard
+    )
     return taxable
 
 
