@@ -296,6 +296,22 @@ def test_errors_are_json_with_a_message_and_a_4xx(client: TestClient) -> None:
     assert bad_body.status_code == 422 and bad_body.json()["error"]["message"]
 
 
+def test_error_messages_name_no_cli_flags(client: TestClient) -> None:
+    """The library's messages reach HTTP clients too: they name parameters, not "--flags"."""
+    responses = [
+        client.get("/api/v1/pay?city=Raleigh"),
+        client.get("/api/v1/market?since=March"),
+        client.get("/api/v1/market?vs=sre"),
+        client.get("/api/v1/market?vs=sre&role=sre"),
+        client.post("/api/v1/fit", json={}),
+        client.post("/api/v1/fit", json={"from_role": "devops"}),
+        client.post("/api/v1/fit", json={"from_role": "sre", "to_role": "sre"}),
+    ]
+    for response in responses:
+        assert response.status_code == 400, response.text
+        assert "--" not in response.json()["error"]["message"], response.text
+
+
 def test_page_errors_are_pages_with_the_message(client: TestClient) -> None:
     response = client.get("/compare?a=devops&b=nurse")
     assert response.status_code == 400

@@ -95,7 +95,7 @@ def test_where_json_gives_the_cbsa(cli) -> None:  # type: ignore[no-untyped-def]
         (["cities", "--salary", "90000", "--chart", "/nonexistent-dir/c.svg"], "No such directory"),
         (["report", "devops", "sre", "-o", "/nonexistent-dir/r.html"], "No such directory"),
         (["fit", "--skills", "linux", "--from", "sre", "--to", "sre"], "same role"),
-        (["fit", "--skills", ",,,"], "--skills is empty"),
+        (["fit", "--skills", ",,,"], "skills is empty"),
         (["posting", "/"], "is a directory"),
         (["fit", "--resume", "/"], "is a directory"),
         (["fit", "--profile", "/"], "is a directory"),

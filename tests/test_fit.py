@@ -226,7 +226,7 @@ def test_bad_profiles_get_a_clear_message(tmp_path: Path, text: str, message: st
 
 
 def test_no_input_is_an_error() -> None:
-    with pytest.raises(RolediffError, match="--skills"):
+    with pytest.raises(RolediffError, match="Give skills, a résumé or a profile"):
         fit(market=PROFILE_ONLY)
     with pytest.raises(RolediffError, match="both"):
         fit(skills="git", from_role="devops", market=PROFILE_ONLY)

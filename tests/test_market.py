@@ -191,9 +191,9 @@ def test_report_filters(store: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"vs": "sre"}, "--vs needs --role"),
+        ({"vs": "sre"}, "vs needs a role"),
         ({"role": "dev-ops-guru"}, "Unknown role"),
-        ({"since": "March"}, "--since"),
+        ({"since": "March"}, "since wants a date"),
     ],
 )
 def test_report_rejects_bad_input(store: Path, kwargs: dict[str, str], message: str) -> None:
@@ -447,7 +447,10 @@ def test_duckdb_run_writes_parquet_and_statistics_report_from_shows(tmp_path: Pa
         (["report", "--from", "{tmp}/none"], "No statistics"),
         (["run", "-i", "{tmp}/*.jsonl", "-o", "{tmp}/out"], "No posting file matches"),
         (["run", "-i", str(RECORDED), "-o", "{tmp}/o", "--master", "local[2]"], "--engine spark"),
-        (["run", "-i", str(RECORDED), "-o", "{tmp}/o", "--engine", "spark", "--vs", "sre"], "--vs"),
+        (
+            ["run", "-i", str(RECORDED), "-o", "{tmp}/o", "--engine", "spark", "--vs", "sre"],
+            "vs needs a role",
+        ),
     ],
 )
 def test_run_and_report_from_reject_bad_input(

@@ -70,7 +70,7 @@ def pay(
     from rolediff.pay.take_home import take_home
 
     if salary is None and role is None:
-        raise RolediffError("Give a salary (--salary N) or a role (--role R).")
+        raise RolediffError("Give a salary, or a role whose estimated salary to use.")
     return take_home(
         salary,
         city,
@@ -101,9 +101,9 @@ def cities(
     from rolediff.pay.take_home import rank_cities
 
     if top is not None and top < 1:
-        raise RolediffError("top (--top) must be 1 or more.")
+        raise RolediffError("top must be 1 or more.")
     if sort not in SORT_KEYS:
-        raise RolediffError(f"sort (--sort) must be take_home, after_tax or gross; got {sort!r}.")
+        raise RolediffError(f"sort must be take_home, after_tax or gross; got {sort!r}.")
     return rank_cities(
         salary=salary,
         role=role,

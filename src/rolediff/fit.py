@@ -422,15 +422,21 @@ def fit(
     given the person is taken to have the ``from_role`` profile's areas.
     """
     if (from_role is None) != (to_role is None):
-        raise RolediffError("Give both --from and --to for transition advice.")
+        raise RolediffError(
+            "Give both roles for transition advice: the one you are in (from)"
+            " and the one you want (to)."
+        )
     if (
         from_role is not None
         and to_role is not None
         and get_role(from_role).id == get_role(to_role).id
     ):
-        raise RolediffError("--from and --to name the same role: give two different roles.")
+        raise RolediffError(
+            "The role to move from and the role to move to are the same role:"
+            " give two different roles."
+        )
     if isinstance(skills, str) and not _split_items(skills):
-        raise RolediffError("--skills is empty: give skills separated by commas (linux, k8s).")
+        raise RolediffError("skills is empty: give skills separated by commas (linux, k8s).")
     weights = _market(market)
     held: dict[str, _Held] = {}
     unrecognised: list[Unrecognised] = []
@@ -447,7 +453,9 @@ def fit(
     recognised_order = list(held)
     if not inputs:
         if from_role is None:
-            raise RolediffError("Give --skills, --resume or --profile (or --from and --to).")
+            raise RolediffError(
+                "Give skills, a résumé or a profile (or the roles to move from and to)."
+            )
         inputs.append("role")
         for entry in get_role(from_role).skills:
             held[entry.id] = _Held(entry.id, 1.0, [f"{from_role} profile"])

@@ -1054,7 +1054,7 @@ def _since(value: str | date | None) -> date | None:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
     except ValueError:
         pass
-    raise RolediffError(f"--since wants a date such as 2024-01 or 2024-01-15, not {value!r}.")
+    raise RolediffError(f"since wants a date such as 2024-01 or 2024-01-15, not {value!r}.")
 
 
 @cache
@@ -1279,11 +1279,11 @@ def select(
 ) -> Selection:
     """Validate a report's filters (a clear RolediffError for bad ones) before any engine runs."""
     if vs is not None and role is None:
-        raise RolediffError("--vs needs --role: the two roles to set apart.")
+        raise RolediffError("vs needs a role to set apart from it (role).")
     role_id = _role_id(role) if role is not None else None
     vs_id = _role_id(vs) if vs is not None else None
     if vs_id is not None and vs_id == role_id:
-        raise RolediffError("--vs names the same role as --role: give two different roles.")
+        raise RolediffError("vs and role name the same role: give two different roles.")
     place = None
     if metro is not None:
         from rolediff.geo import resolve_place
@@ -1362,9 +1362,9 @@ def _notes(filters: Filters, n: int) -> list[str]:
         "Remote / hybrid / on-site is what the posting states; unknown when it does not.",
     ]
     if filters.since is not None:
-        notes.append("--since leaves out postings whose month is not known.")
+        notes.append("since leaves out postings whose month is not known.")
     if filters.role is not None:
-        notes.append("--vs compares against all postings selected by the other filters.")
+        notes.append("vs compares against all postings selected by the other filters.")
     if not n:
         notes.append("No posting matches the filters.")
     return notes
