@@ -56,6 +56,17 @@ class Taxes:
             result = result + amount
         return result
 
+    def statement_totals(self) -> Array:
+        """Each household's total as a statement shows it: the sum of its taxes each rounded to
+        the cent (local taxes and state programs each summed first), so that every answer
+        showing a total gives the same cent."""
+        main: Array = np.zeros(self.federal.shape)
+        for part in (self.federal, self.social_security, self.medicare, self.state):
+            main = main + _cents(part)
+        extra = [self.local, self.payroll]
+        sums = [sum((_cents(a) for a in taxes.values()), np.zeros(main.shape)) for taxes in extra]
+        return _cents(main + _cents(sums[0]) + _cents(sums[1]))
+
 
 @cache
 def _state_years(state: str) -> tuple[int, ...]:
@@ -250,7 +261,7 @@ def take_home(
     payroll_taxes = {k: _r(v[0]) for k, v in now.payroll.items()}
     local_total = _r(sum(local_taxes.values()))
     payroll_total = _r(sum(payroll_taxes.values()))
-    total_taxes = _r(sum(parts) + local_total + payroll_total)
+    total_taxes = _r(sum(parts) + local_total + payroll_total)  # as Taxes.statement_totals
     after_tax = _r(gross - total_taxes - pretax - hsa)
     after_tax_monthly = _r(after_tax / 12)
     rent_monthly, living_monthly = _r(rent_monthly), _r(living_monthly)
@@ -272,7 +283,7 @@ def take_home(
         living_costs_monthly=living_monthly,
         living=costs if rent is None or living is None else None,
         take_home_monthly=_r(after_tax_monthly - rent_monthly - living_monthly),
-        effective_tax_rate=_rate(total[0], gross),
+        effective_tax_rate=_rate(total_taxes, gross),
         marginal_tax_rate=round((total[1] - total[0]) / MARGINAL_STEP, 4),
         year=tax_year,
         filing_status=status,
@@ -288,6 +299,17 @@ def take_home(
 
 def _r(value: float | np.floating) -> float:
     return round(float(value), 2)
+
+
+def _cents(values: Array) -> Array:
+    """``round(v, 2)`` of every value, as Python rounds (NumPy's rounding differs from it only
+    where a value lies within a hair of half a cent: those few are rounded one by one)."""
+    rounded: Array = np.round(values, 2)
+    hundredths = values * 100
+    near_half = np.abs(hundredths - np.floor(hundredths) - 0.5) < 1e-4
+    if near_half.any():
+        rounded[near_half] = [round(v, 2) for v in values[near_half].tolist()]
+    return rounded
 
 
 SortKey = Literal["take_home", "after_tax", "gross"]
@@ -328,6 +350,7 @@ def rank_cities(
     else:
         gross = np.full(len(places), check_salary(float(salary or 0)))
     total = np.empty(len(places))
+    shown = np.empty(len(places))
     # Every metro in one ranking uses the same tax year: by default the latest one that all
     # their states cover, so that no city gains from a newer law than another.
     common = sorted(set.intersection(*(set(_state_years(p.state)) for p in places)))
@@ -358,7 +381,9 @@ def rank_cities(
         }
         members = [places[i] for i in index]
         local_taxes = _local_taxes_of_many(members, tax_year, status, w, zero, zero)
-        total[index] = _taxes(tax_year, status, w, zero, zero, within, local_taxes).total
+        result = _taxes(tax_year, status, w, zero, zero, within, local_taxes)
+        total[index] = result.total
+        shown[index] = result.statement_totals()
     after_monthly = (gross - total) / 12
     rows = [cost_row[p.cbsa_code] for p in places]
     rent = costs.rent_monthly[rows]
@@ -366,22 +391,16 @@ def rank_cities(
     kept = after_monthly - rent - living
     key = {"take_home": kept, "after_tax": after_monthly, "gross": gross}[sort]
     order = np.argsort(-key, kind="stable")[: top or None].tolist()
-    # Python floats from here: rounding them is what _r does, without a numpy scalar per value.
-    arrays = (gross, total, after_monthly, rent, living, kept)
+    # Python floats from here: each row is rounded as take_home() rounds its statement.
+    arrays = (gross, shown, rent, living)
     columns = list(zip(*(a.tolist() for a in arrays), strict=True))
     return [_city_row(rank, places[i], *columns[i]) for rank, i in enumerate(order, 1)]
 
 
 def _city_row(
-    rank: int,
-    place: Place,
-    gross: float,
-    total: float,
-    after_monthly: float,
-    rent: float,
-    living: float,
-    kept: float,
+    rank: int, place: Place, gross: float, total: float, rent: float, living: float
 ) -> CityRow:
+    after_monthly = _r(_r(gross - total) / 12)
     return CityRow(
         rank=rank,
         place=place.label,
@@ -389,12 +408,12 @@ def _city_row(
         metro_cbsa=place.cbsa_code,
         state=place.state,
         gross_annual=round(gross, 2),
-        total_taxes=round(total, 2),
-        after_tax_monthly=round(after_monthly, 2),
-        rent_monthly=round(rent, 2),
-        living_costs_monthly=round(living, 2),
-        # the rounded parts add up (``kept`` itself only orders the ranking)
-        take_home_monthly=round(round(after_monthly, 2) - round(rent, 2) - round(living, 2), 2),
+        total_taxes=total,
+        after_tax_monthly=after_monthly,
+        rent_monthly=_r(rent),
+        living_costs_monthly=_r(living),
+        # the rounded parts add up (the unrounded take-home only orders the ranking)
+        take_home_monthly=_r(after_monthly - _r(rent) - _r(living)),
         effective_tax_rate=_rate(total, gross),
         local_tax_not_modelled=bool(local.not_modelled(place)),
     )
