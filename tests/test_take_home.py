@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolediff import resolve_place
+from rolediff.errors import RolediffError
 from rolediff.geo import Place
 from rolediff.pay import federal, local, payroll
 from rolediff.pay.common import FilingStatus
@@ -493,3 +494,11 @@ def test_vector_cents_round_as_python_does(values: list[float]) -> None:
     from rolediff.pay.take_home import _cents
 
     assert _cents(np.array(values)).tolist() == [round(v, 2) for v in values]
+
+
+def test_no_match_when_even_a_dollar_leaves_more_there() -> None:
+    """A salary whose take-home is below what $1 leaves in the other place has no match (the
+    search once stopped at its $1 floor and called that the answer)."""
+    with pytest.raises(RolediffError, match=r"No salary in Raleigh, NC matches.*-\$3,"):
+        match_salary(15000, "New York, NY", "Raleigh, NC", year=2025)
+    assert match_salary(1, "Raleigh, NC", "Raleigh, NC", year=2025).needed_salary == 1.0

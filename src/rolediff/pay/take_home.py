@@ -419,6 +419,10 @@ def _city_row(
     )
 
 
+def _monthly(dollars: float) -> str:
+    return f"{'-' if dollars < 0 else ''}${abs(dollars):,.0f} a month"
+
+
 def _rate(taxes: float, gross: float) -> float:
     """Taxes as a share of gross pay; 0 when the pay rounds to no cent at all."""
     return round(taxes / gross, 4) if round(gross, 2) > 0 else 0.0
@@ -462,6 +466,13 @@ def match_salary(
         return result
 
     low, high = 1.0, max(4 * salary, 1e5)
+    least = take_home(low, target, year=tax_year, filing_status=status, bedrooms=bedrooms)
+    if least.take_home_monthly > origin.take_home_monthly:
+        raise RolediffError(
+            f"No salary in {least.place} matches: a ${salary:,.0f} salary in {origin.place} leaves"
+            f" {_monthly(origin.take_home_monthly)}, less than even $1 a year leaves there"
+            f" ({_monthly(least.take_home_monthly)})."
+        )
     while after_monthly(np.array([high]))[0] < wanted:
         high *= 2
         if high > 1e9:
