@@ -112,7 +112,7 @@ SKILL_IDS = sorted(taxonomy().by_id)
 
 @settings(max_examples=60, deadline=None)
 @given(
-    base=st.lists(st.sampled_from(SKILL_IDS), max_size=8),
+    base=st.lists(st.sampled_from(SKILL_IDS), min_size=1, max_size=8),
     extra=st.sampled_from(SKILL_IDS),
     with_market=st.booleans(),
 )
@@ -230,6 +230,18 @@ def test_no_input_is_an_error() -> None:
         fit(market=PROFILE_ONLY)
     with pytest.raises(RolediffError, match="both"):
         fit(skills="git", from_role="devops", market=PROFILE_ONLY)
+    # empty input is refused whatever its form (the API once scored an empty list as zeros)
+    for empty in ("", " , ", [], ["", " "]):
+        with pytest.raises(RolediffError, match="skills is empty"):
+            fit(skills=empty, market=PROFILE_ONLY)
+    with pytest.raises(RolediffError, match="résumé text is empty"):
+        fit(resume_text=" \n", market=PROFILE_ONLY)
+
+
+def test_the_summary_counts_points_of_the_unrounded_difference() -> None:
+    report = fit(skills=["linux", "kubernetes"], market=SNAPSHOT, target="sre")
+    gap = 100 * (report.scores["devops"] - report.scores["sre"])
+    assert report.difference.startswith(f"{round(gap)} point"), (gap, report.difference)
 
 
 # --- transition ---------------------------------------------------------------------------

@@ -435,8 +435,10 @@ def fit(
             "The role to move from and the role to move to are the same role:"
             " give two different roles."
         )
-    if isinstance(skills, str) and not _split_items(skills):
+    if skills is not None and not _split_items(skills):
         raise RolediffError("skills is empty: give skills separated by commas (linux, k8s).")
+    if resume_text is not None and not resume_text.strip():
+        raise RolediffError("The résumé text is empty.")
     weights = _market(market)
     held: dict[str, _Held] = {}
     unrecognised: list[Unrecognised] = []
@@ -861,7 +863,7 @@ def _difference(scores: Mapping[str, float], target: str, change: Transition | N
     else:
         others = [r for r in scores if r != target]
         a, b = target, others[0]
-    points = round(100 * scores[a]) - round(100 * scores[b])
+    points = round(100 * (scores[a] - scores[b]))
     if points < 0:
         a, b, points = b, a, -points
     name_a, name_b = get_role(a).short_name, get_role(b).short_name

@@ -16,10 +16,20 @@ def _short(role: str) -> str:
 
 
 def _share(gap: Gap) -> str:
+    """The share, naming the skill it counts when that is the area's most asked-for skill
+    rather than the area itself (so it is not read as the area's share)."""
     if gap.share is None:
         return ABSENT
-    counts = f" ({gap.n:,} of {gap.postings:,})" if gap.n is not None and gap.postings else ""
-    return f"{gap.share:.0%}{counts}"
+    counts = f"{gap.n:,} of {gap.postings:,}" if gap.n is not None and gap.postings else ""
+    skill = taxonomy().get(gap.share_skill).name if gap.share_skill not in (None, gap.id) else ""
+    detail = "; ".join(part for part in (skill, counts) if part)
+    return f"{gap.share:.0%} ({detail})" if detail else f"{gap.share:.0%}"
+
+
+def _points(score: float) -> str:
+    """A 0-1 score as the 0-100 points that the chart, the gaps' importance and the summary
+    ("4 points closer to ...") use."""
+    return f"{100 * score:.1f}"
 
 
 def _premium(gap: Gap) -> str:
@@ -66,9 +76,9 @@ def fit_tables(report: FitReport, detailed: bool = True) -> list[Table]:
     """Scores, what was (not) recognised, gaps, learning path and transition advice; CSV gets
     one table of every role's gaps."""
     if not detailed:
-        columns = ["role", "score", *GAP_COLUMNS]
+        columns = ["role", "score (0-100)", *GAP_COLUMNS]
         rows = [
-            [role, f"{report.scores[role]:.2f}", *_gap_row(gap)]
+            [role, _points(report.scores[role]), *_gap_row(gap)]
             for role, gaps in report.gaps.items()
             for gap in gaps
         ]
@@ -80,11 +90,11 @@ def fit_tables(report: FitReport, detailed: bool = True) -> list[Table]:
     )
     scores = Table(
         "Fit by role",
-        ["role", "score", "largest gaps"],
+        ["role", "score (0-100)", "largest gaps"],
         [
             [
                 role_profiles()[role].name,
-                f"{score:.2f}",
+                _points(score),
                 ", ".join(g.name for g in report.gaps[role][:TOP_GAPS]) or ABSENT,
             ]
             for role, score in report.scores.items()
