@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -96,6 +97,10 @@ def test_where_json_gives_the_cbsa(cli) -> None:  # type: ignore[no-untyped-def]
         (["report", "devops", "sre", "-o", "/nonexistent-dir/r.html"], "No such directory"),
         (["fit", "--skills", "linux", "--from", "sre", "--to", "sre"], "same role"),
         (["fit", "--skills", ",,,"], "skills is empty"),
+        (["fit", "-s", "linux", "--from", "devops", "--to", "sre", "-t", "cloud"], "differ"),
+        (["report", "devops", "sre", "-o", "/tmp/r.html", "-t", "nope"], "Unknown role"),
+        (["report", "devops", "sre", "-o", "/tmp/r.html", "-t", "sre"], "give skills"),
+        (["report", "devops", "sre", "-o", "/tmp/r.html", "-f", "md"], "make them agree"),
         (["posting", "/"], "is a directory"),
         (["fit", "--resume", "/"], "is a directory"),
         (["fit", "--profile", "/"], "is a directory"),
@@ -222,3 +227,13 @@ def test_pay_says_when_the_role_is_not_used(cli) -> None:  # type: ignore[no-unt
     alone = cli("pay", "--city", "Raleigh, NC", "--salary", "120000", "-f", "json")
     assert both.code == alone.code == 0 and both.out == alone.out
     assert "--role was not used" in both.err and "--role" not in alone.err
+
+
+def test_fit_saves_the_resume_text_only_when_it_answers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    resume = tmp_path / "cv.txt"
+    resume.write_text("Linux and Kubernetes engineer\n", encoding="utf-8")
+    kept = tmp_path / "kept.txt"
+    failed = cli("fit", "--resume", str(resume), "--save", str(kept), "-t", "nope")
+    assert failed.code == 2 and not kept.exists()
+    assert cli("fit", "--resume", str(resume), "--save", str(kept)).code == 0
+    assert kept.read_text(encoding="utf-8") == "Linux and Kubernetes engineer\n"

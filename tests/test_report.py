@@ -344,7 +344,9 @@ def test_format_from_suffix_or_explicit() -> None:
     assert report_format("r.html") == report_format("R.HTM") == "html"
     assert report_format("notes/r.md") == "md"
     assert report_format("r.txt", "md") == "md"
-    assert report_format("r.md", "html") == "html"
+    assert report_format("r", "markdown") == "md"
+    with pytest.raises(RolediffError, match="make them agree"):
+        report_format("r.md", "html")  # an HTML page named .md would open as text
     for bad in ("r.txt", "report", "r.pdf"):
         with pytest.raises(RolediffError, match=r"\.html, \.htm, \.md"):
             report_format(bad)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rolediff.cli_common import Format
-from rolediff.errors import RolediffError
+from rolediff.errors import RolediffError, check_output_file
 from rolediff.render import OutputFormat, emit
 
 
@@ -49,7 +50,9 @@ def fit_command(
 
     if save is not None and resume is None:
         raise RolediffError("--save keeps the text of a résumé; give --resume FILE too.")
-    resume_text = read_resume(resume, save_to=save) if resume is not None else None
+    if save is not None:
+        check_output_file(Path(save), "save the résumé's text to")
+    resume_text = read_resume(resume) if resume is not None else None
     report = fit(
         skills=skills,
         resume_text=resume_text,
@@ -58,5 +61,7 @@ def fit_command(
         from_role=from_role,
         to_role=to_role,
     )
+    if save is not None and resume_text is not None:  # only once the question was answered
+        Path(save).write_text(resume_text + "\n", encoding="utf-8")
     detailed = fmt in (OutputFormat.table, OutputFormat.markdown)
     emit(report.model_dump(mode="json"), fit_tables(report, detailed), fmt)

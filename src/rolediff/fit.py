@@ -435,6 +435,11 @@ def fit(
             "The role to move from and the role to move to are the same role:"
             " give two different roles."
         )
+    if target is not None and to_role is not None and get_role(target).id != get_role(to_role).id:
+        raise RolediffError(
+            f"The target ({target}) and the role to move to ({to_role}) differ: the learning path"
+            " leads to the role you move to, so give one of them."
+        )
     if skills is not None and not _split_items(skills):
         raise RolediffError("skills is empty: give skills separated by commas (linux, k8s).")
     if resume_text is not None and not resume_text.strip():

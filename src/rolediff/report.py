@@ -40,6 +40,7 @@ from rolediff.roles import (
     Result,
     RoleRef,
     compare,
+    get_role,
 )
 from rolediff.views import ABSENT, dollars
 
@@ -118,6 +119,12 @@ def build_report(
     from rolediff.fit import fit
     from rolediff.pay.take_home import rank_cities, take_home
 
+    if target is not None:
+        get_role(target)  # an unknown role fails before any work
+        if skills is None and resume_text is None:
+            raise RolediffError(
+                "A target lays out a learning path from your skills: give skills or a résumé too."
+            )
     place = resolve_place(city) if isinstance(city, str) else city
     comparison = compare(a, b, city=place)
     ra, rb = comparison.a, comparison.b
@@ -1172,13 +1179,18 @@ def render_markdown(report: Report, chart_files: Mapping[str, str] | None = None
 
 def report_format(path: str | Path, fmt: str | None = None) -> ReportFormat:
     """The format to write: ``fmt`` when given (html or md), else from the file's suffix."""
+    target = Path(path)
+    by_suffix = SUFFIXES.get(target.suffix.lower())
     if fmt is not None:
         chosen = FORMAT_NAMES.get(fmt.lower())
         if chosen is None:
             raise RolediffError(f"Unknown report format {fmt!r}: use html or md.")
+        if by_suffix is not None and by_suffix != chosen:
+            raise RolediffError(
+                f"{target.name!r} ends in {target.suffix} but the format asked for is {fmt}:"
+                " make them agree."
+            )
         return chosen
-    target = Path(path)
-    by_suffix = SUFFIXES.get(target.suffix.lower())
     if by_suffix is None:
         raise RolediffError(
             f"Cannot tell the report format from {target.name!r}: name a file ending in "
