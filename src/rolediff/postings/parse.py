@@ -240,6 +240,12 @@ _NOT_PAY_BEFORE_WORDS = (
     *("award", "invest", "cost", "fee", "price", "saving", "worth", "insurance", "deductible"),
     *("401", "match", "donat", "prize"),
 )
+# A minus sign glued to the first figure ("-$5", "$ -5", "USD -100,000") or between a currency sign
+# and its figure ("$5-$-10"), as opposed to the dash between the two ends of a range ("$120k -
+# $150k", "100K USD - 120K USD") or a list's bullet ("- $120,000 a year").
+_NEGATIVE = re.compile(
+    r"^\s*(?:[$£€₹]|[A-Z]{3})?\s*[-\u2212][$£€₹]?\d|[$£€₹][-\u2212]\d", re.IGNORECASE
+)
 _CLAUSE_BREAK = re.compile(r"\n|[;•!?]|\.\s")
 _MIN_DESCRIPTION_SCORE = 3
 
@@ -497,6 +503,8 @@ def explain_salary(text: str | None, source: SalarySource = "field") -> tuple[Sa
     """
     if text is None or not text.strip():
         return None, "empty"
+    if _NEGATIVE.search(text):
+        return None, "not pay: a negative amount"
     grammar = _pay_grammar()
     mentions = [_mention(m, grammar) for m in grammar.money.finditer(text)]
     if any(m.currency for m in mentions):
