@@ -237,3 +237,26 @@ def test_fit_saves_the_resume_text_only_when_it_answers(cli, tmp_path: Path) -> 
     assert failed.code == 2 and not kept.exists()
     assert cli("fit", "--resume", str(resume), "--save", str(kept)).code == 0
     assert kept.read_text(encoding="utf-8") == "Linux and Kubernetes engineer\n"
+
+
+def test_csv_and_markdown_carry_data_as_text_not_as_code() -> None:
+    """A posting titled "=HYPERLINK(...)" opens in a spreadsheet as text; "<b>" in Markdown
+    output is shown, not rendered; signed numbers stay numbers."""
+    from rolediff.render import OutputFormat, Table, emit
+
+    table = Table(
+        "Posting <b>x</b>",
+        ["title", "taxes", "note"],
+        [['=HYPERLINK("http://x")', "-$1,200", "@SUM(A1)"], ["-cmd", "+5%", "a | <i>b</i>"]],
+        notes=["<script>alert(1)</script>"],
+    )
+    out = io.StringIO()
+    emit({}, [table], OutputFormat.csv, out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[1] == ['\'=HYPERLINK("http://x")', "-$1,200", "'@SUM(A1)"]
+    assert rows[2] == ["'-cmd", "+5%", "a | <i>b</i>"]
+    out = io.StringIO()
+    emit({}, [table], OutputFormat.markdown, out)
+    text = out.getvalue()
+    assert "<" not in text.replace("<br>", "") and "&lt;b&gt;x&lt;/b&gt;" in text
+    assert "a \\| &lt;i&gt;b&lt;/i&gt;" in text

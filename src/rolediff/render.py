@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,18 +64,38 @@ def _csv(tables: list[Table], out: TextIO) -> None:
     writer.writerow(["section", *columns] if sectioned else columns)
     for table in tables:
         for row in table.rows:
-            writer.writerow([table.title, *row] if sectioned else row)
+            cells = [_csv_cell(c) for c in row]
+            writer.writerow([table.title, *cells] if sectioned else cells)
+
+
+_NUMBER = re.compile(r"[-+]?\$?[\d,]*\.?\d+%?")
+
+
+def _csv_cell(text: str) -> str:
+    """A cell a spreadsheet would run as a formula ("=HYPERLINK(...)" in a posting's title) gets
+    a leading apostrophe; signed numbers ("-$1,200") stay numbers."""
+    first = text[:1]
+    if first in ("=", "@", "\t", "\r") or (
+        first in ("+", "-") and len(text) > 1 and not _NUMBER.fullmatch(text)
+    ):
+        return "'" + text
+    return text
+
+
+def _md_text(text: str) -> str:
+    """HTML shown as text: a posting's "<b>" or "<script>" is no markup in Markdown output."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return _md_text(text).replace("|", "\\|").replace("\n", "<br>")
 
 
 def _markdown(tables: list[Table], out: TextIO) -> None:
     for i, table in enumerate(tables):
         if i:
             out.write("\n")
-        out.write(f"## {table.title}\n\n")
+        out.write(f"## {_md_text(table.title)}\n\n")
         out.write("| " + " | ".join(_md_cell(c) for c in table.columns) + " |\n")
         out.write("|" + "---|" * len(table.columns) + "\n")
         for row in table.rows:
@@ -82,7 +103,7 @@ def _markdown(tables: list[Table], out: TextIO) -> None:
         if not table.rows:
             out.write("\n_none_\n")
         for note in table.notes:
-            out.write(f"\n> {note}\n")
+            out.write(f"\n> {_md_text(note)}\n")
 
 
 def _rich(tables: list[Table], out: TextIO) -> None:
