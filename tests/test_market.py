@@ -469,3 +469,200 @@ def test_inputs_are_files_directories_or_globs_sorted(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("")
     with pytest.raises(RolediffError, match=r"notes\.txt"):
         market.resolve_inputs(tmp_path)
+
+
+# --- failed and empty runs, bad input -----------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    """Everything in ``folder`` and beside it: path → the file's bytes (None for a directory)."""
+    return {
+        str(p.relative_to(folder.parent)): p.read_bytes() if p.is_file() else None
+        for p in sorted(folder.parent.rglob("*"))
+    }
+
+
+def _run_argv(input: Path, out: Path) -> list[str]:
+    return ["run", "-i", str(input), "-o", str(out), "--workers", "1"]
+
+
+def test_a_failed_run_leaves_the_earlier_run_exactly_as_it_was(tmp_path: Path) -> None:
+    bad = tmp_path / "in" / "bad.jsonl"
+    bad.parent.mkdir()
+    bad.write_bytes(b'{"title": "SRE", "description": "caf\xe9"}\n')
+    out = tmp_path / "runs" / "a"
+    out.parent.mkdir()
+    assert _invoke(*_run_argv(POSTINGS, out)).exit_code == 0
+    (out / "notes.txt").write_text("mine")  # not the run's: kept
+    before = _tree(out)
+    failed = _invoke(*_run_argv(bad, out))
+    assert failed.exit_code == 2 and "not UTF-8" in failed.output
+    assert _tree(out) == before  # nothing removed, no temporary directory left beside it
+    again = _invoke(*_run_argv(POSTINGS, out), "-f", "json")
+    assert again.exit_code == 0 and json.loads(again.output)["new"] == GOOD
+    assert (out / "notes.txt").read_text() == "mine" and _tree(out).keys() == before.keys()
+
+
+def test_a_failed_run_into_a_new_directory_creates_nothing(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.parquet"
+    fake.write_text("not parquet, " * 100)
+    failed = _invoke(*_run_argv(fake, tmp_path / "out"))
+    assert failed.exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake.parquet"]
+
+
+def test_a_run_that_cannot_replace_the_earlier_one_puts_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "run"
+    market.run(POSTINGS, out, workers=1)
+    before = _tree(out)
+    rename = Path.rename
+
+    def failing(self: Path, target: Path) -> Path:
+        if self.parent.name.endswith(".partial") and self.name == market.STATISTICS_FILE:
+            raise OSError(28, "No space left on device")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    with pytest.raises(RolediffError, match=r"Cannot replace the run in .*No space left"):
+        market.run(POSTINGS, out, workers=1)
+    assert _tree(out) == before
+
+
+def test_a_text_file_named_parquet_is_one_clear_error(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.parquet"
+    fake.write_text("not parquet, " * 100)
+    expected = f"Error: {fake} is not a Parquet file (No magic bytes found"
+    for argv in (
+        ["ingest", str(fake), "--db", str(tmp_path / "m.duckdb")],
+        _run_argv(fake, tmp_path / "out"),
+    ):
+        result = _invoke(*argv)
+        assert result.exit_code == 2 and result.output.startswith(expected), result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "m.duckdb").exists()
+
+
+def test_input_without_postings_is_refused_and_replaces_nothing(tmp_path: Path) -> None:
+    empty, broken = tmp_path / "empty.jsonl", tmp_path / "broken.jsonl"
+    empty.write_text("\n")
+    broken.write_text('{"title": "SRE"}\nnot json\n')
+    out = tmp_path / "run"
+    market.run(POSTINGS, out, workers=1)
+    before = _tree(out)
+    result = _invoke(*_run_argv(empty, out))
+    assert result.exit_code == 2 and f"No postings in {empty}: the input is empty" in result.output
+    result = _invoke(*_run_argv(broken, out))
+    assert result.exit_code == 2, result.output
+    assert "none of its 2 record(s) is a readable posting (first: " in result.output
+    assert _tree(out) == before
+    ingested = _invoke("ingest", str(empty), "--db", str(tmp_path / "m.duckdb"))
+    assert ingested.exit_code == 2 and "No postings in" in ingested.output
+    assert not (tmp_path / "m.duckdb").exists()
+
+
+def test_report_chart_into_a_file_fails_before_printing_anything(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    market.run(POSTINGS, out, workers=1)
+    taken = tmp_path / "p.txt"
+    taken.write_text("")
+    for chart in (taken, tmp_path / "no" / "dir"):
+        result = _invoke("report", "--from", str(out), "--chart", str(chart), "-f", "json")
+        assert result.exit_code == 2 and result.output.startswith("Error: "), result.output
+
+
+def test_a_store_in_a_missing_directory_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "no" / "such" / "m.duckdb"
+    result = _invoke("ingest", str(POSTINGS), "--db", str(db), "--workers", "1")
+    assert result.exit_code == 2 and f"No such directory: {db.parent}" in result.output
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("workers", ["0", "-1"])
+def test_workers_must_be_one_or_more(tmp_path: Path, workers: str) -> None:
+    db = str(tmp_path / "m.duckdb")
+    for argv in (
+        ["ingest", str(POSTINGS), "--db", db, "--workers", workers],
+        ["run", "-i", str(POSTINGS), "-o", str(tmp_path / "o"), "--workers", workers],
+    ):
+        result = _invoke(*argv)
+        assert result.exit_code == 2 and "'--workers'" in result.output, result.output
+    with pytest.raises(RolediffError, match="workers must be 1 or more"):
+        market.ingest([POSTINGS], db=db, workers=int(workers))
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_ingest_reads_a_directory_as_run_does(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "b").mkdir(parents=True)
+    (folder / "b" / "postings.jsonl").write_bytes(POSTINGS.read_bytes())
+    (folder / "_SUCCESS").write_text("")
+    db = tmp_path / "m.duckdb"
+    result = _invoke("ingest", str(folder), "--db", str(db), "--workers", "1", "-f", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["sources"] == [str(folder / "b" / "postings.jsonl")]
+    assert summary["new"] == GOOD
+    missing = _invoke("ingest", str(tmp_path / "none"), "--db", str(db))
+    assert missing.exit_code == 2 and "No such file or directory" in missing.output
+
+
+# --- one job in several places ------------------------------------------------------------------
+
+_SRE_TEXT = (
+    "We need a Site Reliability Engineer to run Kubernetes, Terraform and Prometheus on AWS. "
+    "$150,000 - $180,000 a year."
+)
+
+
+def _multi_location(tmp_path: Path) -> Path:
+    """One job in Austin, Seattle and Denver (a URL each), and Austin again, spelled otherwise."""
+    places = ["Austin, TX", "Seattle, WA", "Denver, CO", "austin  tx"]
+    rows = [
+        {"title": "SRE", "company": "Acme", "description": _SRE_TEXT, "location": place,
+         "job_url": f"https://jobs.example/{k}"}
+        for k, place in enumerate(places)
+    ]  # fmt: skip
+    path = tmp_path / "multi.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+def test_one_job_in_several_places_counts_once_in_each(tmp_path: Path) -> None:
+    db, path = tmp_path / "m.duckdb", _multi_location(tmp_path)
+    first = market.ingest([path], db=db, workers=1)
+    assert (first.new, first.duplicate) == (3, 1)  # "austin  tx" is Austin, TX again
+    for metro in ("Austin, TX", "Seattle, WA", "Denver, CO"):
+        assert market.report(db, metro=metro).n == 1
+    again = _invoke("ingest", str(path), "--db", str(db), "--workers", "1")
+    assert again.exit_code == 0 and "duplicates (not stored again)" in again.output
+    assert "already stored" not in again.output
+
+
+def test_a_store_keyed_without_locations_is_rekeyed_and_stays_idempotent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A schema-1 store (keys without the location) is migrated: re-ingesting its files adds only
+    the places its keys had merged away."""
+    import duckdb
+
+    db, multi = tmp_path / "m.duckdb", _multi_location(tmp_path)
+    with monkeypatch.context() as patch:
+        patch.setattr(market, "located_hash", lambda text_hash, location: text_hash)
+        old = market.ingest([POSTINGS, multi], db=db, workers=1)
+    assert old.new == GOOD + 1
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM schema_version WHERE version > 1")
+    con.close()
+    again = market.ingest([POSTINGS, multi], db=db, workers=1)
+    assert (again.new, again.duplicate) == (2, GOOD + 2)  # Seattle and Denver
+    counts = market.store_counts(db)
+    assert counts["postings"] == counts["analyses"] == GOOD + 3
+    clean = tmp_path / "clean.duckdb"
+    market.ingest([POSTINGS, multi], db=clean, workers=1)
+    assert market.store_counts(clean) == counts
+    for metro in (None, "Seattle, WA"):  # analyses and skills follow their postings' new keys
+        assert _comparable(market.report(db, metro=metro)) == _comparable(
+            market.report(clean, metro=metro)
+        )

@@ -168,3 +168,28 @@ def test_bad_input_fails_cleanly_before_spark_starts(tmp_path: Path) -> None:
     occupied = _invoke("run", "--engine", "spark", "-i", str(POSTINGS), "-o", str(tmp_path))
     assert occupied.exit_code == 2 and "not empty" in occupied.output
     assert (tmp_path / "keep.txt").read_text() == "not a run"
+
+
+def test_a_failed_spark_run_leaves_the_earlier_run_as_it_was(
+    spark: Any, runs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    shutil.copytree(runs[0], out)
+    (tmp_path / "in").mkdir()
+
+    def tree() -> dict[Path, bytes | None]:
+        return {p: p.read_bytes() if p.is_file() else None for p in sorted(tmp_path.rglob("*"))}
+
+    for name, text, message in (
+        ("empty.jsonl", "\n", "the input is empty"),
+        ("broken.jsonl", '{"title": "SRE"}\n', "none of its 1"),
+        ("fake.parquet", "not parquet, " * 100, r"failed: file:\S*fake.parquet is not a Parquet"),
+    ):
+        bad = tmp_path / "in" / name
+        bad.write_text(text)
+        before = tree()
+        with pytest.raises(RolediffError, match=message):
+            market_spark.run(bad, out, spark=spark)
+        assert tree() == before  # nothing replaced, no temporary directory left beside it
+    fresh = _invoke("run", "--engine", "spark", "-i", str(bad), "-o", str(tmp_path / "new"))
+    assert fresh.exit_code == 2 and not (tmp_path / "new").exists()

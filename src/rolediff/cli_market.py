@@ -31,7 +31,8 @@ Db = Annotated[
     ),
 ]
 Workers = Annotated[
-    int | None, typer.Option("--workers", help="Processes analysing postings (default: all cores).")
+    int | None,
+    typer.Option("--workers", min=1, help="Processes analysing postings (default: all cores)."),
 ]
 S = TypeVar("S")
 Role = Annotated[
@@ -77,7 +78,9 @@ def ingest_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE...", help="Postings as JSONL, JSON, CSV (JobSpy's too) or Parquet."
+            metavar="FILE...",
+            help="Postings as JSONL, JSON, CSV (JobSpy's too) or Parquet; a directory: its "
+            "JSONL, CSV and Parquet files.",
         ),
     ],
     db: Db = None,
@@ -85,9 +88,10 @@ def ingest_command(
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Analyse postings and store them; postings already stored are counted, not added again."""
-    from rolediff.market import count_records, ingest_steps
+    from rolediff.market import count_records, ingest_steps, posting_files
     from rolediff.market_views import ingest_tables
 
+    files = posting_files(files)
     summary: IngestSummary = _run(
         ingest_steps(files, db=db, workers=workers), count_records(files), "Ingesting postings"
     )
@@ -123,6 +127,8 @@ def report_command(
     """Openings, remote share, top skills, distinctive skills and pay, each with its n."""
     from rolediff.market_views import market_tables
 
+    if chart is not None:
+        _check_chart_dir(chart)  # fail before the report is computed or printed
     result: MarketReport
     if from_run is not None:
         from rolediff.market import load_run
@@ -154,6 +160,15 @@ def report_command(
 
         for path in save_market_charts(result, chart):
             typer.echo(f"Chart written to {path}", err=True)
+
+
+def _check_chart_dir(folder: Path) -> None:
+    """Refuse a --chart DIR that charts.save_market_charts would refuse (a file; a directory
+    whose parent is missing), with its messages."""
+    if folder.exists() and not folder.is_dir():
+        raise RolediffError(f"{folder} is a file; name a directory to save the charts in.")
+    if not folder.parent.is_dir():
+        raise RolediffError(f"No such directory: {folder.parent}")
 
 
 class Engine(StrEnum):

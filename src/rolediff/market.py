@@ -3,8 +3,10 @@
 The store (one DuckDB file, ``default_db_path()`` unless ``db`` says otherwise) holds three
 tables: ``postings`` (one row per distinct posting: its content hash, source and dates, not its
 text), ``analyses`` (the role, place, pay and seniority found in it) and ``skills`` (one row per
-skill it asks for). A posting's identity is the sha256 of its normalised title, description and
-company, so the same posting ingested twice, from two files or two job sites, is stored once.
+skill it asks for). A posting's identity (``content_hash``) is the sha256 of its normalised title,
+description and company, extended by its normalised location when it states one: the same posting
+ingested twice, from two files or two job sites, is stored once, while one job advertised in
+several places (the same text, a copy per city) counts once in each of its places.
 Batches commit postings, analyses and skills together, so a killed ingest leaves whole batches
 only, and a rerun skips what was committed and finishes the rest.
 
@@ -25,17 +27,18 @@ import os
 import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from fractions import Fraction
 from functools import cache
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from rolediff.errors import RolediffError, suggest
+from rolediff.errors import RolediffError, check_output_file, suggest
 from rolediff.postings.read import Malformed, RawPosting, Record, from_mapping, read_postings, sniff
 
 if TYPE_CHECKING:
@@ -81,7 +84,28 @@ analyses' columns (no name is in both): the one definition of the view every sta
 the DuckDB store (migration 1) and in Spark (``rolediff.market_spark``), where one table holds
 both. Changing it needs a new migration that replaces the view."""
 
-MIGRATIONS: tuple[str, ...] = (
+
+def _key_by_location(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 2: ``content_hash`` takes in the posting's location (``located_hash``), so the
+    stored keys of postings that state one are extended as ingest now computes them; re-ingesting
+    a file stays idempotent."""
+    con.create_function("rolediff_located_hash", located_hash, ["VARCHAR", "VARCHAR"], "VARCHAR")
+    try:
+        con.execute(
+            "CREATE TEMP TABLE rekeyed AS SELECT * FROM (SELECT content_hash AS old,"
+            " rolediff_located_hash(content_hash, location) AS new FROM postings) WHERE new <> old"
+        )
+    finally:
+        con.remove_function("rolediff_located_hash")
+    for table in ("skills", "analyses", "postings"):
+        con.execute(
+            f"UPDATE {table} SET content_hash = r.new FROM rekeyed r"
+            f" WHERE {table}.content_hash = r.old"
+        )
+    con.execute("DROP TABLE rekeyed")
+
+
+MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     # 1: postings, their analyses and skills; the view every statistic reads.
     """
     CREATE TABLE postings (
@@ -128,8 +152,11 @@ MIGRATIONS: tuple[str, ...] = (
     + """
     FROM postings p JOIN analyses a ON a.content_hash = p.content_hash;
     """,
+    # 2: a posting's key takes in its location.
+    _key_by_location,
 )
-"""Schema changes in order; the store records in ``schema_version`` which ones it has."""
+"""Schema changes in order (SQL, or a function of the connection); the store records in
+``schema_version`` which ones it has."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -307,7 +334,9 @@ def store_path(db: str | Path | None = None) -> Path:
 
 
 def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store, creating and migrating it unless ``read_only``."""
+    """Open the store, creating and migrating it unless ``read_only``. The default store's
+    directory is created when missing; a store given as ``db`` must be in a directory that
+    exists."""
     import duckdb
 
     path = store_path(db)
@@ -315,9 +344,11 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         raise RolediffError(
             f"No market store at {path}: run 'rolediff market ingest FILE' first (or give --db)."
         )
+    if not read_only and db is not None:
+        check_output_file(path, "hold the market store")
     try:
         if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)  # the default's data directory
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         raise RolediffError(f"Cannot open the market store {path}: {exc}") from None
@@ -354,7 +385,10 @@ def _migrate(con: duckdb.DuckDBPyConnection, current: int) -> None:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(_SCHEMA_VERSION_TABLE)
-            con.execute(script)
+            if isinstance(script, str):
+                con.execute(script)
+            else:
+                script(con)
             con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
             con.execute("COMMIT")
         except BaseException:
@@ -401,6 +435,7 @@ class IngestSummary(BaseModel):
     records: int
     new: int
     duplicate: int
+    """Postings already stored, or read earlier in this ingest: not stored again."""
     malformed: int
     malformed_records: list[MalformedRecord]
     """The first ``MAX_LISTED_MALFORMED``, with line and reason."""
@@ -411,12 +446,30 @@ class IngestSummary(BaseModel):
 
 
 def content_hash(posting: RawPosting) -> str:
-    """sha256 of the normalised (lower-case, whitespace-collapsed) title, description, company."""
+    """A posting's identity: the sha256 of its normalised (lower-case, whitespace-collapsed)
+    title, description and company, extended by its location (``located_hash``).
+
+    Copies with the same text are one posting only in the same place: a job advertised in Austin,
+    Seattle and Denver with one text is three openings, each counted in its metro, while the same
+    posting found again (another file, another job site) is a duplicate. The job's URL is not
+    part of the key, as each job site gives the same posting its own URL."""
     parts = (posting.title or "", posting.description, posting.company or "")
     # str.split() cuts at the characters a regular expression's \s matches (str.isspace): the
     # same text as collapsing runs of \s to one space and stripping, at a tenth of the cost.
     text = "\x1f".join(" ".join(p.split()).lower() for p in parts)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return located_hash(hashlib.sha256(text.encode("utf-8")).hexdigest(), posting.location)
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def located_hash(text_hash: str, location: str | None) -> str:
+    """``text_hash`` when the location is missing or blank, else the sha256 of it and the
+    location lower-cased with its punctuation and spacing ignored ("Austin, TX" = "austin tx")."""
+    place = _NOT_WORD.sub(" ", location or "").strip().lower()
+    if not place:
+        return text_hash
+    return hashlib.sha256(f"{text_hash}\x1f{place}".encode()).hexdigest()
 
 
 def site_key(site: str | None) -> str | None:
@@ -669,6 +722,8 @@ def ingest_records(
     and returns the summary. ``ingest`` and ``collect`` drive it."""
     if batch_size < 1:
         raise RolediffError("The batch size must be 1 or more.")
+    if workers is not None and workers < 1:
+        raise RolediffError("The number of workers must be 1 or more.")
     started = time.perf_counter()
     sources: dict[str, None] = {}
 
@@ -714,12 +769,47 @@ def ingest_steps(
     batch_size: int = BATCH_SIZE,
 ) -> Generator[int, None, IngestSummary]:
     """``ingest``, one committed batch at a time (yields the records handled), for progress."""
-    files = [Path(p) for p in paths]
-    missing = [str(p) for p in files if not p.is_file()]
-    if missing:
-        raise RolediffError(f"No such file: {', '.join(missing)}")
+    files = posting_files(paths)
     records = ((str(path), record) for path in files for record in read_file(path))
-    return (yield from ingest_records(records, db, workers, batch_size))
+    first = next(records, None)  # before the store opens: a file that cannot be read, or none
+    if first is None:
+        raise no_postings(files)
+    return (yield from ingest_records(chain([first], records), db, workers, batch_size))
+
+
+def posting_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The files to ingest: each file given, and the posting files in each directory given (as
+    ``run`` reads a directory: recursively, in path order, hidden files skipped)."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            files += resolve_inputs(path)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(str(path))
+    if missing:
+        raise RolediffError(f"No such file or directory: {', '.join(missing)}")
+    return files
+
+
+def no_postings(files: Sequence[str | Path]) -> RolediffError:
+    """The error for input that holds no record at all."""
+    named = str(files[0]) if len(files) == 1 else f"the {len(files):,} files given"
+    return RolediffError(f"No postings in {named}: the input is empty.")
+
+
+def require_postings(input: str, new: int, records: int, malformed: list[MalformedRecord]) -> None:
+    """Refuse a run whose input gave no posting to analyse: it would have no statistics."""
+    if new:
+        return
+    first = f" (first: {malformed[0].source} line {malformed[0].line}: {malformed[0].reason})"
+    raise RolediffError(
+        f"No postings to analyse in {input}: none of its {records:,} record(s) is a readable "
+        f"posting{first if malformed else ''}."
+    )
 
 
 def ingest(
@@ -729,7 +819,8 @@ def ingest(
     batch_size: int = BATCH_SIZE,
 ) -> IngestSummary:
     """Analyse and store the postings in JSONL, JSON, CSV (JobSpy's columns too) or Parquet
-    files. Idempotent: a posting already stored (same content hash) is counted as a duplicate."""
+    files, or directories of them (``posting_files``); input without any record is refused.
+    Idempotent: a posting already stored (same content hash) is counted as a duplicate."""
     return drain(ingest_steps(paths, db, workers, batch_size))
 
 
@@ -795,9 +886,20 @@ def _read_parquet(path: Path) -> Iterator[Record]:
                 line += 1
                 yield from_mapping(clean_mapping(dict(zip(columns, row, strict=True))), line)
     except duckdb.Error as exc:
-        raise RolediffError(f"{path} is not a readable Parquet file: {exc}") from None
+        raise _parquet_error(path, exc) from None
     finally:
         con.close()
+
+
+def _parquet_error(path: Path, exc: duckdb.Error) -> RolediffError:
+    """One line for a Parquet file DuckDB cannot read: not Parquet at all, or unreadable."""
+    import duckdb
+
+    lines = str(exc).strip().splitlines()
+    detail = re.sub(r"^[A-Za-z ]+ Error: ", "", lines[0]) if lines else type(exc).__name__
+    if isinstance(exc, duckdb.InvalidInputException):
+        return RolediffError(f"{path} is not a Parquet file ({detail}).")
+    return RolediffError(f"Cannot read {path} ({detail}).")
 
 
 def count_records(paths: Sequence[str | Path]) -> int:
@@ -811,13 +913,23 @@ def count_records(paths: Sequence[str | Path]) -> int:
             with path.open("rb") as handle:
                 total += sum(1 for line in handle if line.strip())
         elif path.suffix.lower() == ".parquet":
-            import duckdb
-
-            row = duckdb.connect().execute("SELECT COUNT(*) FROM read_parquet(?)", [str(path)])
-            total += int((row.fetchone() or (0,))[0])
+            total += _parquet_rows(path)
         else:
             total += sum(1 for _ in read_file(path))
     return total
+
+
+def _parquet_rows(path: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        row = con.execute("SELECT COUNT(*) FROM read_parquet(?)", [str(path)]).fetchone()
+    except duckdb.Error as exc:
+        raise _parquet_error(path, exc) from None
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
 
 
 # --- collect (python-jobspy, the optional [live] extra) --------------------------------------
@@ -1454,11 +1566,14 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith((".", "_")) for part in relative.parts)
 
 
-def prepare_output(output: str | Path) -> Path:
-    """The output directory of a run, made empty of an earlier run's results. A directory that
-    holds anything else is refused rather than overwritten."""
-    import shutil
+RUN_FILES = ("analyses", "skills", "market.duckdb", "market.duckdb.wal", STATISTICS_FILE)
+"""What a run writes into its output directory; a new run replaces these, and only these."""
 
+
+def output_dir(output: str | Path) -> Path:
+    """The output directory of a run, checked before any work: new, empty, or an earlier run's
+    (whose results the new run replaces). A directory that holds anything else, or a file, is
+    refused rather than overwritten."""
     out = Path(output).expanduser()
     if out.exists() and not out.is_dir():
         raise RolediffError(f"--output {out} is a file; give a directory.")
@@ -1467,14 +1582,50 @@ def prepare_output(output: str | Path) -> Path:
             f"--output {out} is not empty and holds no earlier run ({STATISTICS_FILE}): "
             "give a new or empty directory."
         )
-    for name in ("analyses", "skills", STATISTICS_FILE, "market.duckdb", "market.duckdb.wal"):
-        old = out / name
-        if old.is_dir():
-            shutil.rmtree(old)
-        elif old.exists():
-            old.unlink()
-    out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """A new temporary directory beside ``out`` (same file system) to write a run into. When the
+    block completes, what it wrote replaces the earlier run's files in ``out`` (created if
+    missing; other files in it are left alone); when the block fails, the temporary directory is
+    removed and ``out`` is left exactly as it was (not created, if it did not exist)."""
+    import shutil
+    import tempfile
+
+    out = out.resolve()  # "." and symbolic links: the directory itself, beside which to write
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as exc:
+        raise RolediffError(f"Cannot write a run beside {out}: {exc.strerror}.") from None
+    try:
+        yield stage
+        _replace_run(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _replace_run(stage: Path, out: Path) -> None:
+    """Move the earlier run's files out of ``out`` (into ``stage``, removed after) and the new
+    ones in, statistics last, so ``out`` holds a whole run's statistics or none; undone on a
+    failure."""
+    replaced = stage / ".replaced"
+    replaced.mkdir()
+    fresh = [name for name in RUN_FILES if (stage / name).exists()]
+    moves = [(out / name, replaced / name) for name in RUN_FILES if (out / name).exists()]
+    moves += [(stage / name, out / name) for name in fresh]
+    done: list[tuple[Path, Path]] = []
+    try:
+        out.mkdir(exist_ok=True)
+        for source, target in moves:
+            source.rename(target)
+            done.append((source, target))
+    except OSError as exc:
+        for source, target in reversed(done):
+            target.rename(source)
+        raise RolediffError(f"Cannot replace the run in {out}: {exc.strerror}.") from None
 
 
 def save_run(result: MarketRun, out: Path) -> Path:
@@ -1513,36 +1664,40 @@ def run(
 ) -> MarketRun:
     """Analyse the postings matching ``input`` with DuckDB (the store's own ingest, into
     ``output``/market.duckdb), write analyses and skills as Parquet partitioned by month and the
-    statistics as JSON, into ``output``. ``rolediff.market_spark.run`` does the same on Spark."""
+    statistics as JSON, into ``output``. ``rolediff.market_spark.run`` does the same on Spark.
+    The run is written beside ``output`` and replaces an earlier run there only once complete
+    (``staged_output``); input without a posting to analyse is refused."""
     selection = select(role, vs, metro, since)
     files = resolve_inputs(input)
-    out = prepare_output(output)
+    out = output_dir(output)
     started = time.perf_counter()
-    db = out / "market.duckdb"
-    summary = ingest(files, db=db, workers=workers)
-    con = connect(db)
-    try:
-        _export_parquet(con, out)
-        result = compute_report(duckdb_query(con), str(out), selection)
-    finally:
-        con.close()
-    seconds = time.perf_counter() - started
-    outcome = MarketRun(
-        engine="duckdb",
-        master=None,
-        input=str(input),
-        files=[str(f) for f in files],
-        output=str(out),
-        records=summary.records,
-        new=summary.new,
-        duplicate=summary.duplicate,
-        malformed=summary.malformed,
-        malformed_records=summary.malformed_records,
-        seconds=round(seconds, 3),
-        records_per_second=round(summary.records / seconds, 1) if seconds else 0.0,
-        report=result,
-    )
-    save_run(outcome, out)
+    with staged_output(out) as stage:
+        db = stage / "market.duckdb"
+        summary = ingest(files, db=db, workers=workers)
+        require_postings(str(input), summary.new, summary.records, summary.malformed_records)
+        con = connect(db)
+        try:
+            _export_parquet(con, stage)
+            result = compute_report(duckdb_query(con), str(out), selection)
+        finally:
+            con.close()
+        seconds = time.perf_counter() - started
+        outcome = MarketRun(
+            engine="duckdb",
+            master=None,
+            input=str(input),
+            files=[str(f) for f in files],
+            output=str(out),
+            records=summary.records,
+            new=summary.new,
+            duplicate=summary.duplicate,
+            malformed=summary.malformed,
+            malformed_records=summary.malformed_records,
+            seconds=round(seconds, 3),
+            records_per_second=round(summary.records / seconds, 1) if seconds else 0.0,
+            report=result,
+        )
+        save_run(outcome, stage)
     return outcome
 
 

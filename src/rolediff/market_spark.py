@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import math
 import os
+import re
 import shutil
 import sys
 import time
@@ -131,6 +132,16 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _root_cause(exc: BaseException) -> str:
+    """What a failed job says went wrong: the JVM's last "Caused by" without the exception's
+    class ("file:/x.parquet is not a Parquet file. ..."), as py4j's first line names only the
+    call that failed; else the first line."""
+    causes = [line for line in str(exc).splitlines() if line.startswith("Caused by: ")]
+    if not causes:
+        return _first_line(exc)
+    return re.sub(r"^Caused by: [\w.$]+: ", "", causes[-1]).strip()
+
+
 def _is_uri(text: str) -> bool:
     scheme = urlparse(text).scheme
     return len(scheme) > 1 and scheme != "file"  # "C:\\..." has a one-letter "scheme"
@@ -158,27 +169,31 @@ def run(
 ) -> market.MarketRun:
     """``rolediff market run --engine spark``: read the postings matching ``input``, analyse them
     on Spark, write ``analyses`` and ``skills`` Parquet partitioned by month and the statistics
-    (``statistics.json``) into ``output`` (a local directory or a Hadoop URI: hdfs://, s3a://)."""
+    (``statistics.json``) into ``output`` (a local directory or a Hadoop URI: hdfs://, s3a://).
+    A local ``output`` is written as ``market.run`` writes it: beside, replacing an earlier run
+    only once complete (``market.staged_output``)."""
     selection = market.select(role, vs, metro, since)
     if partitions is not None and partitions < 1:
         raise RolediffError("--partitions must be 1 or more.")
     text_in, text_out = str(input), str(output)
     local_files = None if _is_uri(text_in) else market.resolve_inputs(text_in)
-    out = text_out.rstrip("/") if _is_uri(text_out) else None
-    if out is None:
-        out = str(market.prepare_output(text_out).resolve())
+    local_out = None if _is_uri(text_out) else market.output_dir(text_out).resolve()
     spark = spark or session(master)
     if local_files is None:
         files = _resolve_remote(spark, text_in)
     else:
         files = [str(p.resolve()) for p in local_files]
     try:
-        return _run(spark, text_in, files, out, selection, partitions)
+        if local_out is None:
+            out = text_out.rstrip("/")
+            return _run(spark, text_in, files, out, out, selection, partitions)
+        with market.staged_output(local_out) as stage:
+            return _run(spark, text_in, files, str(local_out), str(stage), selection, partitions)
     except RolediffError:
         raise
     except Exception as exc:
         if type(exc).__module__.startswith(("pyspark", "py4j")):  # the job, not rolediff, failed
-            raise RolediffError(f"The Spark job failed: {_first_line(exc)}") from None
+            raise RolediffError(f"The Spark job failed: {_root_cause(exc)}") from None
         raise
 
 
@@ -382,9 +397,12 @@ def _run(
     text_in: str,
     files: list[str],
     out: str,
+    stage: str,
     selection: market.Selection,
     partitions: int | None,
 ) -> market.MarketRun:
+    """The run of ``files`` into ``out``, written to ``stage`` (``out`` itself, or where it is
+    staged)."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -412,12 +430,12 @@ def _run(
         stored = analysed.where(F.col("malformed").isNull())
         stored.select(*market.ANALYSES_COLUMNS, "month").write.mode("overwrite").partitionBy(
             "month"
-        ).parquet(f"{out}/analyses")
+        ).parquet(f"{stage}/analyses")
         stored.selectExpr(
             "content_hash", "month", "inline(arrays_zip(skill_ids, skill_mentions))"
         ).selectExpr(
             "content_hash", "skill_ids AS skill_id", "skill_mentions AS mentions", "month"
-        ).write.mode("overwrite").partitionBy("month").parquet(f"{out}/skills")
+        ).write.mode("overwrite").partitionBy("month").parquet(f"{stage}/skills")
         totals = analysed.agg(
             F.sum("copies").alias("records"),
             F.count(F.when(F.col("malformed").isNull(), 1)).alias("new"),
@@ -433,28 +451,32 @@ def _run(
         )
     finally:
         analysed.unpersist()
-    report = statistics(spark, out, selection)
-    seconds = time.perf_counter() - started
     counted = {
         k: int(totals[k] or 0) if totals else 0
         for k in ("records", "new", "duplicate", "malformed")
     }
+    if not counted["records"]:
+        raise market.no_postings(files)
+    malformed = [
+        market.MalformedRecord(source=r["source"], line=int(r["line"]), reason=r["malformed"])
+        for r in listed
+    ]
+    market.require_postings(text_in, counted["new"], counted["records"], malformed)
+    report = statistics(spark, stage, selection).model_copy(update={"db": out})
+    seconds = time.perf_counter() - started
     result = market.MarketRun(
         engine="spark",
         master=spark.sparkContext.master,
         input=text_in,
         files=files,
         output=out,
-        malformed_records=[
-            market.MalformedRecord(source=r["source"], line=int(r["line"]), reason=r["malformed"])
-            for r in listed
-        ],
+        malformed_records=malformed,
         seconds=round(seconds, 3),
         records_per_second=round(counted["records"] / seconds, 1) if seconds else 0.0,
         report=report,
         **counted,
     )
-    _write_text(spark, f"{out}/{market.STATISTICS_FILE}", result.model_dump_json(indent=1) + "\n")
+    _write_text(spark, f"{stage}/{market.STATISTICS_FILE}", result.model_dump_json(indent=1) + "\n")
     return result
 
 

@@ -132,7 +132,7 @@ def ingest_tables(s: IngestSummary, title: str = "Ingest") -> list[Table]:
         ["files", ", ".join(s.sources) or ABSENT],
         ["records read", f"{s.records:,}"],
         ["new postings", f"{s.new:,}"],
-        ["duplicates (already stored)", f"{s.duplicate:,}"],
+        ["duplicates (not stored again)", f"{s.duplicate:,}"],
         ["malformed (skipped)", f"{s.malformed:,}"],
         ["time", f"{s.seconds:,.1f} s ({s.records_per_second:,.0f} records/s)"],
         ["postings in the store", f"{s.store.get('postings', 0):,}"],
