@@ -3,17 +3,24 @@ limits, escaping, and every page with its chart and its JSON twin."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import re
+import threading
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from rolediff import market
-from rolediff.api import RESUME_BODY_LIMIT, create_app
+from rolediff import answers, market
+from rolediff.api import RESUME_BODY_LIMIT, UNEXPECTED, create_app
+from rolediff.errors import RolediffError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTINGS = FIXTURES / "postings"
@@ -165,12 +172,17 @@ def test_market_from_the_store_equals_cli(store: Path, cli: Any) -> None:
     assert '<figure class="chart"' in html and "Postings per role" in html
 
 
-def test_market_without_a_store_is_a_clear_4xx_and_the_page_shows_the_snapshot(
+def test_market_without_a_store_is_a_503_for_the_operator_and_the_page_shows_the_snapshot(
     client: TestClient,
 ) -> None:
     response = client.get("/api/v1/market")
-    assert response.status_code == 400
-    assert "market ingest" in response.json()["error"]["message"]
+    assert response.status_code == 503
+    message = response.json()["error"]["message"]
+    assert "rolediff market ingest" in message
+    assert "/" not in message and "--" not in message  # no server path, no CLI flag
+    filtered = client.get("/market?role=sre")
+    assert filtered.status_code == 503 and filtered.headers["content-type"].startswith("text/html")
+    assert "rolediff market ingest" in filtered.text
     page = client.get("/market")
     assert page.status_code == 200
     assert "statistics bundled with rolediff" in page.text
@@ -183,6 +195,7 @@ PAGES = [
     ("/", "/api/v1/roles"),
     ("/compare?a=devops&b=sre&city=Raleigh", "/api/v1/compare?a=devops&b=sre&city=Raleigh"),
     ("/cities?role=sre&top=10", "/api/v1/cities?role=sre&top=10"),
+    ("/cities", "/api/v1/cities?role=devops&top=25"),
     ("/pay?salary=150000&city=Raleigh", "/api/v1/pay?salary=150000&city=Raleigh"),
     ("/fit?skills=linux,docker,aws", None),
     ("/market", "/api/v1/market/snapshot"),
@@ -210,6 +223,9 @@ def test_every_page_has_a_chart_a_json_twin_and_an_svg(
     assert as_json.status_code == 200
     if twin is not None:
         assert as_json.json() == client.get(twin).json()
+    link = re.search(r'<a id="json-twin" href="([^"]+)"', html.text)
+    assert link, "no link to the JSON twin"
+    assert client.get(unescape(link.group(1))).json() == as_json.json()
     svg = client.get(f"{page}{joiner}format=svg&chart=0")
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.lstrip().startswith("<svg")
@@ -242,6 +258,35 @@ def test_forms_accept_uploads(client: TestClient) -> None:
     resume = (RESUMES / "sre.docx").read_bytes()
     fit = client.post("/fit", files={"resume": ("sre.docx", resume)}, data={"target": "sre"})
     assert fit.status_code == 200 and "How close you are to each role" in fit.text
+
+
+@pytest.mark.parametrize("name", ["batch.jsonl", "jobspy.csv"])
+def test_a_posting_file_on_the_dashboard_is_read_as_the_api_reads_it(
+    client: TestClient, name: str
+) -> None:
+    """A JSONL or CSV file is many postings, not one posting's text: one row per record."""
+    upload = {"file": (name, (POSTINGS / name).read_bytes())}
+    api = client.post("/api/v1/postings/analyze-file", files=upload)
+    twin = client.post("/posting?format=json", files=upload)
+    assert twin.json() == api.json() and len(api.json()) > 1
+    assert twin.headers.get("x-rolediff-skipped") == api.headers.get("x-rolediff-skipped")
+    page = client.post("/posting", files=upload)
+    assert page.status_code == 200
+    postings = page.text.split("<h2>Postings</h2>", 1)[1].split("</section>", 1)[0]
+    assert postings.count("<tr><td>") == len(api.json())
+    assert 'id="posting-text"' not in page.text  # no file shown as one posting's text
+
+
+def test_form_pages_asked_for_json_without_a_question_get_a_json_error(
+    client: TestClient,
+) -> None:
+    fit = client.get("/fit?format=json")
+    assert fit.status_code == 400
+    assert fit.json() == client.post("/api/v1/fit", json={}).json()
+    posting = client.get("/posting?format=json")
+    assert posting.status_code == 400 and "POST its text" in posting.json()["error"]["message"]
+    for form in ("/fit", "/posting"):  # the forms post to their twin with a second button
+        assert f'formaction="{form}?format=json"' in client.get(form).text
 
 
 def test_static_vega_is_vendored(client: TestClient) -> None:
@@ -291,18 +336,177 @@ def test_errors_are_json_with_a_message_and_a_4xx(client: TestClient) -> None:
         body = response.json()
         assert body["error"]["status"] == status and body["error"]["message"], url
     bad_body = client.post(
-        "/api/v1/fit", content=b"{not json", headers={"content-type": "application/json"}
+        "/api/v1/fit",
+        content=b'{"skills": ["linux"],\n not json}',
+        headers={"content-type": "application/json"},
     )
-    assert bad_body.status_code == 422 and bad_body.json()["error"]["message"]
+    assert bad_body.status_code == 422
+    message = bad_body.json()["error"]["message"]
+    assert message == "The request body is not valid JSON (line 2, column 2)."
 
 
-def test_error_messages_name_no_cli_flags(client: TestClient) -> None:
+def test_errors_under_api_are_json_and_on_pages_are_pages(client: TestClient) -> None:
+    for url in ("/api", "/api/v2/roles", "/api/v1/nothing"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json()["error"]["status"] == 404, url
+    wrong_method = client.post("/compare")
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET"
+    assert wrong_method.headers["content-type"].startswith("text/html")
+    assert client.post("/compare?format=json").json()["error"]["status"] == 405
+
+
+def test_head_is_answered_wherever_get_is(client: TestClient) -> None:
+    head = client.head("/api/v1/roles")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(client.get("/api/v1/roles").content))
+    assert client.head("/cities").status_code == 200
+    assert client.head("/api/v1/fit").status_code == 405
+
+
+PAGE_AND_API_VALUES = [
+    ("/pay?year=99999", "/api/v1/pay?city=Raleigh&role=sre&year=99999"),
+    ("/pay?percentile=12345", "/api/v1/pay?city=Raleigh&role=sre&percentile=12345"),
+    ("/pay?salary=nan", "/api/v1/pay?city=Raleigh&salary=nan"),
+    ("/pay?salary=100000&rent=-1", "/api/v1/pay?city=Raleigh&salary=100000&rent=-1"),
+    ("/pay?bedrooms=9", "/api/v1/pay?city=Raleigh&role=sre&bedrooms=9"),
+    ("/cities?top=0", "/api/v1/cities?role=devops&top=0"),
+    ("/cities?sort=name", "/api/v1/cities?role=devops&sort=name"),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "api"), PAGE_AND_API_VALUES, ids=[p for p, _ in PAGE_AND_API_VALUES]
+)
+def test_a_page_refuses_a_value_as_the_api_does(client: TestClient, page: str, api: str) -> None:
+    expected = client.get(api)
+    assert expected.status_code in (400, 422)
+    assert client.get(f"{page}&format=json").json() == expected.json()
+    shown = client.get(page)
+    assert shown.status_code == expected.status_code
+    assert escape_html(expected.json()["error"]["message"]) in shown.text
+
+
+def escape_html(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def test_a_salary_must_be_a_finite_number(client: TestClient) -> None:
+    for value in ("nan", "inf"):
+        message = client.get(f"/api/v1/pay?city=Raleigh&salary={value}").json()["error"]["message"]
+        assert message == "salary: Input should be a finite number"
+
+
+def test_a_page_form_takes_blank_fields_and_dollars(client: TestClient) -> None:
+    page = client.get("/pay?city=Raleigh&salary=%24150%2C000&rent=&year=&bedrooms=")
+    assert page.status_code == 200, page.text
+    twin = client.get("/pay?city=Raleigh&salary=%24150%2C000&rent=&year=&bedrooms=&format=json")
+    assert twin.json() == client.get("/api/v1/pay?city=Raleigh&salary=150000").json()
+
+
+def test_characters_that_do_not_print_are_shown_escaped_in_every_message(
+    client: TestClient,
+) -> None:
+    """Whether the library quoted the input with repr ('\\x00') or as is (a raw NUL)."""
+    for url in ("/api/v1/where?place=%00", "/api/v1/coverage?kind=%00"):
+        message = client.get(url).json()["error"]["message"]
+        assert "'\\x00'" in message and "\x00" not in message, url
+    page = client.get("/pay?city=%00&salary=1")
+    assert "&#39;\\x00&#39;" in page.text and "\x00" not in page.text
+
+
+def test_an_unexpected_error_is_a_500_with_a_generic_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The safety net for bugs: no plain-text 500, no traceback or detail for the client."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RecursionError("maximum recursion depth exceeded in /srv/secret.py")
+
+    monkeypatch.setattr(answers, "roles", broken)
+    monkeypatch.setattr(answers, "snapshot", broken)
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    api = client.get("/api/v1/roles")
+    assert api.status_code == 500
+    assert api.json() == {"error": {"status": 500, "message": UNEXPECTED}}
+    page = client.get("/")
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert UNEXPECTED in page.text and "secret" not in page.text
+    assert client.get("/?format=json").json()["error"]["status"] == 500
+
+
+def test_a_pdf_posting_upload_is_refused_as_the_cli_refuses_it(
+    client: TestClient, cli: Any, tmp_path: Path
+) -> None:
+    fake = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+    (tmp_path / "job.pdf").write_bytes(fake)
+    refused = cli("posting", str(tmp_path / "job.pdf"))
+    assert refused.code == 2 and "is a PDF; give the text" in refused.err
+    message = "job.pdf is a PDF; give the text (or HTML, JSON, CSV) instead."
+    for name in ("job.pdf", "job.txt"):  # the content says PDF, whatever the name
+        upload = {"file": (name, fake)}
+        api = client.post("/api/v1/postings/analyze-file", files=upload)
+        assert api.status_code == 400
+        assert api.json()["error"]["message"] == message.replace("job.pdf", name)
+    page = client.post("/posting", files={"file": ("job.pdf", fake)})
+    assert page.status_code == 400 and message in page.text
+
+
+# Uploads whose handling is slow: each route's slow call, and the form field of its file.
+SLOW_UPLOADS = [
+    ("/api/v1/fit/resume", "resume", "file"),
+    ("/fit", "resume", "resume"),
+    ("/api/v1/postings/analyze-file", "posting_file", "file"),
+    ("/posting", "posting_file", "file"),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "slow", "field"), SLOW_UPLOADS, ids=[u for u, _, _ in SLOW_UPLOADS]
+)
+def test_a_slow_upload_does_not_hold_up_other_requests(
+    monkeypatch: pytest.MonkeyPatch, url: str, slow: str, field: str
+) -> None:
+    released = threading.Event()
+
+    def stuck(*args: Any) -> Any:
+        released.wait(5)  # blocks the event loop for 5 s if the route runs on it
+        raise RolediffError("released")
+
+    monkeypatch.setattr(answers, slow, stuck)
+
+    async def meanwhile() -> tuple[int, bool, int]:
+        transport = httpx.ASGITransport(app=create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            upload = asyncio.create_task(client.post(url, files={field: ("a.txt", b"linux")}))
+            await asyncio.sleep(0.3)  # the upload reaches its handler
+            health = await client.get("/healthz")
+            answered_first = not upload.done()
+            released.set()
+            return health.status_code, answered_first, (await upload).status_code
+
+    assert asyncio.run(meanwhile()) == (200, True, 400)
+
+
+def test_only_quick_routes_run_on_the_event_loop() -> None:
+    """Every route with uploads, a market store or more than a few ms of work runs in threads."""
+    on_loop = {
+        route.name
+        for route in create_app().routes
+        if isinstance(route, APIRoute) and inspect.iscoroutinefunction(route.endpoint)
+    }
+    assert on_loop == {"healthz", "roles", "role", "where", "pay", "docs"}
+
+
+def test_error_messages_name_no_cli_flags(client: TestClient, store: Path) -> None:
     """The library's messages reach HTTP clients too: they name parameters, not "--flags"."""
+    with_store = TestClient(create_app(db=store))
     responses = [
         client.get("/api/v1/pay?city=Raleigh"),
-        client.get("/api/v1/market?since=March"),
-        client.get("/api/v1/market?vs=sre"),
-        client.get("/api/v1/market?vs=sre&role=sre"),
+        with_store.get("/api/v1/market?since=March"),
+        with_store.get("/api/v1/market?vs=sre"),
+        with_store.get("/api/v1/market?vs=sre&role=sre"),
         client.post("/api/v1/fit", json={}),
         client.post("/api/v1/fit", json={"from_role": "devops"}),
         client.post("/api/v1/fit", json={"from_role": "sre", "to_role": "sre"}),
@@ -326,7 +530,10 @@ def test_bodies_over_the_limits_get_413(client: TestClient) -> None:
     response = client.post("/api/v1/postings/analyze", json={"text": big})
     assert response.status_code == 413 and "too large" in response.json()["error"]["message"]
     page = client.post("/posting", data={"text": big})
-    assert page.status_code == 413
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+    assert "too large" in page.text
+    twin = client.post("/posting?format=json", data={"text": big})
+    assert twin.status_code == 413 and "too large" in twin.json()["error"]["message"]
     huge = b"a" * (RESUME_BODY_LIMIT + 1)
     resume = client.post("/api/v1/fit/resume", files={"file": ("cv.txt", huge)})
     assert resume.status_code == 413
@@ -361,8 +568,20 @@ def test_no_route_takes_a_file_path(client: TestClient) -> None:
 
 def test_healthz_and_docs(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
-    assert client.get("/docs").status_code == 200
     assert "/api/v1/pay" in client.get("/openapi.json").json()["paths"]
+
+
+def test_the_api_docs_are_served_from_vendored_files(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assets = re.findall(r"""(?:href|src)=["']([^"']+)["']|url: ["']([^"']+)["']""", docs.text)
+    urls = [a or b for a, b in assets]
+    assert "/static/vendor/swagger-ui-bundle.js" in urls and "/openapi.json" in urls
+    for url in urls:
+        assert url.startswith("/"), url  # nothing from a CDN
+        assert client.get(url).status_code == 200, url
+    assert "http" not in docs.text.replace("http-equiv", "")
+    assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN
 
 
 def test_a_missing_store_is_refused_when_the_app_is_made(tmp_path: Path) -> None:

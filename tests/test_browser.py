@@ -8,6 +8,7 @@ ROLEDIFF_REQUIRE_BROWSER=1 (set by .ci/run), which turns the skip into a failure
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -210,7 +211,7 @@ def test_posting_form_highlights_evidence_and_keeps_script_as_text(server: str, 
     page.goto(f"{server}/posting")
     page.fill("input[name=title]", "Site Reliability Engineer <script>alert('t')</script>")
     page.fill("textarea[name=text]", "<script>alert('xss')</script>\n" + text)
-    page.click("#posting-form button")
+    page.click("#posting-form button:not(.twin)")
     page.wait_for_selector("#verdict")
     assert "sre" in page.inner_text("#verdict")
     marked = page.locator("#posting-text")
@@ -224,7 +225,7 @@ def test_posting_form_takes_a_file(server: str, page: Any) -> None:
     page.goto(f"{server}/posting")
     page.set_input_files("input[name=file]", str(FIXTURES / "postings" / "devops.txt"))
     page.fill("input[name=title]", "DevOps Engineer")
-    page.click("#posting-form button")
+    page.click("#posting-form button:not(.twin)")
     page.wait_for_selector("#verdict")
     charts_drawn(page, "posting-file")
 
@@ -233,7 +234,7 @@ def test_fit_form_with_skills_and_with_a_resume(server: str, page: Any) -> None:
     page.goto(f"{server}/fit")
     page.fill("input[name=skills]", "linux, docker, k8s, prometheus")
     page.select_option("#target", "sre")
-    page.click("#fit-form button")
+    page.click("#fit-form button:not(.twin)")
     page.wait_for_selector("figure.chart")
     assert "Learning path" in page.content() or "learning path" in page.content().lower()
     charts_drawn(page, "fit-skills")
@@ -241,7 +242,7 @@ def test_fit_form_with_skills_and_with_a_resume(server: str, page: Any) -> None:
     page.set_input_files("input[name=resume]", str(FIXTURES / "resumes" / "devops.pdf"))
     page.select_option("#from_role", "devops")
     page.select_option("#to_role", "sre")
-    page.click("#fit-form button")
+    page.click("#fit-form button:not(.twin)")
     page.wait_for_selector("figure.chart")
     charts_drawn(page, "fit-resume")
 
@@ -255,6 +256,43 @@ def test_market_filters_on_a_store(store_server: str, page: Any) -> None:
     page.wait_for_url("**/market?role=sre&vs=devops*")
     assert "sre" in page.content()
     charts_drawn(page, "market-store-sre")
+
+
+def test_a_posting_file_of_many_records_lists_each(server: str, page: Any) -> None:
+    page.goto(f"{server}/posting")
+    page.set_input_files("input[name=file]", str(FIXTURES / "postings" / "jobspy.csv"))
+    page.click("#posting-form button:not(.twin)")
+    page.wait_for_selector("#verdict")
+    assert "postings in jobspy.csv" in page.inner_text("#verdict")
+    assert page.locator("section.table").first.locator("tbody tr").count() > 1
+    charts_drawn(page, "posting-csv")
+
+
+def test_a_page_links_to_its_json_twin(server: str, page: Any) -> None:
+    page.goto(f"{server}/cities?role=sre&top=3")
+    page.click("#json-twin")
+    assert len(json.loads(page.inner_text("body"))) == 3
+
+
+def test_the_api_docs_work_offline(server: str, page: Any) -> None:
+    """Swagger UI draws every route with every request but this server's refused."""
+    outside: list[str] = []
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+    assert page.locator(".opblock").count() >= 10
+    assert not outside, outside
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "docs.png"))
+    assert not page.errors, page.errors
 
 
 def test_a_bad_answer_is_a_readable_error_page(server: str, page: Any) -> None:

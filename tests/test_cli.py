@@ -260,3 +260,10 @@ def test_csv_and_markdown_carry_data_as_text_not_as_code() -> None:
     text = out.getvalue()
     assert "<" not in text.replace("<br>", "") and "&lt;b&gt;x&lt;/b&gt;" in text
     assert "a \\| &lt;i&gt;b&lt;/i&gt;" in text
+
+
+def test_cities_title_says_what_it_ranks_by_and_salaries_have_a_ceiling(cli) -> None:  # type: ignore[no-untyped-def]
+    ranked = cli("cities", "--role", "sre", "--sort", "gross", "--top", "3", "-f", "markdown")
+    assert ranked.code == 0 and "## Metros ranked by gross pay" in ranked.out
+    absurd = cli("pay", "--city", "Raleigh, NC", "--salary", "1e308")
+    assert absurd.code == 2 and "at most $1,000,000,000" in absurd.err

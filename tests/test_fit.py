@@ -349,13 +349,11 @@ def test_oversized_resume_is_refused(tmp_path: Path) -> None:
         read_resume(path)
 
 
-def test_resume_text_is_written_only_when_asked(tmp_path: Path) -> None:
+def test_reading_a_resume_writes_nothing(tmp_path: Path) -> None:
     source = tmp_path / "cv.txt"
     source.write_text("Jenkins, Docker, AWS", encoding="utf-8")
-    read_resume(source)
+    assert read_resume(source) == "Jenkins, Docker, AWS"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cv.txt"]
-    read_resume(source, save_to=tmp_path / "kept.txt")
-    assert (tmp_path / "kept.txt").read_text(encoding="utf-8") == "Jenkins, Docker, AWS\n"
 
 
 # --- the prerequisite data ------------------------------------------------------------------

@@ -655,6 +655,7 @@ def test_a_store_keyed_without_locations_is_rekeyed_and_stays_idempotent(
     con = duckdb.connect(str(db))
     con.execute("DELETE FROM schema_version WHERE version > 1")
     con.close()
+    assert market.report(db).n == GOOD + 1  # read as it is (an upgraded server keeps serving)
     again = market.ingest([POSTINGS, multi], db=db, workers=1)
     assert (again.new, again.duplicate) == (2, GOOD + 2)  # Seattle and Denver
     counts = market.store_counts(db)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rolediff.pay.models import CityRow, TakeHome
     from rolediff.pay.take_home import SalaryMatch
     from rolediff.postings.analyze import PostingAnalysis
-    from rolediff.postings.read import Malformed, RawPosting
+    from rolediff.postings.read import Malformed, PostingInput, RawPosting
     from rolediff.roles import Comparison
 
 SORT_KEYS = ("take_home", "after_tax", "gross")
@@ -160,35 +160,44 @@ def read_posting(
     return record
 
 
+def read_posting_file(
+    data: bytes,
+    name: str,
+    *,
+    kind: str | None = None,
+    title: str | None = None,
+    location: str | None = None,
+    strict: bool = False,
+) -> tuple[PostingInput, list[RawPosting], list[Malformed]]:
+    """A file's postings as ``rolediff posting FILE`` reads them: the input, its postings and
+    the malformed records skipped (with ``strict`` any malformed record refuses the file)."""
+    from rolediff.postings.read import Malformed, RawPosting, read_posting_input
+
+    read = read_posting_input(data, name, kind, title=title, location=location)
+    bad = [r for r in read.records if isinstance(r, Malformed)]
+    if bad and strict:
+        first = bad[0]
+        raise RolediffError(
+            f"{len(bad)} malformed record(s), the first on {read.unit} {first.line}:"
+            f" {first.reason}; nothing analysed (strict)."
+        )
+    postings = [r for r in read.records if isinstance(r, RawPosting)]
+    if not postings:
+        raise RolediffError(f"No posting to analyse in {name}.")
+    return read, postings, bad
+
+
 def posting_file(
     data: bytes, name: str, strict: bool = False
 ) -> tuple[list[dict[str, Any]] | dict[str, Any], list[Malformed]]:
     """Every posting in an uploaded file, as ``rolediff posting FILE --format json`` prints them
-    (one object for a single text/HTML/JSON posting, else a list), and the malformed records
-    skipped, as the CLI skips them; with ``strict`` any malformed record refuses the file."""
+    (a list for a batch: JSONL, CSV, a JSON array; else one object), and the malformed records
+    skipped."""
     from rolediff.postings.analyze import analyze_postings
-    from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RolediffError(f"{name} is not UTF-8 text (byte {exc.start}).") from None
-    kind = sniff(text, name)
-    records = list(read_postings(text, kind))
-    bad = [r for r in records if isinstance(r, Malformed)]
-    if bad and strict:
-        first = bad[0]
-        raise RolediffError(
-            f"{len(bad)} malformed record(s), the first on line {first.line}: {first.reason}; "
-            "nothing analysed (strict)."
-        )
-    postings = [r for r in records if isinstance(r, RawPosting)]
-    if not postings:
-        raise RolediffError("No posting to analyse in the file.")
+    read, postings, bad = read_posting_file(data, name, strict=strict)
     results = [r.model_dump(mode="json") for r in analyze_postings(postings, workers=1)]
-    if len(results) == 1 and kind in ("text", "html", "json"):
-        return results[0], bad
-    return results, bad
+    return (results if read.batch else results[0]), bad
 
 
 def resume(data: bytes, name: str) -> str:

@@ -4,19 +4,24 @@ Thin, like the CLI: every route parses its parameters, calls the library and ret
 JSON as ``rolediff ... --format json`` for the same question (:mod:`rolediff.answers` holds the
 calls both use). The app reads no path from a request: the only file it opens is the market
 store chosen when the app is made.
+
+Routes that do more than a few milliseconds of work, or any I/O, are plain ``def``: FastAPI runs
+them in its thread pool, so one slow upload never holds up the event loop and every other request.
+Only the routes measured well under that (health, roles, places, one take-home) are ``async``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,9 +35,13 @@ from rolediff.geo import Place
 from rolediff.market import MarketReport, MarketSnapshot
 from rolediff.pay.coverage import CoverageEntry
 from rolediff.pay.models import CityRow, TakeHome
-from rolediff.pay.take_home import SalaryMatch
+from rolediff.pay.take_home import MAX_SALARY, SalaryMatch
 from rolediff.postings.analyze import PostingAnalysis
+from rolediff.resume import MAX_RESUME_CHARS
 from rolediff.roles import Comparison
+
+if TYPE_CHECKING:
+    from rolediff.postings.read import Malformed
 
 API = "/api/v1"
 POSTING_BODY_LIMIT = 1_000_000
@@ -40,6 +49,12 @@ POSTING_BODY_LIMIT = 1_000_000
 RESUME_BODY_LIMIT = 10_000_000 + 100_000
 """Bytes a fit request may carry: a 10 MB résumé plus its form fields."""
 DEFAULT_BODY_LIMIT = 100_000
+NO_STORE = (
+    "This server has no market store; its operator can create one with `rolediff market ingest` "
+    "and restart `rolediff serve`."
+)
+"""Said with 503: the missing store is for the server's operator to fix, not the client."""
+UNEXPECTED = "Something went wrong on the server; its log has the details."
 
 
 class JSONBody(Response):
@@ -52,9 +67,31 @@ class JSONBody(Response):
 
 
 def error_body(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONBody:
-    """Every error the app returns: ``{"error": {"status": 400, "message": "..."}}``."""
+    """Every error the API returns: ``{"error": {"status": 400, "message": "..."}}``."""
     body = {"error": {"status": status, "message": message}}
     return JSONBody(body, status_code=status, headers=headers)
+
+
+def wants_json(request: Request) -> bool:
+    """True for everything under ``/api`` and for pages asked for ``?format=json``."""
+    path = request.url.path
+    api = path == "/api" or path.startswith("/api/")
+    return api or request.query_params.get("format") == "json"
+
+
+def error_response(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """An error as its asker reads it: JSON for the API and JSON twins, else the error page.
+
+    Characters that do not print (a NUL, a bidi override) are shown escaped as Python shows them
+    (``\\x00``), whether the message quoted its input with ``repr`` or as is."""
+    from rolediff.web.pages import error_page
+
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    if wants_json(request):
+        return error_body(status, shown, headers)
+    return error_page(status, shown, headers)
 
 
 class ErrorDetail(BaseModel):
@@ -63,7 +100,7 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """The body of every 4xx answer."""
+    """The body of every error answer (4xx, 5xx)."""
 
     error: ErrorDetail
 
@@ -72,6 +109,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A question rolediff cannot answer, and why."},
     413: {"model": ErrorBody, "description": "The request body is larger than allowed."},
     422: {"model": ErrorBody, "description": "A parameter is missing or malformed."},
+}
+NO_STORE_ERROR: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorBody, "description": "The server has no market store."}
 }
 
 
@@ -101,10 +141,15 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = _limit_for(scope["path"])
+
+        async def refuse() -> None:
+            message = f"Request body too large: at most {limit:,} bytes here."
+            await error_response(Request(scope), 413, message)(scope, receive, send)
+
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _send_too_large(send, limit)
+            await refuse()
             return
         received = 0
         too_large = False
@@ -123,22 +168,29 @@ class BodyLimit:
             if not too_large:
                 await send(message)
             elif message["type"] == "http.response.start":
-                await _send_too_large(send, limit)
+                await refuse()
 
         await self.app(scope, counted, answered)
 
 
-async def _send_too_large(send: Send, limit: int) -> None:
-    message = f"Request body too large: at most {limit:,} bytes here."
-    response = error_body(413, message)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
-    await send({"type": "http.response.body", "body": response.body})
+class HeadAsGet:
+    """Answer HEAD wherever GET is answered, with GET's headers and no body (FastAPI's routes
+    take only the methods they name)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 # --- request bodies ---------------------------------------------------------------------------
@@ -163,21 +215,28 @@ class FitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     skills: list[Annotated[str, Field(max_length=200)]] | None = Field(None, max_length=2_000)
-    resume_text: str | None = Field(None, max_length=10_000_000)
+    resume_text: str | None = Field(None, max_length=MAX_RESUME_CHARS)
     target: str | None = Field(None, max_length=100)
     from_role: str | None = Field(None, max_length=100)
     to_role: str | None = Field(None, max_length=100)
 
 
 # --- shared parameters ------------------------------------------------------------------------
+# The values' types carry their bounds, so that the dashboard's pages, which read the same
+# parameters from forms (blank fields, "$120,000"), refuse a value with the same message.
+
+Salary = Annotated[float, Field(gt=0, le=MAX_SALARY, allow_inf_nan=False)]
+Dollars = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+MonthlyCost = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+Bedrooms = Annotated[int, Field(ge=0, le=4)]
+Top = Annotated[int, Field(ge=1, le=10_000)]
 
 RoleParam = Annotated[str, Query(min_length=1, max_length=100, description="devops, sre, ...")]
 CityParam = Annotated[
     str, Query(min_length=1, max_length=200, description="'Raleigh, NC', 'NYC', a CBSA code.")
 ]
-SalaryParam = Annotated[
-    float | None, Query(gt=0, le=1e9, description="Gross salary, dollars a year.")
-]
+SalaryParam = Annotated[Salary | None, Query(description="Gross salary, dollars a year.")]
 PercentileParam = Annotated[
     int,
     Query(
@@ -186,12 +245,26 @@ PercentileParam = Annotated[
     ),
 ]
 """A query string carries text: a Literal of ints would refuse "75"; the library checks it."""
-YearParam = Annotated[int | None, Query(ge=1900, le=2200, description="Tax year.")]
+YearParam = Annotated[Year | None, Query(description="Tax year.")]
 FilingParam = Annotated[
     str, Query(max_length=40, description="single, married_joint (mfj), head_of_household (hoh).")
 ]
-BedroomsParam = Annotated[int, Query(ge=0, le=4, description="Bedrooms of the HUD rent.")]
+BedroomsParam = Annotated[Bedrooms, Query(description="Bedrooms of the HUD rent.")]
 SortParam = Literal["take_home", "after_tax", "gross"]
+
+
+def posting_upload(file: UploadFile, strict: bool) -> tuple[Any, list[Malformed]]:
+    """An uploaded posting file analysed as ``rolediff posting FILE`` analyses a file (its size
+    is checked by ``BodyLimit``)."""
+    return answers.posting_file(file.file.read(), file.filename or "upload.txt", strict)
+
+
+def skipped_header(skipped: Sequence[Malformed]) -> dict[str, str]:
+    """The ``X-Rolediff-Skipped`` header listing malformed records as ``line: reason``."""
+    if not skipped:
+        return {}
+    listed = "; ".join(f"{m.line}: {m.reason}" for m in skipped[:20])
+    return {"X-Rolediff-Skipped": listed.encode("ascii", "replace").decode("ascii")}
 
 
 def create_app(db: str | Path | None = None) -> FastAPI:
@@ -204,6 +277,8 @@ def create_app(db: str | Path | None = None) -> FastAPI:
             "Compare DevOps, SRE, DevSecOps, Cloud and Platform engineering roles on cited data: "
             "the same answers as the rolediff CLI, as JSON."
         ),
+        docs_url=None,  # served from the vendored Swagger UI below, not a CDN
+        redoc_url=None,
     )
     if db is not None and not Path(db).expanduser().is_file():
         raise RolediffError(
@@ -211,46 +286,62 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         )
     app.state.db = db
     app.add_middleware(BodyLimit)
+    app.add_middleware(HeadAsGet)
     _errors(app)
     _routes(app)
+    _docs(app)
     from rolediff.web.pages import add_pages
 
     add_pages(app)
     return app
 
 
-def wants_json(request: Request) -> bool:
-    """True for API routes and for pages asked for ``?format=json``."""
-    return request.url.path.startswith(API) or request.query_params.get("format") == "json"
-
-
 def _errors(app: FastAPI) -> None:
-    from rolediff.web.pages import error_page
-
     async def known(request: Request, exc: Exception) -> Response:
-        message = str(exc)
-        return error_body(400, message) if wants_json(request) else error_page(400, message)
+        return error_response(request, 400, str(exc))
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        message = "; ".join(_describe(e) for e in exc.errors()) or "Malformed request."
-        return error_body(422, message) if wants_json(request) else error_page(422, message)
+        described = (_describe(e, exc.body) for e in exc.errors())
+        return error_response(request, 422, "; ".join(described) or "Malformed request.")
 
     async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        message = str(exc.detail)
-        if wants_json(request) or exc.status_code != 404:
-            return error_body(exc.status_code, message, exc.headers)
-        return error_page(exc.status_code, message)
+        return error_response(request, exc.status_code, str(exc.detail), exc.headers)
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        """A bug: a generic message, no traceback (Starlette re-raises it to the server's log)."""
+        return error_response(request, 500, UNEXPECTED)
 
     app.add_exception_handler(RolediffError, known)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(StarletteHTTPException, http)
+    app.add_exception_handler(Exception, unexpected)
 
 
-def _describe(error: Any) -> str:
+def _describe(error: Any, body: Any) -> str:
+    if error.get("type") == "json_invalid" and isinstance(body, str):
+        at = error["loc"][-1]  # FastAPI puts the decoder's offset there and the document in body
+        line, column = body.count("\n", 0, at) + 1, at - body.rfind("\n", 0, at)
+        return f"The request body is not valid JSON (line {line}, column {column})."
     where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "body"))
     return f"{where or 'request'}: {error.get('msg', 'invalid')}"
+
+
+def _docs(app: FastAPI) -> None:
+    vendor = "/static/vendor"
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """Swagger UI from the vendored copy (web/static/vendor), so it works offline."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui.css",
+            swagger_favicon_url=f"{vendor}/swagger-ui-favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # no calls to validator.swagger.io
+        )
 
 
 def _routes(app: FastAPI) -> None:
@@ -274,7 +365,7 @@ def _routes(app: FastAPI) -> None:
         return JSONBody(answers.role(role))
 
     @app.get(f"{API}/compare", tags=["roles"], responses=answers_as(Comparison))
-    async def compare(
+    def compare(
         request: Request,
         a: RoleParam,
         b: RoleParam,
@@ -296,10 +387,10 @@ def _routes(app: FastAPI) -> None:
         percentile: PercentileParam = 50,
         year: YearParam = None,
         filing: FilingParam = "single",
-        pretax: Annotated[float, Query(ge=0, le=1e9)] = 0.0,
-        hsa: Annotated[float, Query(ge=0, le=1e9)] = 0.0,
-        rent: Annotated[float | None, Query(ge=0, le=1e7)] = None,
-        living: Annotated[float | None, Query(ge=0, le=1e7)] = None,
+        pretax: Annotated[Dollars, Query()] = 0.0,
+        hsa: Annotated[Dollars, Query()] = 0.0,
+        rent: Annotated[MonthlyCost | None, Query()] = None,
+        living: Annotated[MonthlyCost | None, Query()] = None,
         bedrooms: BedroomsParam = 1,
     ) -> JSONBody:
         """Gross pay → taxes → monthly take-home in one place (``rolediff pay``)."""
@@ -323,7 +414,7 @@ def _routes(app: FastAPI) -> None:
         salary: SalaryParam = None,
         role: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
         percentile: PercentileParam = 50,
-        top: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+        top: Annotated[Top | None, Query()] = None,
         state: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
         sort: SortParam = "take_home",
         year: YearParam = None,
@@ -346,7 +437,7 @@ def _routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/match", tags=["pay"], responses=answers_as(SalaryMatch))
     def match(
-        salary: Annotated[float, Query(gt=0, le=1e9)],
+        salary: Annotated[Salary, Query()],
         from_place: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
         to_place: Annotated[str, Query(alias="to", min_length=1, max_length=200)],
         year: YearParam = None,
@@ -368,7 +459,7 @@ def _routes(app: FastAPI) -> None:
         tags=["postings"],
         responses=answers_as(PostingAnalysis | list[PostingAnalysis]),
     )
-    async def analyze_file(
+    def analyze_file(
         file: Annotated[UploadFile, File(description="Text, HTML, JSON, JSONL or CSV postings.")],
         strict: Annotated[
             bool, Query(description="Refuse the file if any record is malformed.")
@@ -377,13 +468,8 @@ def _routes(app: FastAPI) -> None:
         """Every posting of an uploaded file, as ``rolediff posting FILE --format json``.
         Malformed records are skipped (listed in the ``X-Rolediff-Skipped`` header as
         ``line: reason``) unless ``strict``."""
-        data = await file.read()
-        results, skipped = answers.posting_file(data, file.filename or "upload.txt", strict)
-        headers = {}
-        if skipped:
-            listed = "; ".join(f"{m.line}: {m.reason}" for m in skipped[:20])
-            headers["X-Rolediff-Skipped"] = listed.encode("ascii", "replace").decode("ascii")
-        return JSONBody(results, headers=headers)
+        results, skipped = posting_upload(file, strict)
+        return JSONBody(results, headers=skipped_header(skipped))
 
     @app.post(f"{API}/fit", tags=["fit"], responses=answers_as(FitReport))
     def fit(person: FitIn) -> JSONBody:
@@ -398,19 +484,20 @@ def _routes(app: FastAPI) -> None:
         return JSONBody(result.model_dump(mode="json"))
 
     @app.post(f"{API}/fit/resume", tags=["fit"], responses=answers_as(FitReport))
-    async def fit_resume(
+    def fit_resume(
         file: Annotated[UploadFile, File(description="A résumé: .txt, .md, .pdf or .docx.")],
         target: Annotated[str | None, Form(max_length=100)] = None,
         from_role: Annotated[str | None, Form(max_length=100)] = None,
         to_role: Annotated[str | None, Form(max_length=100)] = None,
     ) -> JSONBody:
         """``rolediff fit --resume FILE``: the file is read in memory and never stored."""
-        data = await file.read()
-        text = answers.resume(data, file.filename or "resume.txt")
+        text = answers.resume(file.file.read(), file.filename or "resume.txt")
         result = answers.fit(resume_text=text, target=target, from_role=from_role, to_role=to_role)
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.get(f"{API}/market", tags=["market"], responses=answers_as(MarketReport))
+    @app.get(
+        f"{API}/market", tags=["market"], responses={**answers_as(MarketReport), **NO_STORE_ERROR}
+    )
     def market(
         request: Request,
         role: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
@@ -419,6 +506,8 @@ def _routes(app: FastAPI) -> None:
         since: Annotated[str | None, Query(min_length=1, max_length=20)] = None,
     ) -> JSONBody:
         """Market statistics from the store (``rolediff market report``)."""
+        if not answers.has_market_store(db(request)):  # the server's to fix, not the client's
+            raise StarletteHTTPException(503, NO_STORE)
         result = answers.market(db(request), role=role, vs=vs, metro=metro, since=since)
         return JSONBody(result.model_dump(mode="json"))
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from rolediff._version import __version__
-from rolediff.cli_common import Format, dump, read_input, with_progress
+from rolediff.cli_common import Format, dump, input_name, read_bytes, with_progress
 from rolediff.cli_fit import fit_command
 from rolediff.cli_market import market_app
 from rolediff.cli_report import report_command
@@ -134,10 +134,16 @@ def posting_command(
         ),
     ],
     title: Annotated[
-        str | None, typer.Option("--title", "-t", help="Job title, for a plain-text posting.")
+        str | None,
+        typer.Option(
+            "--title", "-t", help="Job title of a text posting; in a batch, for records without."
+        ),
     ] = None,
     location: Annotated[
-        str | None, typer.Option("--location", "-l", help="Location, for a plain-text posting.")
+        str | None,
+        typer.Option(
+            "--location", "-l", help="Location of a text posting; in a batch, for records without."
+        ),
     ] = None,
     input_format: Annotated[
         str | None,
@@ -152,21 +158,20 @@ def posting_command(
     fmt: Format = OutputFormat.table,
 ) -> None:
     """Classify job postings (DevOps, SRE, ...) with evidence, and extract skills, pay and place."""
+    from rolediff.answers import read_posting_file
     from rolediff.postings.analyze import analyze_postings
-    from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff
     from rolediff.views import posting_tables
 
-    text = read_input(source)
-    kind = input_format or sniff(text, None if source == "-" else source)
-    records = list(read_postings(text, kind, title=title, location=location))
-    bad = [r for r in records if isinstance(r, Malformed)]
+    read, postings, bad = read_posting_file(
+        read_bytes(source),
+        input_name(source),
+        kind=input_format,
+        title=title,
+        location=location,
+        strict=strict,
+    )
     for record in bad:
-        typer.echo(f"line {record.line}: skipped: {record.reason}", err=True)
-    if bad and strict:
-        raise RolediffError(f"{len(bad)} malformed record(s); nothing analysed (--strict).")
-    postings = [r for r in records if isinstance(r, RawPosting)]
-    if not postings:
-        raise RolediffError("No posting to analyse in the input.")
+        typer.echo(f"{read.unit} {record.line}: skipped: {record.reason}", err=True)
     results = list(
         with_progress(
             analyze_postings(postings, workers=None if len(postings) > 64 else 1),
@@ -175,8 +180,8 @@ def posting_command(
         )
     )
     payload: Any = [r.model_dump(mode="json") for r in results]
-    if len(results) == 1 and kind in ("text", "html", "json"):
-        payload = payload[0]
+    if not read.batch:
+        (payload,) = payload
     detailed = fmt in (OutputFormat.table, OutputFormat.markdown)
     emit(payload, posting_tables(results, detailed), fmt)
 
@@ -293,7 +298,7 @@ def cities_command(
         filing=filing,
         bedrooms=bedrooms,
     )
-    emit(dump(rows), cities_tables(rows), fmt)
+    emit(dump(rows), cities_tables(rows, sort), fmt)
     if chart is not None:
         typer.echo(f"Chart written to {save_cities_chart(rows, chart)}", err=True)
 

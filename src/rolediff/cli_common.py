@@ -33,21 +33,24 @@ def dump(models: Sequence[Any]) -> list[Any]:
 MAX_INPUT_BYTES = 200_000_000
 
 
-def read_input(source: str) -> str:
-    """The text of a file, or of stdin for "-", refusing missing, huge and non-UTF-8 files."""
+def input_name(source: str) -> str:
+    """How messages name an input: its path, or "stdin" for "-"."""
+    return "stdin" if source == "-" else source
+
+
+def read_bytes(source: str) -> bytes:
+    """The bytes of a file, or of stdin for "-", refusing missing and huge files."""
     if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    check_is_file(path)
-    if path.stat().st_size > MAX_INPUT_BYTES:
-        raise RolediffError(f"{source} is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RolediffError(f"{source} is not UTF-8 text (byte {exc.start}).") from None
-    if text.startswith("%PDF-"):
-        raise RolediffError(f"{source} is a PDF; give the text (or HTML, JSON, CSV) instead.")
-    return text
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    else:
+        path = Path(source)
+        check_is_file(path)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    name = input_name(source)
+    if len(data) > MAX_INPUT_BYTES:
+        raise RolediffError(f"{name} is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
+    return data
 
 
 def with_progress(items: Iterable[T], total: int, label: str = "Working") -> Iterator[T]:

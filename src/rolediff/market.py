@@ -159,6 +159,9 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
 ``schema_version`` which ones it has."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
+READABLE_SINCE = 1
+"""The oldest schema the statistics can read as it is (migration 2 only re-keys postings), so a
+store is read without its being migrated first; ingest migrates it."""
 
 
 # --- statistics: one definition each -------------------------------------------------------
@@ -359,6 +362,8 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
                 f"{path} was written by a newer rolediff (schema {version}); upgrade rolediff."
             )
         if version < SCHEMA_VERSION:
+            if read_only and version >= READABLE_SINCE:
+                return con  # the newer migrations change no column a statistic reads
             if read_only:
                 raise RolediffError(
                     f"{path} has an older schema ({version}): run 'rolediff market ingest' once."

@@ -1,7 +1,14 @@
 """Résumé text from .txt, .md, .pdf and .docx files, extracted on this machine.
 
-Privacy: the text is returned to the caller and written nowhere, unless ``save_to`` names a
-file (the CLI's ``--save``).
+Privacy: the text is returned to the caller and written nowhere (the CLI's ``--save`` writes it,
+once the fit is answered).
+
+Limits: a file may be small and still expand to far more than it holds (a .docx is a zip; a PDF's
+streams are compressed), and the API reads uploads. So besides its size (``MAX_RESUME_BYTES``), a
+.docx whose members unzip to over ``MAX_UNZIPPED_BYTES`` is refused before it is parsed, a PDF
+of over ``MAX_PDF_PAGES`` pages before its text is read, and text over ``MAX_RESUME_CHARS``
+characters once extracted. Each is refused with a message, never cut short: a cut résumé would
+be scored on part of itself without saying so, and no real résumé comes near these limits.
 """
 
 from __future__ import annotations
@@ -12,31 +19,39 @@ from pathlib import Path
 from rolediff.errors import RolediffError, check_is_file
 
 MAX_RESUME_BYTES = 10_000_000
+MAX_UNZIPPED_BYTES = 25_000_000
+"""What the members of a .docx may add up to once unzipped (zip bombs stay zipped)."""
+MAX_PDF_PAGES = 50
+MAX_RESUME_CHARS = 1_000_000
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
 
 
-def read_resume(path: str | Path, save_to: str | Path | None = None) -> str:
-    """The text of a résumé file; with ``save_to``, also written there as UTF-8 text."""
+def read_resume(path: str | Path) -> str:
+    """The text of a résumé file."""
     path = Path(path)
     check_is_file(path)
     _check_suffix(path.name)
     size = path.stat().st_size
     _check_size(path.name, size)
     text = resume_text(path.read_bytes(), path.name)
-    if save_to is not None:
-        Path(save_to).write_text(text + "\n", encoding="utf-8")
     return text
 
 
 def resume_text(data: bytes, name: str) -> str:
-    """The text of a résumé held in memory (an upload), its type taken from ``name``'s suffix."""
+    """The text of a résumé held in memory (an upload), its type taken from ``name``'s suffix;
+    a file over the module's limits is refused (RolediffError), never truncated."""
     suffix = _check_suffix(name)
     _check_size(name, len(data))
     extract = _EXTRACTORS.get(suffix, _plain_text)
     text = extract(data, name).strip()
     if not text:
         raise RolediffError(f"{name} holds no text.")
+    if len(text) > MAX_RESUME_CHARS:
+        raise RolediffError(
+            f"{name} holds {len(text):,} characters of text; résumés over "
+            f"{MAX_RESUME_CHARS:,} characters are refused."
+        )
     return text
 
 
@@ -75,7 +90,7 @@ def _pdf_text(data: bytes, name: str) -> str:
     from io import BytesIO
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     # pypdf logs what it repairs ("invalid pdf header"); an unreadable file gets one message.
     pdf_log = logging.getLogger("pypdf")
@@ -84,13 +99,19 @@ def _pdf_text(data: bytes, name: str) -> str:
     try:
         reader = PdfReader(BytesIO(data))
         locked = reader.is_encrypted and not reader.decrypt("")
-        pages = [] if locked else [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        count = 0 if locked else len(reader.pages)
+        too_long = count > MAX_PDF_PAGES  # checked before any page's text is read
+        pages = [] if locked or too_long else [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, OSError) as exc:
         raise RolediffError(f"{name} is not a readable PDF ({exc}).") from None
     finally:
         pdf_log.setLevel(level)
     if locked:
         raise RolediffError(f"{name} is password-protected; save an unprotected copy.")
+    if too_long:
+        raise RolediffError(
+            f"{name} has {count:,} pages; résumés over {MAX_PDF_PAGES} pages are refused."
+        )
     text = "\n".join(pages)
     if not text.strip():
         raise RolediffError(
@@ -102,15 +123,26 @@ def _pdf_text(data: bytes, name: str) -> str:
 
 def _docx_text(data: bytes, name: str) -> str:
     from io import BytesIO
-    from zipfile import BadZipFile
+    from zipfile import BadZipFile, ZipFile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    unreadable = f"{name} is not a readable .docx file"
+    try:  # the sizes the zip's directory declares (reading stops at them), nothing unzipped
+        with ZipFile(BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except BadZipFile as exc:
+        raise RolediffError(f"{unreadable} ({exc}).") from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise RolediffError(
+            f"{name} unzips to {unzipped / 1_000_000:,.0f} MB; .docx résumés that unzip to over "
+            f"{MAX_UNZIPPED_BYTES // 1_000_000} MB are refused."
+        )
     try:
         document = docx.Document(BytesIO(data))
     except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise RolediffError(f"{name} is not a readable .docx file ({exc}).") from None
+        raise RolediffError(f"{unreadable} ({exc}).") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

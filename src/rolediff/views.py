@@ -342,10 +342,11 @@ def _place_text(p: PostingLocation | None) -> str:
 
 def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[Table]:
     """A summary row per posting; with ``detailed``, a single posting's evidence and skills."""
-    columns = ["posting", "role", "hybrid", "top skills", "pay", "place", "seniority"]
+    columns = ["posting", "title", "role", "hybrid", "top skills", "pay", "place", "seniority"]
     rows = [
         [
-            r.id or r.title or str(i),
+            r.id or str(i),
+            r.title or ABSENT,
             f"{r.role} ({r.role_scores[r.role]:.0%})",
             " + ".join(r.hybrid_of) if r.hybrid else "no",
             ", ".join(s.name for s in r.skills[:6]) or ABSENT,
@@ -439,7 +440,11 @@ def take_home_tables(t: TakeHome) -> list[Table]:
     return [Table("Take-home pay", columns, rows, notes=notes)]
 
 
-def cities_tables(rows: Sequence[CityRow]) -> list[Table]:
+RANKED_BY = {"take_home": "monthly take-home", "after_tax": "after-tax pay", "gross": "gross pay"}
+
+
+def cities_tables(rows: Sequence[CityRow], sort: str = "take_home") -> list[Table]:
+    """The ranking as a table, titled by what it is ranked by (a ``sort`` key of answers)."""
     columns = [
         "rank",
         "city",
@@ -471,7 +476,7 @@ def cities_tables(rows: Sequence[CityRow]) -> list[Table]:
         if any(r.local_tax_not_modelled for r in rows)
         else []
     )
-    return [Table("Metros ranked by monthly take-home", columns, body, notes=notes)]
+    return [Table(f"Metros ranked by {RANKED_BY[sort]}", columns, body, notes=notes)]
 
 
 def match_tables(m: SalaryMatch) -> list[Table]:

@@ -184,9 +184,16 @@ def _place(place: str | Place) -> Place:
     return resolve_place(place) if isinstance(place, str) else place
 
 
+MAX_SALARY = 1e9
+"""The largest salary taken (the API's bound too): beyond it the cent arithmetic of a year's
+taxes runs out of floating-point precision."""
+
+
 def check_salary(salary: float) -> float:
     if not isinstance(salary, int | float) or not np.isfinite(salary) or salary <= 0:
         raise RolediffError(f"Salary must be a positive number of dollars a year; got {salary!r}.")
+    if salary > MAX_SALARY:
+        raise RolediffError(f"Salary must be at most ${MAX_SALARY:,.0f} a year; got {salary:g}.")
     return float(salary)
 
 

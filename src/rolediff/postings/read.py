@@ -6,12 +6,15 @@ reason, so a batch never aborts and never drops a record silently.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from numbers import Real
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +23,18 @@ from rolediff.errors import RolediffError
 
 MAX_TEXT_CHARS = 1_000_000
 """One posting's text; longer input is refused rather than analysed slowly."""
+
+_LINE_KINDS = frozenset({"jsonl", "csv"})
+"""Kinds read line by line: a line (CSV: a row) that is not UTF-8 is one malformed record."""
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+"""Bytes that are not UTF-8, as ``bytes.decode(..., errors="surrogateescape")`` keeps them."""
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+"""What ends a line of JSONL (not str.splitlines: JSON strings may hold U+2028 and U+0085)."""
+
+_CSV_FIELD_LIMIT = 2**31 - 1
+"""Above any input read (the CLI's limit is 200 MB), so a long description is not a csv.Error."""
 
 
 class RawPosting(BaseModel):
@@ -117,6 +132,26 @@ def _first(lowered: dict[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
+class _NotText(ValueError):
+    """A field that must be text holds something else (an object, array, number or boolean)."""
+
+
+def _text(
+    lowered: dict[str, Any], keys: tuple[str, ...], name: str, numbers: bool = False
+) -> str | None:
+    """Like `_first`, but the value must be a string (or, with ``numbers``, a number)."""
+    for key in keys:
+        value = lowered.get(key)
+        if value in (None, ""):
+            continue
+        if isinstance(value, str) or (
+            numbers and isinstance(value, Real) and not isinstance(value, bool)
+        ):
+            return str(value)
+        raise _NotText(f"{name} is not text")
+    return None
+
+
 def _jobspy_salary(record: dict[str, Any]) -> str | None:
     low, high = record.get("min_amount"), record.get("max_amount")
     if low in (None, "") and high in (None, ""):
@@ -128,23 +163,32 @@ def _jobspy_salary(record: dict[str, Any]) -> str | None:
 
 
 def from_mapping(record: dict[str, Any], line: int) -> Record:
-    """A JSON object or CSV row → RawPosting (or Malformed, saying what is missing)."""
+    """A JSON object or CSV row → RawPosting (or Malformed, saying what is missing or wrong).
+
+    Description, title and location must be strings, the salary a string or a number."""
+    try:
+        return _posting(record, line)
+    except _NotText as exc:
+        return Malformed(line=line, reason=str(exc))
+
+
+def _posting(record: dict[str, Any], line: int) -> Record:
     fields = _lowered(record)
-    description = _first(fields, _DESCRIPTION_KEYS)
+    description = _text(fields, _DESCRIPTION_KEYS, "description")
     if description is None or not description.strip():
         return Malformed(line=line, reason="no description (expected a 'description' field)")
     if len(description) > MAX_TEXT_CHARS:
         return Malformed(line=line, reason=f"description longer than {MAX_TEXT_CHARS:,} characters")
     if looks_like_html(description):
         description = strip_html(description)
-    salary = _first(fields, ("salary_text", "salary", "compensation")) or _jobspy_salary(record)
+    salary = _text(fields, ("salary_text", "salary", "compensation"), "salary", numbers=True)
     return RawPosting(
         id=_first(fields, ("id", "job_id", "uid")),
-        title=_first(fields, _TITLE_KEYS),
+        title=_text(fields, _TITLE_KEYS, "title"),
         description=description,
         company=_first(fields, ("company", "company_name", "companyname", "employer")),
         location=_location(fields),
-        salary_text=salary,
+        salary_text=salary or _jobspy_salary(record),
         site=_first(fields, ("site", "source_site", "source")),
         url=_first(fields, ("job_url", "url", "link")),
         date_posted=_first(fields, ("date_posted", "posted", "date")),
@@ -158,7 +202,7 @@ _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 
 def _location(fields: dict[str, Any]) -> str | None:
     """The location line; JobSpy's ``is_remote`` flag says "Remote" when the line does not."""
-    line = _first(fields, ("location", "job_location", "city"))
+    line = _text(fields, ("location", "job_location", "city"), "location")
     flag = fields.get("is_remote")
     remote = flag is True or (isinstance(flag, str) and flag.strip().lower() in _TRUE)
     if not remote or (line is not None and "remote" in line.lower()):
@@ -167,25 +211,33 @@ def _location(fields: dict[str, Any]) -> str | None:
 
 
 def _jsonl(text: str) -> Iterator[Record]:
-    for number, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield Malformed(line=number, reason=f"invalid JSON ({exc.msg})")
-            continue
-        if not isinstance(record, dict):
-            yield Malformed(line=number, reason="expected a JSON object")
-            continue
-        yield from_mapping(record, number)
+    for number, raw in enumerate(_LINE_BREAK.split(text), 1):
+        if raw.strip():
+            yield _jsonl_record(raw, number)
+
+
+def _jsonl_record(raw: str, number: int) -> Record:
+    if _UNDECODABLE.search(raw):
+        return Malformed(line=number, reason="not UTF-8 text")
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return Malformed(line=number, reason=f"invalid JSON ({exc.msg})")
+    except RecursionError:
+        return Malformed(line=number, reason="JSON nested too deeply")
+    if not isinstance(record, dict):
+        return Malformed(line=number, reason="expected a JSON object")
+    return from_mapping(record, number)
 
 
 def _json(text: str) -> Iterator[Record]:
+    """The records of one JSON document: an object, or an array numbering them from 1."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RolediffError(f"Input is not valid JSON: {exc.msg} (line {exc.lineno}).") from None
+    except RecursionError:
+        raise RolediffError("Input is JSON nested too deeply to read.") from None
     items = document if isinstance(document, list) else [document]
     for number, item in enumerate(items, 1):
         if isinstance(item, dict):
@@ -195,18 +247,47 @@ def _json(text: str) -> Iterator[Record]:
 
 
 def _csv(text: str) -> Iterator[Record]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = dict.fromkeys(reader.fieldnames or (), "x")
-    if _first(_lowered(header), _DESCRIPTION_KEYS) is None:
+    """The rows of a CSV document, each numbered by the line it starts on."""
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if _UNDECODABLE.search("".join(header)):
+        raise RolediffError("The CSV header is not UTF-8 text.")
+    if not _names_description(header):
         raise RolediffError(
             "CSV input needs a header row with a 'description' column (JobSpy's CSV works as is)."
         )
+    start = reader.line_num + 1
     for row in reader:
-        line = reader.line_num
-        if None in row:
-            yield Malformed(line=line, reason="more fields than the header has")
-            continue
-        yield from_mapping(row, line)
+        if row:  # a blank line is no record
+            yield _csv_record(header, row, start)
+        start = reader.line_num + 1
+
+
+def _csv_record(header: list[str], row: list[str], line: int) -> Record:
+    if any(_UNDECODABLE.search(value) for value in row):
+        return Malformed(line=line, reason="not UTF-8 text")
+    if len(row) > len(header):
+        return Malformed(line=line, reason="more fields than the header has")
+    return from_mapping(dict(zip(header, row, strict=False)), line)
+
+
+def _names_description(header: list[str]) -> bool:
+    return any(name.strip().lower() in _DESCRIPTION_KEYS for name in header)
+
+
+def _starts_with_csv_header(text: str) -> bool:
+    """Two or more one-word column names, one a description's: prose with commas is not."""
+    names = next(csv.reader(io.StringIO(text[:10_000], newline="")), [])
+    one_word = all(re.fullmatch(r"\s*\w+\s*", name) for name in names)
+    return len(names) >= 2 and one_word and _names_description(names)
+
+
+_BATCH_READERS: dict[str, Callable[[str], Iterator[Record]]] = {
+    "jsonl": _jsonl,
+    "json": _json,
+    "csv": _csv,
+}
 
 
 def read_postings(
@@ -214,15 +295,13 @@ def read_postings(
 ) -> Iterator[Record]:
     """Postings in ``text``. ``kind`` is text, html, json, jsonl or csv; None sniffs it.
 
-    Plain text and HTML are one posting, to which ``title`` and ``location`` apply.
+    Plain text and HTML are one posting, to which ``title`` and ``location`` apply; records of
+    the other kinds take them when they have none of their own.
     """
     kind = kind or sniff(text)
-    if kind == "jsonl":
-        yield from _jsonl(text)
-    elif kind == "json":
-        yield from _json(text)
-    elif kind == "csv":
-        yield from _csv(text)
+    if kind in _BATCH_READERS:
+        for record in _BATCH_READERS[kind](text):
+            yield _with_defaults(record, title, location)
     elif kind in ("text", "html"):
         body = strip_html(text) if kind == "html" or looks_like_html(text) else text.strip()
         if not body:
@@ -234,30 +313,95 @@ def read_postings(
         raise RolediffError(f"Unknown input kind '{kind}': use text, html, json, jsonl or csv.")
 
 
+def _with_defaults(record: Record, title: str | None, location: str | None) -> Record:
+    if isinstance(record, Malformed) or (title is None and location is None):
+        return record
+    return record.model_copy(
+        update={"title": record.title or title, "location": record.location or location}
+    )
+
+
+@dataclass(frozen=True)
+class PostingInput:
+    """The records of an input file and how to speak of them."""
+
+    batch: bool
+    """JSONL, CSV or a JSON array (analyses: a list), not one posting (one object)."""
+    unit: str
+    """What a record's ``line`` counts: "line", or "record" (the 1-based index in a JSON array)."""
+    records: list[Record]
+    """Every record; in a batch, a posting without an id has "line N" or "record N" as its id."""
+
+
+def read_posting_input(
+    data: bytes,
+    name: str,
+    kind: str | None = None,
+    title: str | None = None,
+    location: str | None = None,
+) -> PostingInput:
+    """The postings in a file's bytes (``name`` for sniffing its kind and for messages).
+
+    In JSONL and CSV a line (row) that is not UTF-8 is a malformed record; other input that is
+    not UTF-8 is refused, saying where, and so is a PDF."""
+    if data.removeprefix(codecs.BOM_UTF8).startswith(b"%PDF-"):
+        raise RolediffError(f"{name} is a PDF; give the text (or HTML, JSON, CSV) instead.")
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    kind = kind or sniff(text, name)
+    if kind not in _LINE_KINDS:
+        text = _decode(data, name)
+    batch = kind in _LINE_KINDS or (kind == "json" and text.lstrip().startswith("["))
+    unit = "record" if kind == "json" else "line"
+    records = [
+        r.model_copy(update={"id": f"{unit} {r.line}"})
+        if batch and isinstance(r, RawPosting) and r.id is None
+        else r
+        for r in read_postings(text, kind, title=title, location=location)
+    ]
+    return PostingInput(batch=batch, unit=unit, records=records)
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark dropped), refusing other bytes with where they start."""
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        where = f"line {line}, byte {exc.start + len(data) - len(body)}"
+        raise RolediffError(f"{name} is not UTF-8 text ({where}).") from None
+
+
+_KIND_BY_SUFFIX = {
+    "jsonl": "jsonl",
+    "ndjson": "jsonl",
+    "json": "json",
+    "csv": "csv",
+    "html": "html",
+    "htm": "html",
+}
+
+
 def sniff(text: str, name: str | None = None) -> str:
-    """Guess the input kind from a file name, else from the content."""
-    if name:
-        suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        by_suffix = {
-            "jsonl": "jsonl",
-            "ndjson": "jsonl",
-            "json": "json",
-            "csv": "csv",
-            "html": "html",
-            "htm": "html",
-            "txt": "text",
-            "md": "text",
-        }
-        if suffix in by_suffix:
-            return by_suffix[suffix]
-    head = text.lstrip()[:1]
-    if head == "[":
+    """Guess the input kind from a file name, else from the content (a .txt or .md file is text
+    unless it starts with a CSV header naming a description column)."""
+    suffix = name.rsplit(".", 1)[-1].lower() if name and "." in name else ""
+    if suffix in _KIND_BY_SUFFIX:
+        return _KIND_BY_SUFFIX[suffix]
+    start = text.lstrip()
+    if _starts_with_csv_header(start):
+        return "csv"
+    if suffix in ("txt", "md"):
+        return "text"
+    first = start.partition("\n")[0]
+    if first[:1] == "[":
         return "json"
-    if head == "{":
-        first = text.lstrip().split("\n", 1)[0]
+    if first[:1] == "{":
         try:
             json.loads(first)
         except json.JSONDecodeError:
             return "json"
+        except RecursionError:  # too deep to tell; a line of JSONL if more lines follow
+            pass
         return "jsonl" if text.strip().count("\n") else "json"
     return "html" if looks_like_html(text) else "text"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,15 +24,33 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
+from pydantic import BeforeValidator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rolediff import answers
 from rolediff._version import __version__
+from rolediff.api import (
+    NO_STORE,
+    Bedrooms,
+    Dollars,
+    FilingParam,
+    JSONBody,
+    MonthlyCost,
+    Salary,
+    SortParam,
+    Top,
+    Year,
+    posting_upload,
+    skipped_header,
+)
 from rolediff.charts import ChartSpec
 from rolediff.errors import RolediffError
 from rolediff.render import Table
 
 HERE = Path(__file__).parent
 FORMATS = ("html", "json", "svg")
+PAGE_ROWS = 25
+"""Rows of the cities ranking when no ``top`` is given (on the page and its JSON twin)."""
 ROLE_IDS = ("devops", "sre", "devsecops", "cloud", "platform")
 
 
@@ -64,9 +83,20 @@ def templates() -> Environment:
     return env
 
 
-def error_page(status: int, message: str) -> HTMLResponse:
+def error_page(status: int, message: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     html = templates().get_template("error.html.j2").render(status=status, message=message)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _form_number(value: Any) -> Any:
+    """A number typed in a form: a blank field is none given, "$120,000" is 120000."""
+    if isinstance(value, str):
+        return value.strip().replace(",", "").replace("$", "") or None
+    return value
+
+
+FormNumber = BeforeValidator(_form_number)
+"""Read before the value's own type (shared with the API), which then checks it as the API does."""
 
 
 def _format(request: Request) -> str:
@@ -102,9 +132,8 @@ def _page(
     inline_svg: bool = False,
     **context: Any,
 ) -> Response:
-    """The page in the format asked: HTML (default), its JSON twin, or chart N as SVG."""
-    from rolediff.api import JSONBody
-
+    """The page in the format asked: HTML (default), its JSON twin, or chart N as SVG; a GET
+    page links to its twin (a POST form has a button that posts to it)."""
     fmt = _format(request)
     if fmt == "json":
         return JSONBody(payload())
@@ -117,31 +146,31 @@ def _page(
             raise RolediffError(f"This page has {len(specs)} chart(s): chart=0..{len(specs) - 1}.")
         return Response(svg(specs[int(index)][1]), media_type="image/svg+xml")
     drawn = _specs_to_charts(request, charts(), inline_svg)
-    html = templates().get_template(template).render(charts=drawn, **context)
+    twin = _twin_url(request) if request.method == "GET" else None
+    html = templates().get_template(template).render(charts=drawn, json_url=twin, **context)
     return HTMLResponse(html)
+
+
+def _twin_url(request: Request) -> str:
+    query = {k: v for k, v in request.query_params.items() if k not in ("format", "chart")}
+    return f"{request.url.path}?{urlencode({**query, 'format': 'json'})}"
 
 
 def _dump(models: Sequence[Any]) -> list[Any]:
     return [m.model_dump(mode="json") for m in models]
 
 
+def _shown(value: float | None) -> str:
+    """A number as a form shows it back: 120000, 1500.5; blank for none."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else str(value)
+
+
 def _text(value: str | None) -> str | None:
     """A form field: stripped, and None when empty (browsers send empty fields)."""
     value = (value or "").strip()
     return value or None
-
-
-def _number(value: str | None, name: str, kind: type[int] | type[float] = float) -> Any:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        number = kind(text.replace(",", "").replace("$", "")) if kind is float else int(text)
-    except ValueError:
-        raise RolediffError(f"{name} must be a number; got {text!r}.") from None
-    if number != number or abs(number) > 1e9:  # NaN or absurd
-        raise RolediffError(f"{name} must be a number up to 1,000,000,000; got {text!r}.")
-    return number
 
 
 def highlight(text: str, marks: Sequence[tuple[int, int, str, str]]) -> Markup:
@@ -267,28 +296,29 @@ def add_pages(app: FastAPI) -> None:
     def cities(
         request: Request,
         role: Annotated[str | None, Query(max_length=100)] = None,
-        salary: Annotated[str | None, Query(max_length=40)] = None,
-        percentile: Annotated[str | None, Query(max_length=4)] = None,
-        top: Annotated[str | None, Query(max_length=10)] = None,
+        salary: Annotated[Salary | None, FormNumber, Query()] = None,
+        percentile: Annotated[int | None, FormNumber, Query()] = None,
+        top: Annotated[Top | None, FormNumber, Query()] = None,
         state: Annotated[str | None, Query(max_length=100)] = None,
-        sort: Annotated[str, Query(max_length=20)] = "take_home",
-        filing: Annotated[str, Query(max_length=40)] = "single",
-        bedrooms: Annotated[str | None, Query(max_length=2)] = None,
+        sort: SortParam = "take_home",
+        filing: FilingParam = "single",
+        bedrooms: Annotated[Bedrooms | None, FormNumber, Query()] = None,
     ) -> Response:
         from rolediff.views import cities_tables
 
-        given_salary = _number(salary, "salary")
-        chosen_role = _text(role) or (None if given_salary is not None else "devops")
-        shown = _number(top, "top", int)
+        chosen_role = _text(role) or (None if salary is not None else "devops")
+        shown = PAGE_ROWS if top is None else top  # the JSON twin shows the same rows
+        percentile = 50 if percentile is None else percentile
+        bedrooms = 1 if bedrooms is None else bedrooms
         rows = answers.cities(
-            salary=given_salary,
+            salary=salary,
             role=chosen_role,
-            percentile=_number(percentile, "percentile", int) or 50,
-            top=shown if shown is not None or _format(request) == "json" else 25,
+            percentile=percentile,
+            top=shown,
             state=_text(state),
             sort=sort,
             filing=filing,
-            bedrooms=_number(bedrooms, "bedrooms", int) if _text(bedrooms) else 1,
+            bedrooms=bedrooms,
         )
 
         def charts() -> list[tuple[str, ChartSpec]]:
@@ -302,16 +332,16 @@ def add_pages(app: FastAPI) -> None:
             lambda: _dump(rows),
             charts,
             title="Cities ranked by monthly take-home",
-            tables=cities_tables(rows),
+            tables=cities_tables(rows, sort),
             form={
                 "role": chosen_role or "",
-                "salary": salary or "",
-                "percentile": percentile or "50",
-                "top": top or ("" if _format(request) == "json" else "25"),
+                "salary": _shown(salary),
+                "percentile": str(percentile),
+                "top": str(shown),
                 "state": state or "",
                 "sort": sort,
                 "filing": filing,
-                "bedrooms": bedrooms or "1",
+                "bedrooms": str(bedrooms),
             },
         )
 
@@ -319,33 +349,34 @@ def add_pages(app: FastAPI) -> None:
     def pay(
         request: Request,
         city: Annotated[str, Query(max_length=200)] = "Raleigh, NC",
-        salary: Annotated[str | None, Query(max_length=40)] = None,
+        salary: Annotated[Salary | None, FormNumber, Query()] = None,
         role: Annotated[str | None, Query(max_length=100)] = None,
-        percentile: Annotated[str | None, Query(max_length=4)] = None,
-        year: Annotated[str | None, Query(max_length=6)] = None,
-        filing: Annotated[str, Query(max_length=40)] = "single",
-        pretax: Annotated[str | None, Query(max_length=40)] = None,
-        hsa: Annotated[str | None, Query(max_length=40)] = None,
-        rent: Annotated[str | None, Query(max_length=40)] = None,
-        living: Annotated[str | None, Query(max_length=40)] = None,
-        bedrooms: Annotated[str | None, Query(max_length=2)] = None,
+        percentile: Annotated[int | None, FormNumber, Query()] = None,
+        year: Annotated[Year | None, FormNumber, Query()] = None,
+        filing: FilingParam = "single",
+        pretax: Annotated[Dollars | None, FormNumber, Query()] = None,
+        hsa: Annotated[Dollars | None, FormNumber, Query()] = None,
+        rent: Annotated[MonthlyCost | None, FormNumber, Query()] = None,
+        living: Annotated[MonthlyCost | None, FormNumber, Query()] = None,
+        bedrooms: Annotated[Bedrooms | None, FormNumber, Query()] = None,
     ) -> Response:
         from rolediff.views import take_home_tables
 
-        given_salary = _number(salary, "salary")
-        chosen_role = _text(role) or (None if given_salary is not None else "sre")
+        chosen_role = _text(role) or (None if salary is not None else "sre")
+        percentile = 50 if percentile is None else percentile
+        bedrooms = 1 if bedrooms is None else bedrooms
         result = answers.pay(
             city=_text(city) or "Raleigh, NC",
-            salary=given_salary,
+            salary=salary,
             role=chosen_role,
-            percentile=_number(percentile, "percentile", int) or 50,
-            year=_number(year, "year", int),
+            percentile=percentile,
+            year=year,
             filing=filing,
-            pretax=_number(pretax, "pretax") or 0.0,
-            hsa=_number(hsa, "hsa") or 0.0,
-            rent=_number(rent, "rent"),
-            living=_number(living, "living"),
-            bedrooms=_number(bedrooms, "bedrooms", int) if _text(bedrooms) else 1,
+            pretax=pretax or 0.0,
+            hsa=hsa or 0.0,
+            rent=rent,
+            living=living,
+            bedrooms=bedrooms,
         )
 
         def charts() -> list[tuple[str, ChartSpec]]:
@@ -362,31 +393,34 @@ def add_pages(app: FastAPI) -> None:
             tables=take_home_tables(result),
             form={
                 "city": city,
-                "salary": salary or "",
+                "salary": _shown(salary),
                 "role": chosen_role or "",
-                "percentile": percentile or "50",
-                "year": year or "",
+                "percentile": str(percentile),
+                "year": _shown(year),
                 "filing": filing,
-                "pretax": pretax or "",
-                "hsa": hsa or "",
-                "rent": rent or "",
-                "living": living or "",
-                "bedrooms": bedrooms or "1",
+                "pretax": _shown(pretax),
+                "hsa": _shown(hsa),
+                "rent": _shown(rent),
+                "living": _shown(living),
+                "bedrooms": str(bedrooms),
             },
         )
 
     @app.get("/posting", response_class=HTMLResponse, include_in_schema=False)
     def posting_form(request: Request) -> Response:
-        _format(request)
+        if _format(request) != "html":
+            raise RolediffError(
+                "Give a posting: POST its text (field text) or a file (field file) to this page."
+            )
         html = (
             templates()
             .get_template("posting.html.j2")
-            .render(title="Analyse a job posting", result=None, charts=[], form={})
+            .render(title="Analyse a job posting", results=None, charts=[], form={})
         )
         return HTMLResponse(html)
 
     @app.post("/posting", response_class=HTMLResponse, include_in_schema=False)
-    async def posting(
+    def posting(
         request: Request,
         text: Annotated[str | None, Form(max_length=1_000_000)] = None,
         title: Annotated[str | None, Form(max_length=1_000)] = None,
@@ -398,32 +432,19 @@ def add_pages(app: FastAPI) -> None:
         from rolediff.views import posting_tables
 
         if file is not None and file.filename:
-            data = await file.read()
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise RolediffError(
-                    f"{file.filename} is not UTF-8 text (byte {exc.start})."
-                ) from None
+            return _posting_file_page(request, file)
         if not _text(text):
             raise RolediffError("Paste the posting's text or choose a file.")
         raw = answers.read_posting(text or "", _text(title), _text(location), _text(salary_text))
         result = analyze_raw(raw)
-
-        def charts() -> list[tuple[str, ChartSpec]]:
-            from rolediff.charts import score_chart
-
-            title = "How strongly the posting reads as each role (probability, %)"
-            return [(title, score_chart(result.role_scores, title))]
-
         return _page(
             request,
             "posting.html.j2",
             lambda: result.model_dump(mode="json"),
-            charts,
+            lambda: _posting_charts([result]),
             inline_svg=True,
             title="Analyse a job posting",
-            result=result,
+            results=[result],
             tables=posting_tables([result], detailed=True),
             marked=highlight(raw.description, evidence_marks(raw.description, result)),
             form={
@@ -452,8 +473,7 @@ def add_pages(app: FastAPI) -> None:
             "to_role": to_role or "",
         }
         asked = any(_text(v) for v in (skills, resume_text, from_role, to_role))
-        if not asked:
-            _format(request)
+        if not asked and _format(request) == "html":  # the twins get the API's answer: an error
             html = (
                 templates()
                 .get_template("fit.html.j2")
@@ -497,7 +517,7 @@ def add_pages(app: FastAPI) -> None:
         return fit_page(request, skills, None, target, from_role, to_role, inline_svg=False)
 
     @app.post("/fit", response_class=HTMLResponse, include_in_schema=False)
-    async def fit_post(
+    def fit_post(
         request: Request,
         skills: Annotated[str | None, Form(max_length=20_000)] = None,
         target: Annotated[str | None, Form(max_length=100)] = None,
@@ -507,7 +527,7 @@ def add_pages(app: FastAPI) -> None:
     ) -> Response:
         resume_text = None
         if resume is not None and resume.filename:
-            resume_text = answers.resume(await resume.read(), resume.filename)
+            resume_text = answers.resume(resume.file.read(), resume.filename)
         return fit_page(request, skills, resume_text, target, from_role, to_role, inline_svg=True)
 
     @app.get("/market", response_class=HTMLResponse, include_in_schema=False)
@@ -545,10 +565,8 @@ def add_pages(app: FastAPI) -> None:
                 source="store",
                 form=form,
             )
-        if any(_text(v) for v in form.values()):
-            raise RolediffError(
-                "Filters need a market store: run 'rolediff market ingest FILE' and serve again."
-            )
+        if any(_text(v) for v in form.values()):  # filters need the store the server lacks
+            raise StarletteHTTPException(503, NO_STORE)
         snap = answers.snapshot()
         return _page(
             request,
@@ -571,7 +589,6 @@ def add_pages(app: FastAPI) -> None:
         skills: Annotated[str | None, Query(max_length=20_000)] = None,
     ) -> Response:
         """The shareable report of ``rolediff report`` as one self-contained page to save."""
-        from rolediff.api import JSONBody
         from rolediff.report import build_report, render_html
 
         if _format(request) == "svg":
@@ -615,6 +632,46 @@ def add_pages(app: FastAPI) -> None:
             tables=datasets_tables(items) + coverage_tables(entries),
             cited=cited,
         )
+
+
+def _posting_file_page(request: Request, file: UploadFile) -> Response:
+    """An uploaded file read and analysed as the API's ``analyze-file`` (and ``rolediff posting
+    FILE``) does, one analysis per record; the JSON twin is that route's answer."""
+    from rolediff.postings.analyze import PostingAnalysis
+    from rolediff.views import posting_tables
+
+    found, skipped = posting_upload(file, strict=False)
+    results = [
+        PostingAnalysis.model_validate(r) for r in (found if isinstance(found, list) else [found])
+    ]
+    response = _page(
+        request,
+        "posting.html.j2",
+        lambda: found,
+        lambda: _posting_charts(results),
+        inline_svg=True,
+        title="Analyse a job posting",
+        results=results,
+        file_name=file.filename,
+        skipped=skipped,
+        tables=posting_tables(results, detailed=True),
+        form={},
+    )
+    response.headers.update(skipped_header(skipped))
+    return response
+
+
+def _posting_charts(results: Sequence[Any]) -> list[tuple[str, ChartSpec]]:
+    """One posting's score per role, or how many of the postings read as each role."""
+    from rolediff.charts import bar_chart, score_chart
+
+    if len(results) == 1:
+        title = "How strongly the posting reads as each role (probability, %)"
+        return [(title, score_chart(results[0].role_scores, title))]
+    counts = Counter(r.role for r in results)
+    records = [{"role": role, "postings": n} for role, n in counts.most_common()]
+    title = f"The {len(results):,} postings by the role each reads as"
+    return [(title, bar_chart(records, "postings", "role", title))]
 
 
 def snapshot_tables(snap: Any) -> list[Table]:
