@@ -116,6 +116,17 @@ def test_jobspy_csv_columns() -> None:
     assert roles == ["platform", "cloud"]
 
 
+def test_a_jobspy_interval_rolediff_cannot_annualise_gives_no_pay() -> None:
+    """ "fortnightly" pay is no pay rather than "USD 50-70", which would read as an hourly rate."""
+    from rolediff.postings.read import from_mapping
+
+    row = {"description": "Terraform on AWS.", "min_amount": 50, "max_amount": 70}
+    cases = {"fortnightly": None, "Hourly": "USD 50-70 per hour", "": "USD 50-70"}
+    for interval, expected in cases.items():
+        posting = from_mapping({**row, "interval": interval}, 1)
+        assert isinstance(posting, RawPosting) and posting.salary_text == expected, interval
+
+
 def test_jobspy_is_remote_flag_says_remote() -> None:
     from rolediff.postings.read import from_mapping
 

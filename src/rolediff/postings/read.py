@@ -153,10 +153,15 @@ def _text(
 
 
 def _jobspy_salary(record: dict[str, Any]) -> str | None:
+    """JobSpy's pay columns as one statement; none when its interval is one rolediff does not
+    annualise ("fortnightly"), rather than a guess from the figures alone."""
     low, high = record.get("min_amount"), record.get("max_amount")
     if low in (None, "") and high in (None, ""):
         return None
-    interval = _JOBSPY_INTERVALS.get(str(record.get("interval") or "").lower(), "")
+    stated = str(record.get("interval") or "").strip().lower()
+    if stated and stated not in _JOBSPY_INTERVALS:
+        return None
+    interval = _JOBSPY_INTERVALS.get(stated, "")
     currency = str(record.get("currency") or "USD")
     amounts = "-".join(str(v) for v in (low, high) if v not in (None, ""))
     return f"{currency} {amounts} {interval}".strip()
