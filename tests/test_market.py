@@ -667,3 +667,20 @@ def test_a_store_keyed_without_locations_is_rekeyed_and_stays_idempotent(
         assert _comparable(market.report(db, metro=metro)) == _comparable(
             market.report(clean, metro=metro)
         )
+
+
+def test_a_line_that_is_not_utf8_is_one_malformed_record(tmp_path: Path) -> None:
+    """As `rolediff posting` reads it: the file is not refused for one bad line."""
+    good = '{"title": "SRE", "description": "Run Kubernetes and on-call with SLOs."}\n'
+    jsonl = tmp_path / "mixed.jsonl"
+    other = good.replace("SRE", "Site reliability engineer")
+    jsonl.write_bytes(
+        good.encode() + b'{"title": "caf\xe9", "description": "x"}\n' + other.encode()
+    )
+    rows = tmp_path / "mixed.csv"
+    rows.write_bytes(b'title,description\nSRE,"Run Kubernetes, SLOs."\ncaf\xe9,x\n')
+    for path, new in ((jsonl, 2), (rows, 1)):
+        summary = market.ingest([path], db=tmp_path / f"{path.suffix[1:]}.duckdb", workers=1)
+        assert (summary.new, summary.malformed) == (new, 1), path
+        assert summary.malformed_records[0].reason == "not UTF-8 text"
+        assert summary.malformed_records[0].line in (2, 3)

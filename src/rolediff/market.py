@@ -39,7 +39,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from rolediff.errors import RolediffError, check_output_file, suggest
-from rolediff.postings.read import Malformed, RawPosting, Record, from_mapping, read_postings, sniff
+from rolediff.postings.read import (
+    Malformed,
+    RawPosting,
+    Record,
+    from_mapping,
+    read_posting_input,
+    read_postings,
+    sniff,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -847,26 +855,22 @@ def read_file(path: Path) -> Iterator[Record]:
     elif suffix == ".parquet":
         yield from _read_parquet(path)
     else:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RolediffError(f"{path} is not UTF-8 text (byte {exc.start}).") from None
-        kind = sniff(text, path.name)
+        data = path.read_bytes()
+        kind = sniff(data.decode("utf-8-sig", errors="surrogateescape"), path.name)
         if kind not in ("json", "jsonl", "csv"):
             raise RolediffError(f"{path}: expected JSONL, JSON, CSV or Parquet postings.")
-        yield from read_postings(text, kind)
+        yield from read_posting_input(data, str(path), kind).records
 
 
 def _read_jsonl(path: Path) -> Iterator[Record]:
+    """A JSONL file's records, streamed; a line that is not UTF-8 is a malformed record, as
+    ``rolediff posting`` reads one."""
     offset = 0
-    with path.open(encoding="utf-8-sig") as lines:
-        try:
-            while block := list(islice(lines, _JSONL_BLOCK)):
-                for record in read_postings("".join(block), "jsonl"):
-                    yield record.model_copy(update={"line": (record.line or 0) + offset})
-                offset += len(block)
-        except UnicodeDecodeError:
-            raise RolediffError(f"{path} is not UTF-8 text (after line {offset}).") from None
+    with path.open(encoding="utf-8-sig", errors="surrogateescape") as lines:
+        while block := list(islice(lines, _JSONL_BLOCK)):
+            for record in read_postings("".join(block), "jsonl"):
+                yield record.model_copy(update={"line": (record.line or 0) + offset})
+            offset += len(block)
 
 
 def clean_mapping(record: dict[str, Any]) -> dict[str, Any]:
