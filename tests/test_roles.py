@@ -177,3 +177,22 @@ def test_compare_weights_skill_areas_by_the_market() -> None:
     incident = next(s for s in c.skills.only_b if s.id == "incident-response")
     assert incident.share_b is not None and incident.share_a is not None
     assert incident.share_b > incident.share_a  # SRE postings ask for it more often
+
+
+@pytest.mark.parametrize("pair", list(itertools.permutations(ROLE_IDS, 2)))
+def test_disputed_areas_are_one_role_only_areas_the_other_role_asks_for_as_often(
+    pair: tuple[str, str],
+) -> None:
+    skills = compare(*pair).skills
+    only = {s.id: s for s in [*skills.only_a, *skills.only_b]}
+    for area in skills.disputed:
+        s = only[area]
+        assert s.share_a is not None and s.share_b is not None
+        lacking, listing = (s.share_b, s.share_a) if s.level_a else (s.share_a, s.share_b)
+        assert lacking >= listing
+
+
+def test_the_article_says_sre_only_for_version_control_and_the_postings_disagree() -> None:
+    skills = compare("devops", "sre").skills
+    assert "version-control" in {s.id for s in skills.only_b}
+    assert "version-control" in skills.disputed

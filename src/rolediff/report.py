@@ -570,6 +570,12 @@ def _skills_blocks(r: Report) -> list[Block]:
         summary.append(f"only {b} lists {_names(sk.only_b)}")
     if sk.only_a:
         summary.append(f"only {a} lists {_names(sk.only_a)}")
+    disputed = [x for x in [*sk.only_a, *sk.only_b] if x.id in sk.disputed]
+    if disputed:
+        summary.append(
+            f"the postings disagree on {_names(disputed)}: the role that does not list it asks"
+            " for it at least as often"
+        )
     blocks: list[Block] = [
         Heading("Skills"),
         Para("; ".join(summary) + "."),

@@ -84,6 +84,10 @@ class SkillsDimension(Result):
     only_b: list[ComparedSkill]
     shares_source: str | None = None
     """Where share_a and share_b come from (the same postings as prospects.postings)."""
+    disputed: list[str] = []
+    """Areas that one profile lists and the other not, whose postings say the opposite: the
+    role without the area asks for it at least as often (a profile follows its sources, such as
+    the article's skills table; the postings are the market's word on it)."""
 
 
 class Cited(Named):
@@ -296,10 +300,20 @@ def _skills(
             sources=sorted({*(sa.sources if sa else ()), *(sb.sources if sb else ())}),
         )
 
+    only_a = [entry(i) for i in in_a if i not in in_b]
+    only_b = [entry(i) for i in in_b if i not in in_a]
+    disputed = [
+        e.id
+        for e in [*only_a, *only_b]
+        if e.share_a is not None
+        and e.share_b is not None
+        and (e.share_b >= e.share_a if e.level_a else e.share_a >= e.share_b)
+    ]
     return SkillsDimension(
         shared=[entry(i) for i in in_a if i in in_b],
-        only_a=[entry(i) for i in in_a if i not in in_b],
-        only_b=[entry(i) for i in in_b if i not in in_a],
+        only_a=only_a,
+        only_b=only_b,
+        disputed=disputed,
         shares_source="share of each role's postings asking for a skill of the area: "
         "the postings of prospects.postings_source"
         if shares

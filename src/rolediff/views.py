@@ -110,6 +110,17 @@ def _skill_rows(skills: Sequence[ComparedSkill]) -> list[list[str]]:
     ]
 
 
+def _disputed(c: Comparison, only: Sequence[ComparedSkill]) -> list[str]:
+    """A note for each area listed for one role only whose postings say the opposite."""
+    a, b = c.a.short_name, c.b.short_name
+    return [
+        f"Postings disagree on {s.name}: {s.share_a:.0%} of {a} and {s.share_b:.0%} of {b}"
+        " postings ask for it."
+        for s in only
+        if s.id in c.skills.disputed and s.share_a is not None and s.share_b is not None
+    ]
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else ABSENT
 
@@ -190,8 +201,18 @@ def comparison_tables(c: Comparison) -> list[Table]:
             ],
         ),
         Table("3. Skills: shared", columns, _skill_rows(c.skills.shared)),
-        Table(f"3. Skills: only {a}", columns, _skill_rows(c.skills.only_a)),
-        Table(f"3. Skills: only {b}", columns, _skill_rows(c.skills.only_b)),
+        Table(
+            f"3. Skills: only {a}",
+            columns,
+            _skill_rows(c.skills.only_a),
+            notes=_disputed(c, c.skills.only_a),
+        ),
+        Table(
+            f"3. Skills: only {b}",
+            columns,
+            _skill_rows(c.skills.only_b),
+            notes=_disputed(c, c.skills.only_b),
+        ),
         Table("3. Background", columns, background_rows),
         Table(
             "3. Education",
