@@ -563,3 +563,33 @@ def test_the_kernel_computes_every_pull_as_numpy_does() -> None:
         pull = w.pull[label]
         assert len(columns) == min(1024, int((pull[idx] > 0).sum()))
         assert weights == pull[columns].tolist()
+
+
+def test_evidence_is_what_pushed_toward_the_role_in_words_that_say_something() -> None:
+    """No function word or single letter is shown as a reason ("you", "you will", the "w" of
+    "(m/w/d)"), and every reason for the predicted role pulled toward it."""
+    from rolediff.postings.classify import _stopwords
+
+    text = (
+        "DevOps Engineer (m/w/d). You will own our CI/CD pipelines. You will automate with "
+        "Terraform and Ansible, and you will run Kubernetes on AWS. You will be on our DevOps team."
+    )
+    result = analyze_posting(text)
+    terms = [e for e in result.evidence if e.kind == "term"]
+    assert terms
+    for e in terms:
+        words = e.text.split()
+        assert any(len(w) > 1 and w not in _stopwords() for w in words), e.text
+    assert all(e.weight > 0 for e in result.evidence if e.role == result.role)
+
+
+def test_pay_stated_in_the_description_replaces_a_bare_figure_in_the_pay_field() -> None:
+    """Job boards fill pay fields with bare sums ("350000.0" for "$160,000-$190,000")."""
+    text = "Run our Kubernetes platform. The base salary range is $160,000 - $190,000 USD."
+    bare = analyze_posting(text, salary_text="350000.0").salary
+    assert bare is not None and (bare.annual_min, bare.annual_max) == (160000, 190000)
+    assert bare.source == "description"
+    stated = analyze_posting(text, salary_text="USD 150,000 - 170,000 per year").salary
+    assert stated is not None and stated.source == "field" and stated.annual_min == 150000
+    alone = analyze_posting("Run our Kubernetes platform.", salary_text="150000").salary
+    assert alone is not None and alone.source == "field" and alone.annual_min == 150000

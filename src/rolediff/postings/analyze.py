@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -82,6 +83,9 @@ def _skill_count(id: str, name: str, category: str, count: int) -> SkillCount:
     return SkillCount(id=id, name=name, category=category, count=count)
 
 
+_BARE_FIGURE = re.compile(r"\s*[~≈]?\s*\d[\d.,]*\s*[kK]?\s*")
+
+
 def analysis_fields(
     text: str,
     title: str | None = None,
@@ -105,8 +109,11 @@ def analysis_fields(
         prepared, title=title, hits=hits, found=mentions(prepared, places), evidence=evidence
     )
     salary = parse_salary(salary_text, "field") if salary_text else None
-    if salary is None:
-        salary = find_salary_in_description(text, places)
+    if salary is None or _BARE_FIGURE.fullmatch(salary_text or ""):
+        # A bare figure in a pay field ("350000.0") says neither currency, interval nor range,
+        # and some job boards fill it with sums of the posting's own range: pay the description
+        # states in words wins over it.
+        salary = find_salary_in_description(text, places) or salary
     return {
         "id": posting_id,
         "title": title,

@@ -135,7 +135,7 @@ def _weights() -> _Weights:
     area_columns = np.asarray([i for i, _ in areas], dtype=np.intp)
     columns = np.ascontiguousarray(coef.T)
     pull = coef - others
-    wordy = np.asarray([any(c.isalpha() for c in term) for term in spec.vocabulary])
+    wordy = np.asarray([_explains(term) for term in spec.vocabulary])
     return _Weights(
         labels=spec.labels,
         terms=terms,
@@ -158,6 +158,19 @@ def _weights() -> _Weights:
         wordy=wordy,
         spec=spec,
     )
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    text = data.read_text("classifier/evidence_stopwords.txt")
+    return frozenset(w for w in (line.strip() for line in text.splitlines()) if w and w[0] != "#")
+
+
+def _explains(term: str) -> bool:
+    """Whether a vocabulary term may be shown as evidence: it holds a letter, and a word that is
+    neither a function word ("you will") nor a single character ("w" of "(m/w/d)")."""
+    stop = _stopwords()
+    return any(len(w) > 1 and w not in stop and any(c.isalpha() for c in w) for w in term.split())
 
 
 def _records(idf: np.ndarray, coef: np.ndarray, wordy: np.ndarray) -> np.ndarray:
@@ -299,15 +312,16 @@ def _evidence(
     pull = w.pull[label]
     out = [Evidence("title", r, r, 1.0) for r in named]
     role_phrases_found = [m for m in found if m.role == role and m.is_role]
-    if role_phrases_found:
+    phrase_pull = (
+        float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]) if role in INFRA_ROLES else 0.0
+    )
+    if role_phrases_found and phrase_pull > 0:  # evidence is what pushed toward the role
         out.append(
             Evidence(
                 "phrase",
                 role_phrases_found[0].text,
                 role,
-                round(float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]), 3)
-                if role in INFRA_ROLES
-                else 0.0,
+                round(phrase_pull, 3),
                 tuple((p.start, p.end) for p in role_phrases_found[:5]),
             )
         )
