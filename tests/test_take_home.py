@@ -502,3 +502,20 @@ def test_no_match_when_even_a_dollar_leaves_more_there() -> None:
     with pytest.raises(RolediffError, match=r"No salary in Raleigh, NC matches.*-\$3,"):
         match_salary(15000, "New York, NY", "Raleigh, NC", year=2025)
     assert match_salary(1, "Raleigh, NC", "Raleigh, NC", year=2025).needed_salary == 1.0
+
+
+@pytest.mark.parametrize("city", ["San Francisco, CA", "New York, NY", "Austin, TX", "Detroit, MI"])
+def test_a_statement_names_the_taxes_whose_year_is_not_yet_verified(city: str) -> None:
+    """As `rolediff data coverage` lists them: a projected year is said, not hidden."""
+    from rolediff.pay.coverage import coverage_manifest
+    from rolediff.pay.state_income import state_tax_data
+
+    result = take_home(150000, city)
+    own_state = state_tax_data(result.state).name
+    for entry in coverage_manifest():
+        if entry.kind not in ("federal", "state income") or result.year not in entry.years:
+            continue
+        charged = entry.kind == "federal" or entry.jurisdiction == own_state
+        name = "federal" if entry.kind == "federal" else entry.jurisdiction
+        said = f"{name} income tax {result.year}" in result.unverified
+        assert said == (charged and result.year not in entry.verified_years), entry.jurisdiction

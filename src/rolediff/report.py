@@ -1049,6 +1049,9 @@ def _summary_blocks(r: Report) -> list[Block]:
             parts.append(f"{b} adds {_names(c.skills.only_b)}")
         if c.skills.only_a:
             parts.append(f"{a} adds {_names(c.skills.only_a)}")
+        disputed = [x for x in [*c.skills.only_a, *c.skills.only_b] if x.id in c.skills.disputed]
+        if disputed:
+            parts.append(f"though the postings disagree on {_names(disputed)}")
         items.append(f"Skills: {len(c.skills.shared)} areas are shared; " + "; ".join(parts) + ".")
     differ = [e for e in c.education if e.a != e.b]
     if differ:

@@ -514,7 +514,7 @@ def _with_take_home(salaries: Salaries, a: str, b: str, place: Place) -> Salarie
             "rolediff's after-tax pay for the article's cities uses "
             f"{ARTICLE_TAX_YEAR} law with the standard deduction; the article's figures are "
             "lower because it applied 2022 brackets to the whole salary with no standard "
-            "deduction (see article_check)."
+            "deduction (the article's figures are set beside rolediff's in the article check)."
         )
     return salaries.model_copy(
         update={

@@ -456,6 +456,11 @@ def take_home_tables(t: TakeHome) -> list[Table]:
         f"Effective tax rate {_pct(t.effective_tax_rate)}; marginal {_pct(t.marginal_tax_rate)}.",
         *salary_note,
         *(f"Not included: {gap}" for gap in t.not_modelled),
+        *(
+            [f"Figures not yet checked against their source: {', '.join(t.unverified)}."]
+            if t.unverified
+            else []
+        ),
         *(f"Source: {s}" for s in t.sources),
     ]
     return [Table("Take-home pay", columns, rows, notes=notes)]

@@ -3,6 +3,7 @@ sure its figures are, and where take-home pay can fall as pay rises (cliffs)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -102,3 +103,33 @@ def coverage_manifest() -> list[CoverageEntry]:
             )
         )
     return entries
+
+
+@cache
+def unverified(
+    state: str, year: int, payroll_ids: tuple[str, ...], local_ids: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The taxes of one statement whose figures for ``year`` are not yet checked against their
+    published source (projections pending an agency's figures, or unconfirmed): federal income
+    tax, FICA, the state's income tax, the state programs ``payroll_ids`` and the local taxes
+    ``local_ids`` charged."""
+    names = []
+    income = federal.schedule().years.get(year)
+    if income is not None and not income.verified:
+        names.append(f"federal income tax {year}")
+    fica = payroll.fica_schedule().years.get(year)
+    if fica is not None and not fica.verified:
+        names.append(f"Social Security and Medicare {year}")
+    record = state_tax_data(state)
+    state_year = record.years.get(year)
+    if state_year is not None and not state_year.verified:
+        names.append(f"{record.name} income tax {year}")
+    programs = payroll.payroll_states().get(state)
+    for program in programs.programs if programs else ():
+        entry = program.years.get(year)
+        if program.id in payroll_ids and entry is not None and not entry.verified:
+            names.append(f"{program.name} {year}")
+    for row in local.coverage():
+        if row.tax_id in local_ids and row.year == year and not row.verified:
+            names.append(f"{row.name} {year}")
+    return tuple(names)

@@ -109,6 +109,10 @@ class TakeHome(BaseModel):
     salary_estimate: SalaryEstimate | None
     not_modelled: list[str]
     """Local taxes the place is known to levy on its residents that are not charged here."""
+    unverified: list[str] = []
+    """Taxes charged whose figures for the year are not yet checked against their published
+    source (projections pending an agency's figures, or unconfirmed): see ``rolediff data
+    coverage``."""
     sources: list[str]
 
 

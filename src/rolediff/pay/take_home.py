@@ -22,6 +22,7 @@ from rolediff.errors import RolediffError
 from rolediff.geo import Place, resolve_place
 from rolediff.pay import federal, local, payroll
 from rolediff.pay.common import Amount, FilingStatus, amounts, check_status
+from rolediff.pay.coverage import unverified
 from rolediff.pay.estimate import estimate_salary, estimate_salary_all
 from rolediff.pay.living import living_costs, living_costs_all, metro_places
 from rolediff.pay.models import CityRow, TakeHome
@@ -300,6 +301,9 @@ def take_home(
         salary_source="estimate" if estimate else "given",
         salary_estimate=estimate,
         not_modelled=local.not_modelled(where),
+        unverified=list(
+            unverified(where.state, tax_year, tuple(payroll_taxes), tuple(local_taxes))
+        ),
         sources=[SOURCES, *costs.sources, *(estimate.sources if estimate else [])],
     )
 
