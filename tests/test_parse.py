@@ -12,10 +12,13 @@ from hypothesis import strategies as st
 
 from rolediff.postings.parse import (
     _DESCRIPTION_MODES,
+    _EXPLICIT_DESCRIPTION,
+    _EXPLICIT_WORDS,
     _NOT_PAY_BEFORE,
     _NOT_PAY_BEFORE_WORDS,
     _PAY_WORDS,
     _PAY_WORDS_WORDS,
+    _TEXT_LEVELS,
     _TITLE_LEVELS,
     Salary,
     _folded,
@@ -132,6 +135,17 @@ def test_seniority_thresholds_ascend_from_zero() -> None:
     assert set(seniority_conventions().title_levels) == {"1", "2", "3", "4", "5"}
 
 
+def test_provinces_do_not_shadow_states_or_countries() -> None:
+    from rolediff import data
+
+    states = {s.state_abbr for s in data.states()} | {s.state_name.lower() for s in data.states()}
+    country_names = {s.lower() for c in countries() for s in (c.name, *c.aliases)}
+    for subdivisions in place_conventions().subdivisions.values():
+        for code, spellings in subdivisions.items():
+            assert len(code) == 2 and code.isupper() and code not in states
+            assert not {s.lower() for s in spellings} & (states | country_names)
+
+
 def test_countries_and_regions_are_unambiguous() -> None:
     table = countries()
     assert len({c.code for c in table}) == len(table) >= 240
@@ -245,6 +259,7 @@ _WORD_FILTERED = {
     **{name: (p, w) for name, p, w in (*_DESCRIPTION_MODES, *_TITLE_LEVELS)},
     "pay words": (_PAY_WORDS, _PAY_WORDS_WORDS),
     "not pay before": (_NOT_PAY_BEFORE, _NOT_PAY_BEFORE_WORDS),
+    "explicit work mode": (_EXPLICIT_DESCRIPTION, _EXPLICIT_WORDS),
 }
 
 
@@ -260,6 +275,19 @@ def test_every_match_of_a_word_filtered_pattern_holds_one_of_its_words(
     assert any(word in _folded(found.group()) for word in words)
 
 
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_every_level_named_in_the_text_is_where_the_scan_looks(data: st.DataObject) -> None:
+    """The level patterns run only around the scan's LEVEL needles ("a senior", ...)."""
+    from rolediff.postings.scan import LEVEL_NEEDLES
+    from rolediff.skills import lower_same_length, spaced
+
+    found = _TEXT_LEVELS.search(data.draw(st.from_regex(_TEXT_LEVELS)))
+    assert found is not None
+    text = spaced(lower_same_length(found.group()))
+    assert any(needle in text for needle in LEVEL_NEEDLES), found.group()
+
+
 @pytest.mark.parametrize(
     ("text", "mode"),
     [
@@ -271,6 +299,12 @@ def test_every_match_of_a_word_filtered_pattern_holds_one_of_its_words(
         ("Must be onsite; no remote work.", "onsite"),
         ("Remote-first team; office in Berlin.", "remote"),
         ("Our office has a great coffee machine.", None),
+        ("This is not a remote position.", "onsite"),
+        ("No remote work permitted - must be onsite.", "onsite"),
+        ("Hybrid workplace for most teams. This is a remote position.", "remote"),
+        ("This is a Hybrid/Remote role within the USA.", "hybrid"),
+        ("The position is 100% remote; our offices run a hybrid model.", "remote"),
+        ("This is an on-site contract (not remote).", "onsite"),
     ],
 )
 def test_work_mode_in_description(text: str, mode: str | None) -> None:

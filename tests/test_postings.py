@@ -293,8 +293,13 @@ def _check_text_vector(text: str) -> int:
 def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
     """What each reader used to search with str.find, one needle at a time."""
     from rolediff.postings.parse import pay_needles
-    from rolediff.postings.scan import MENTION_STARTS, REMOTE_NEEDLES, YEARS_NEEDLES
-    from rolediff.skills import lower_same_length
+    from rolediff.postings.scan import (
+        LEVEL_NEEDLES,
+        MENTION_STARTS,
+        REMOTE_NEEDLES,
+        YEARS_NEEDLES,
+    )
+    from rolediff.skills import lower_same_length, spaced
 
     low = lower_same_length(text)
     out = []
@@ -303,6 +308,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
         (text, REMOTE_NEEDLES),
         (text, pay_needles()),
         (text, YEARS_NEEDLES),
+        (spaced(low), LEVEL_NEEDLES),  # "a senior" as the spaced text writes "a-senior"
     ):
         spans = set()
         for needle in needles:
@@ -321,6 +327,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
             [
                 *("Remote", "REMOTE", "ReMote", "on-site", "On site", "on_site", "from home"),
                 *("Office", "$120k", "USD", "usd", "Usd", "€", "lakh", "LPA", "lpa", "Kč", "zł"),
+                *("a senior", "A-Senior", "an", "a", "junior", "entry-level", "ENTRY"),
                 *("years", "Year", "yrs", "DevOps", "dev-ops", "SRE", "Site Reliability", "GCP"),
                 *("platform", "x", " ", "\n", "-", "#", "\u00e9", "\u0130", "\u212a"),
             ]
@@ -341,6 +348,7 @@ _KEY_FRAGMENTS = [
     *("c#", "SLOs, error budgets, toil", "reliability practices", "DevOps", "on-site", "onsite"),
     *("remote", "from home", "USD", "lakh", "Kč", "zł", "years", "yrs", "platform", "site"),
     *(" ", "  ", "\n", "/", ".", "-", "\u3000", "\u00e9", "\U0001f600", "x"),
+    *("a senior", "A Senior", "an", "a", "junior", "entry-level", "Entry"),
 ]
 
 

@@ -71,6 +71,65 @@ def test_ordinary_words_are_not_skills(text: str, skill: str) -> None:
     assert skill not in ids(text)
 
 
+# Rules added after the QA audit of the development corpus: for each, an ordinary use that must
+# not count as the skill and a technical use that still must.
+@pytest.mark.parametrize(
+    ("skill", "ordinary", "technical"),
+    [
+        ("harness", "We harness the power of data", "CI/CD pipelines in Jenkins or Harness"),
+        ("harness", "Wear a safety harness on the roof", "Deployments run in Harness"),
+        ("harness", "Harness design: connectors, wire gauges", "Harness feature flags"),
+        ("sops", "Follow laboratory SOPs and GMP", "Encrypt secrets in Git with SOPS"),
+        ("sops", "Write SOPS for the front desk", "Mozilla SOPS"),
+        ("kong", "Offices in London and Hong Kong", "Kong as our API gateway"),
+        ("cortex", "The GPU is the visual cortex of the computer", "Prometheus, Thanos or Cortex"),
+        ("cortex", "Firmware for ARM Cortex-M microcontrollers", "Cortex metrics"),
+        ("lean", "You can lean on your teammates", "Agile and Lean practices"),
+        ("lean", "We have grown fast and stayed lean", "Lean Six Sigma training"),
+        ("lean", "A small, lean team of experts", "Work in lean or agile environments"),
+        ("lean", "We encourage you to lean in", "Lean manufacturing concepts"),
+        ("elastic-stack", "An agile, elastic cloud platform", "Logs in Elastic and Kibana"),
+        ("elastic-stack", "Configure Elastic Load Balancing", "Elastic, Prometheus, Grafana"),
+        ("elastic-stack", "Allocate Elastic IPs to instances", "Elastic for our logging"),
+        ("elastic-stack", "Autoscaling for Amazon Elastic MapReduce", "Elastic or Solr search"),
+        ("hashicorp-vault", "Build Veeva Vault applications", "Store secrets in Vault"),
+        ("hashicorp-vault", "Keep it in a password vault", "Terraform and Vault"),
+        ("hashicorp-vault", "A Vault of stories, told well", "HashiCorp Vault"),
+        ("hashicorp-vault", "Modelling: 3NF, Dimensional, Data Vault", "Vault PKI certificates"),
+        ("nomad", "Live the digital nomad lifestyle", "Kubernetes or Nomad"),
+        ("nomad", "Nomad days: work from anywhere", "Hashicorp Nomad"),
+        ("consul", "A reception with the Consul General", "Service discovery with Consul"),
+        ("consul", "Our consul in Lyon", "Vault and Consul"),
+        ("version-control", "Backed by top VCs", "A VCS like Git"),
+        ("version-control", "VCs and angel investors", "version control"),
+        ("google-cloud-storage", "Founded by former GCs", "Data in GCS buckets"),
+        ("jenkins", "Please send your résumé to Mr. Jenkins", "Build jobs in Jenkins"),
+        ("apache-kafka", "Favourite novel: Kafka on the Shore", "Event streaming with Kafka"),
+        ("helm", "Take the helm of our sales team", "Deploy to Kubernetes with Helm"),
+        ("helm", "The captain is at the helm.", "Helm charts"),
+        ("rust", "Rust removal and repainting", "Services in Rust and Go"),
+        ("rust", "Rust prevention on steel", "Rust"),
+        ("saltstack", "Salt and pepper to taste", "Ansible or Salt for configuration"),
+        ("saltstack", "Our Salt Lake City office", "SaltStack"),
+        ("chef", "Our Head Chef writes new recipes", "Chef cookbooks"),
+        ("puppet", "Puppet shows, with salt and pepper snacks", "Puppet manifests"),
+        (
+            "compliance-governance",
+            "In compliance with federal law, all persons hired will be required to verify identity",
+            "SOC 2 compliance",
+        ),
+        (
+            "compliance-governance",
+            "We are committed to compliance with all applicable fair employment practice laws",
+            "compliance frameworks such as ISO 27001",
+        ),
+    ],
+)
+def test_context_rules_from_the_qa_audit(skill: str, ordinary: str, technical: str) -> None:
+    assert skill not in ids(ordinary)
+    assert skill in ids(technical)
+
+
 def test_longest_match_wins_and_offsets_point_at_the_text() -> None:
     text = "We run Google Kubernetes Engine and plain Kubernetes."
     hits = {h.id: h for h in find_skills(text)}

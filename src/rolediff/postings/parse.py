@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 from rolediff import data
 from rolediff.errors import UnknownPlaceError
 from rolediff.geo import Place, normalize, resolve_place
-from rolediff.postings.scan import PAY, REMOTE, YEARS, Found, scan
+from rolediff.postings.scan import LEVEL, PAY, REMOTE, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
 SalarySource = Literal["field", "description"]
@@ -85,8 +85,14 @@ class YearsBounds(_Frozen):
     note: str
 
 
+class NotLevels(_Frozen):
+    phrases: tuple[str, ...]
+    ic_manager_families: tuple[str, ...]
+
+
 class SeniorityConventions(_Frozen):
     title_levels: dict[str, Seniority]
+    not_levels: NotLevels
     years: tuple[YearsLevel, ...]
     years_bounds: YearsBounds
 
@@ -101,10 +107,18 @@ class TwoLetterCodes(_Frozen):
     note: str
 
 
+class MetroWords(_Frozen):
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+
+
 class PlaceConventions(_Frozen):
     bare_city: BareCity
     two_letter: TwoLetterCodes
     regions: dict[str, tuple[str, ...]]
+    subdivisions: dict[str, dict[str, tuple[str, ...]]]
+    """country code → subdivision code → spellings, the first its name"""
+    metro_words: MetroWords
 
 
 class Country(_Frozen):
@@ -630,6 +644,11 @@ _REMOTE_FIELD = re.compile(
     re.IGNORECASE,
 )
 _ONSITE_FIELD = re.compile(r"\b(?:on-?site|in[- ]office|in[- ]person)\b", re.IGNORECASE)
+# "Not remote", "No remote", "Onsite (no remote)", "Remote: No": remote denied, the job on-site.
+_NOT_REMOTE_FIELD = re.compile(
+    r"\b(?:not|no|non)[\s-]+(?:fully\s+)?remote(?:ly)?\b|\bremote\s*[:=]\s*(?:no|none|false)\b",
+    re.IGNORECASE,
+)
 # In a description, only phrases about the job itself count: "hybrid cloud" is not a schedule.
 _HYBRID_DESCRIPTION = re.compile(
     r"\bhybrid[\s-]+(?:role|position|work(?:ing|place)?|schedule|model|arrangement|opportunity"
@@ -641,24 +660,40 @@ _HYBRID_DESCRIPTION = re.compile(
     re.IGNORECASE,
 )
 _REMOTE_DESCRIPTION = re.compile(
-    r"\b(?:fully|100%|completely|entirely)\s+remote\b|\bremote[- ](?:first|only)\b"
+    r"(?<!not )(?<!not a )(?<!no )(?<!non-)"
+    r"(?:\b(?:fully|100%|completely|entirely)\s+remote\b|\bremote[- ](?:first|only)\b"
     r"|\bremote\s+(?:role|position|job|opportunity)\b|\b(?:role|position|job)\s+is\s+remote\b"
-    r"|\bwork\s+(?:fully\s+)?remotely\b|\bwork\s+from\s+(?:home|anywhere)\b",
+    r"|\bwork\s+(?:fully\s+)?remotely\b|\bwork\s+from\s+(?:home|anywhere)\b)",
     re.IGNORECASE,
 )
 _ONSITE_DESCRIPTION = re.compile(
     r"\b(?:fully|100%)\s+on-?site\b|\bon-?site\s+(?:role|position|job)\b"
     r"|\b(?:role|position|job)\s+is\s+(?:on-?site|in[- ]office)\b|\bmust\s+(?:be|work)\s+on-?site\b"
-    r"|\bin[- ]office\s+(?:role|position|job)\b",
+    r"|\bin[- ]office\s+(?:role|position|job)\b|\b(?:no|not)\s+(?:an?\s+)?remote\b(?![- ]first)",
     re.IGNORECASE,
 )
+# What a posting says of this job in so many words ("This is a remote position", "this role is
+# fully remote", "This is a Hybrid/Remote role", "this is an on-site contract") outranks the
+# modes the patterns above find anywhere (a benefits bullet "Hybrid workplace", "some teams work
+# fully remote"). Every match holds "this" or "position is" / "role is" / "job is".
+_EXPLICIT_DESCRIPTION = re.compile(
+    r"\bthis\s+(?:is\s+an?|(?:role|position|job|opportunity)\s+is(?:\s+an?)?)\s+"
+    r"|\b(?:role|position|job)\s+is\s+(?=(?:(?:fully|100%|completely|entirely)\s+)?remote\b)",
+    re.IGNORECASE,
+)
+_EXPLICIT_MODE = re.compile(
+    r"(?:(?:fully|100%|completely|entirely)\s+)?(?:(?P<hybrid>hybrid)|(?P<remote>remote)"
+    r"|(?P<onsite>on-?site|in[- ]office|in[- ]person))\b",
+    re.IGNORECASE,
+)
+_EXPLICIT_WORDS = ("this", "role", "position", "job")
 # Each phrase a pattern finds holds one of its words, so a window holding none of them (in the
 # letters IGNORECASE matches, see _folded) is passed over without running the pattern: the
 # hybrid pattern alone cost ~30 us a posting on the windows around every "remote" and "office".
 _DESCRIPTION_MODES: tuple[tuple[RemoteMode, re.Pattern[str], tuple[str, ...]], ...] = (
     ("hybrid", _HYBRID_DESCRIPTION, ("hybrid", "week")),
     ("remote", _REMOTE_DESCRIPTION, ("remote", "from")),
-    ("onsite", _ONSITE_DESCRIPTION, ("site", "office")),
+    ("onsite", _ONSITE_DESCRIPTION, ("site", "office", "remote")),
 )
 # The characters that re.IGNORECASE matches with an ASCII letter without lower-casing to it:
 # dotted and dotless i, long s, the Kelvin sign.
@@ -676,7 +711,8 @@ _FILLER = re.compile(
     r"\b(?:fully|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|hybrid|on-?site"
     r"|in[- ]office|ok|only|first|friendly|position|job|role|based|national|nationwide"
     r"|recruiting|will|consider|in|from|within|any|location|locations|flexible|preferred"
-    r"|anywhere\s+in|work\s+from\s+anywhere\s+in|and|or)\b|%",
+    r"|anywhere\s+in|work\s+from\s+anywhere\s+in|and|or|office"
+    r"|(?:\d|one|two|three|four|five)\s*days?(?:\s+(?:a|per)\s+week)?)\b|%",
     re.IGNORECASE,
 )
 _CODE_PREFIX = re.compile(r"^[A-Z]{2}\s+(\S.*)$")
@@ -698,6 +734,14 @@ class _PlaceVocabulary:
     """Normalised names `resolve_place` may know; others are not worth a lookup."""
     min_population: int
     country_first: frozenset[str]
+    subdivision_codes: dict[str, tuple[str, str]]
+    """province code ("ON") → (country code, name); codes that are country codes are left out"""
+    subdivision_names: dict[str, tuple[str, str]]
+    """lower-case spelling ("ontario") → (country code, name)"""
+    same_name: dict[str, tuple[tuple[str, int], ...]]
+    """normalised city name → (state, 2020 population) of every principal city so named"""
+    metro_words: re.Pattern[str]
+    """"Greater X", "X Metropolitan Area": group `city` is X"""
 
 
 @cache
@@ -717,6 +761,27 @@ def _vocabulary() -> _PlaceVocabulary:
     cities = {normalize(c.city_name) for c in data.principal_cities()}
     cities |= {normalize(c.common_name) for c in data.city_names()}
     cities |= {normalize(a.alias) for a in data.place_aliases()}
+    subdivision_codes: dict[str, tuple[str, str]] = {}
+    subdivision_names: dict[str, tuple[str, str]] = {}
+    for country_code, subdivisions in place_conventions().subdivisions.items():
+        for code, spellings in subdivisions.items():
+            if code not in codes:  # "NL" is the Netherlands before Newfoundland and Labrador
+                subdivision_codes[code] = (country_code, spellings[0])
+            for spelling in spellings:
+                subdivision_names[spelling.lower()] = (country_code, spellings[0])
+    same_name: dict[str, list[tuple[str, int]]] = {}
+    for city in data.principal_cities():
+        same_name.setdefault(normalize(city.city_name), []).append(
+            (city.state_abbr, city.city_pop2020)
+        )
+    words = place_conventions().metro_words
+    prefixes, suffixes = (
+        "|".join(r"\s+".join(map(re.escape, w.split())) for w in ws)
+        for ws in (words.prefixes, words.suffixes)
+    )
+    metro_words = re.compile(
+        rf"^(?:(?:{prefixes})\s+(?P<after>\S.*)|(?P<before>.*?\S)\s+(?:{suffixes}))$", re.I
+    )
     return _PlaceVocabulary(
         countries=by_name,
         codes=codes,
@@ -727,6 +792,10 @@ def _vocabulary() -> _PlaceVocabulary:
         us_cities=frozenset(cities),
         min_population=place_conventions().bare_city.min_population,
         country_first=frozenset(place_conventions().two_letter.country_first),
+        subdivision_codes=subdivision_codes,
+        subdivision_names=subdivision_names,
+        same_name={name: tuple(v) for name, v in same_name.items()},
+        metro_words=metro_words,
     )
 
 
@@ -738,7 +807,7 @@ def _resolve(query: str) -> Place | None:
         return None
 
 
-TokenKind = Literal["country", "state", "region", "name"]
+TokenKind = Literal["country", "state", "subdivision", "region", "name"]
 
 
 @dataclass(frozen=True)
@@ -746,7 +815,8 @@ class _Token:
     kind: TokenKind
     text: str
     value: str
-    """country code, state abbreviation, region label or the name as written"""
+    """country code, state abbreviation, region label, subdivision name ("Ontario") or the name
+    as written"""
     state: str | None = None
     """The US state the text can also mean ("Georgia", "DE")."""
     country: str | None = None
@@ -754,8 +824,8 @@ class _Token:
 
 
 def _classify(raw: str, vocab: _PlaceVocabulary) -> _Token | None:
-    """A country, US state, region or other name; full names are countries first ("Georgia"),
-    two-letter codes states first ("DE", "IN")."""
+    """A country, US state, province, region or other name; full names are countries first
+    ("Georgia"), two-letter codes states first ("DE", "IN"), then countries ("NL")."""
     stripped = raw.strip()
     spaced = (" ".join(c.split()) for c in (stripped, _FILLER.sub(" ", stripped)))
     for candidate in (form for c in spaced for form in (c, c.strip(_PUNCTUATION))):
@@ -765,6 +835,9 @@ def _classify(raw: str, vocab: _PlaceVocabulary) -> _Token | None:
         if candidate in vocab.state_abbrs:
             other = vocab.codes.get(candidate)
             return _Token("state", candidate, candidate, candidate, other.code if other else None)
+        subdivision = vocab.subdivision_codes.get(candidate)
+        if subdivision is not None:
+            return _Token("subdivision", candidate, subdivision[1], country=subdivision[0])
         country = vocab.countries.get(lowered)
         if country is None and len(candidate) == 2 and candidate.isupper():
             country = vocab.codes.get(candidate)
@@ -773,6 +846,9 @@ def _classify(raw: str, vocab: _PlaceVocabulary) -> _Token | None:
             return _Token("country", candidate, country.code, state, country.code)
         if state is not None:
             return _Token("state", candidate, state, state)
+        subdivision = vocab.subdivision_names.get(lowered)
+        if subdivision is not None:
+            return _Token("subdivision", candidate, subdivision[1], country=subdivision[0])
         if lowered in vocab.regions:
             return _Token("region", candidate, vocab.regions[lowered])
     cleaned = " ".join(_FILLER.sub(" ", stripped).split()).strip(_PUNCTUATION)
@@ -791,6 +867,9 @@ class _Reading:
     state: str | None = None
     metro_cbsa: str | None = None
     country: str | None = None
+    city_country: str | None = None
+    """The country of the first city read: it outranks a bare "US" written before it, as some
+    boards prefix every line ("US,Vancouver, British Columbia" is in Canada)."""
     resolved: bool = False
 
     def __post_init__(self) -> None:
@@ -800,22 +879,24 @@ class _Reading:
         if label not in self.places:
             self.places.append(label)
 
-    def add_country(self, code: str) -> None:
+    def add_country(self, code: str, city: bool = False) -> None:
         self.country = self.country or code
+        if city:
+            self.city_country = self.city_country or code
 
     def add_us(self, label: str | None, city: str | None, state: str, place: Place | None) -> None:
         if label:
             self.add_label(label)
-        self.add_country("US")
+        self.add_country("US", city=city is not None)
         if place is not None and not self.resolved:
             self.city, self.state, self.metro_cbsa = place.city, place.state, place.cbsa_code
             self.resolved = True
         elif not self.resolved and self.state is None:
             self.city, self.state = city, state
 
-    def add_foreign(self, label: str, code: str) -> None:
+    def add_foreign(self, label: str, code: str, city: bool = False) -> None:
         self.add_label(label)
-        self.add_country(code)
+        self.add_country(code, city)
 
 
 def _us_place(name: str, state: str) -> Place | None:
@@ -827,20 +908,54 @@ def _us_place(name: str, state: str) -> Place | None:
     return place if place is not None and place.state == state else None
 
 
-def _read_bare_name(name: str, reading: _Reading) -> bool:
-    """A city named alone: a US principal city when it is large enough to be the likely one."""
-    vocab = _vocabulary()
-    if (reading.foreign and not reading.us_only) or normalize(name) not in vocab.us_cities:
+def _read_bare_name(name: str, reading: _Reading, likeliest: bool = True) -> bool:
+    """A city named alone: a US principal city when it is large enough to be the likely one.
+    Metro names written around a city ("Greater Boston", "Los Angeles Metropolitan Area") and
+    twin-city names ("Dallas-Fort Worth", "Raleigh-Durham") are read as their first city.
+    `likeliest`: a name several cities bear may be read as the one of them large enough."""
+    if reading.foreign and not reading.us_only:
         return False
-    place = _resolve(name)
-    if place is None or not (
-        reading.us_only
-        or place.matched_by in ("alias", "metro")
-        or place.city_population_2020 >= vocab.min_population
-    ):
+    place = _bare_place(name, reading.us_only, likeliest)
+    if place is None:
+        place = _metro_place(name, reading.us_only)
+    if place is None:
         return False
     reading.add_us(place.label, place.city, place.state, place)
     return True
+
+
+def _bare_place(name: str, us_only: bool, likeliest: bool = True) -> Place | None:
+    vocab = _vocabulary()
+    key = normalize(name)
+    if key not in vocab.us_cities:
+        return None
+    place = _resolve(name)
+    if place is None and likeliest:
+        # "Austin" names Austin, TX and Austin, MN: the one city of them at least min_population
+        # strong is the likely one.
+        large = [s for s, pop in vocab.same_name.get(key, ()) if pop >= vocab.min_population]
+        if len(large) != 1:
+            return None
+        place = _resolve(f"{name}, {large[0]}")
+    if place is None or not (
+        us_only
+        or place.matched_by in ("alias", "metro")
+        or place.city_population_2020 >= vocab.min_population
+    ):
+        return None
+    return place
+
+
+def _metro_place(name: str, us_only: bool) -> Place | None:
+    vocab = _vocabulary()
+    words = vocab.metro_words.match(name)
+    if words is not None:  # "Greater Seattle Area": both
+        inner = words.group("after") or words.group("before")
+        return _bare_place(inner, us_only) or _metro_place(inner, us_only)
+    parts = [p.strip() for p in re.split(r"[-\u2013]", name)]
+    if len(parts) > 1 and all(normalize(p) in vocab.us_cities for p in parts):
+        return _bare_place(parts[0], us_only)
+    return None
 
 
 def _read_city(name: str, region: _Token, reading: _Reading) -> bool:
@@ -855,7 +970,7 @@ def _read_city(name: str, region: _Token, reading: _Reading) -> bool:
             reading.add_us(f"{name}, {region.state}", name, region.state, None)
             return True
     if region.country is not None and region.country != "US":
-        reading.add_foreign(f"{name}, {vocab.codes[region.country].name}", region.country)
+        reading.add_foreign(f"{name}, {vocab.codes[region.country].name}", region.country, True)
         return True
     return False
 
@@ -866,8 +981,13 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
     while i < len(tokens):
         token = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        # "New York, NY", "Washington, DC": a state's name used as a city's.
-        if token.kind == "state" and following is not None and following.kind == "state":
+        # "New York, NY", "Washington, DC", "Ontario, CA": a state's or province's name used as
+        # a city's.
+        if (
+            token.kind in ("state", "subdivision")
+            and following is not None
+            and following.kind == "state"
+        ):
             token = _Token("name", token.text, token.text)
         if token.kind == "name" and following is not None:
             if _read_city(token.value, following, reading):
@@ -884,10 +1004,14 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
                 continue
         if token.kind == "name" or (token.kind == "state" and token.text != token.value):
             # A state's full name alone may be its city ("New York"): read it as one if it is.
-            if not _read_bare_name(token.text, reading) and token.kind == "state":
+            # ("Washington" is the state, though the capital is the largest of its namesakes.)
+            likeliest = token.kind == "name"
+            if not _read_bare_name(token.text, reading, likeliest) and token.kind == "state":
                 reading.add_us(vocab.state_names[token.value], None, token.value, None)
         elif token.kind == "country":
             reading.add_foreign(vocab.codes[token.value].name, token.value)
+        elif token.kind == "subdivision" and token.country is not None:
+            reading.add_foreign(f"{token.value}, {vocab.codes[token.country].name}", token.country)
         elif token.kind == "region":
             reading.add_label(token.value)
         else:
@@ -907,6 +1031,9 @@ def _tokens(segment: str, vocab: _PlaceVocabulary) -> list[_Token]:
 
 
 def _remote_in_field(text: str) -> RemoteMode | None:
+    if "no" in _folded(text) and _NOT_REMOTE_FIELD.search(text):
+        rest = _NOT_REMOTE_FIELD.sub(" ", text)
+        return "hybrid" if _HYBRID_FIELD.search(rest) else "onsite"
     if re.search(r"\bhybrid[\s-]+remote\b|\bremote[\s-]+hybrid\b", text, re.IGNORECASE):
         return "hybrid"
     if _REMOTE_FIELD.search(text):
@@ -927,6 +1054,17 @@ def remote_in_description(description: str | None, found: Found | None = None) -
         (lo, hi, _folded(description[lo:hi]))
         for lo, hi in _merge((found or scan(description)).of(REMOTE), 60, 60)
     ]
+    explicit: set[str] = set()
+    for lo, hi, folded in windows:
+        if any(word in folded for word in _EXPLICIT_WORDS):
+            for m in _EXPLICIT_DESCRIPTION.finditer(description, lo, hi):
+                said = _EXPLICIT_MODE.match(description, m.end(), hi)
+                if said is not None and said.lastgroup:
+                    explicit.add(said.lastgroup)
+    modes: tuple[RemoteMode, ...] = ("hybrid", "remote", "onsite")
+    for mode in modes:
+        if mode in explicit:
+            return mode
     for mode, pattern, words in _DESCRIPTION_MODES:
         for lo, hi, folded in windows:
             if any(word in folded for word in words) and pattern.search(description, lo, hi):
@@ -961,6 +1099,7 @@ def _read_line(line: str) -> PostingLocation | None:
     vocab = _vocabulary()
     segments = [_tokens(s, vocab) for s in _SEGMENT_SPLIT.split(line) if s.strip()]
     named = {t.value for s in segments for t in s if t.kind == "country"}
+    named |= {t.country for s in segments for t in s if t.kind == "subdivision" and t.country}
     reading = _Reading(foreign=bool(named - {"US"}), us_only="US" in named)
     for tokens in segments:
         _read_segment(tokens, reading)
@@ -971,7 +1110,11 @@ def _read_line(line: str) -> PostingLocation | None:
         city=reading.city,
         state=reading.state,
         metro_cbsa=reading.metro_cbsa,
-        country=reading.country,
+        country=(
+            reading.city_country
+            if reading.country == "US" and reading.state is None and reading.city_country
+            else reading.country
+        ),
         remote=remote,
         places=reading.places,
         text=line,
@@ -1013,6 +1156,21 @@ _TITLE_NUMBER = re.compile(
     r"(?:\b(?:level|lvl|l)\s?(?P<level>[1-5])\b)|\s(?P<roman>I{1,3}|IV|V)\b(?![.'])"
     r"|\s(?P<digit>[1-5])\s*(?:$|[,(/|-])"
 )
+
+
+@cache
+def _not_levels() -> re.Pattern[str]:
+    """Title phrases whose level word names no level ("Chief of Staff", "Product Manager")."""
+    conventions = seniority_conventions().not_levels
+
+    def spelled(phrase: str) -> str:
+        return r"[\s-]+".join(map(re.escape, phrase.split()))
+
+    phrases = "|".join(spelled(p) for p in conventions.phrases)
+    families = "|".join(spelled(f) for f in conventions.ic_manager_families)
+    return re.compile(rf"\b(?:{phrases}|(?:{families})\s+(?:manager|mgr))\b", re.IGNORECASE)
+
+
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -1025,18 +1183,39 @@ _YEARS = re.compile(
     re.IGNORECASE,
 )
 _EXPERIENCE = re.compile(r"experience|\bexp\b|background|working|hands-on", re.IGNORECASE)
+# A description naming the level it hires at ("This is an entry-level role", "we are hiring a
+# junior developer", "as a Senior SRE you will"): read before the years asked, when the title
+# names no level. On the corpus's titled postings the level these give agrees with the title's
+# more often (0.49) than the years alone do (0.42). Every match holds its level's word.
+_TEXT_LEVELS = re.compile(
+    r"(?P<junior>\bentry[- ]level\s+(?:role|position|job|opportunity)\b"
+    r"|\b(?:is|as|hiring|seeking|for)\s+a[ \t\r\n]junior\s+\w)"
+    r"|(?P<senior>\bas\s+an?[ \t\r\n]senior\b"
+    r"|(?<!of )(?<!into )(?<!to )(?<!with )(?<!by )(?<!from )"  # "the supervision of a senior"
+    r"\b(?:a|hiring\s+a|seeking\s+a|looking\s+for\s+a)[ \t\r\n]senior\s+(?:\w+\s+)?"
+    r"(?:engineer|developer|sre|architect|administrator|analyst|scientist)\b)",
+    re.IGNORECASE,
+)
+# Postings say whom they hire near the top: reading only the first 2,000 characters keeps 171 of
+# the corpus's 188 cues (precision 0.486 instead of 0.489). Every junior or senior pattern holds
+# "a junior" or "a(n) senior" (the scan's LEVEL needles), so the many "senior leadership" of
+# company boilerplate open no window.
+_TEXT_LEVEL_SPAN = 2000
 
 
 def parse_seniority(
     title: str | None, description: str | None, found: Found | None = None
 ) -> Seniority | None:
-    """The level a posting hires at: from the title, else from the years of experience asked.
+    """The level a posting hires at: from the title, else from the description's words
+    ("entry-level role", "as a Senior SRE"), else from the years of experience asked.
 
-    Title words win, most senior first; a trailing level number (I-V, 1-5) maps through
-    seniority.toml. Otherwise the largest "N+ years ... experience" in the description maps to
-    junior, mid or senior by the thresholds in seniority.toml.
+    Title words win, most senior first, except where they name no level ("Chief of Staff",
+    "Product Manager": seniority.toml's `not_levels`); a trailing level number (I-V, 1-5) maps
+    through seniority.toml. Otherwise the largest "N+ years ... experience" in the description
+    maps to junior, mid or senior by the thresholds in seniority.toml.
     """
     if title:
+        title = _not_levels().sub(" ", title)
         folded = _folded(title)
         for level, pattern, words in _TITLE_LEVELS:
             if any(word in folded for word in words) and pattern.search(title):
@@ -1045,15 +1224,28 @@ def parse_seniority(
         if number:
             key = number.group("level") or number.group("digit") or _ROMAN[number.group("roman")]
             return seniority_conventions().title_levels.get(key)
-    return _seniority_from_years(description, found)
-
-
-def _seniority_from_years(description: str | None, found: Found | None) -> Seniority | None:
     if not description:
         return None
+    found = found or scan(description)
+    return _seniority_from_text(description, found) or _seniority_from_years(description, found)
+
+
+def _seniority_from_text(description: str, found: Found) -> Seniority | None:
+    """The level a description names in so many words, junior before senior."""
+    hits = [hit for hit in found.of(LEVEL) if hit[0] < _TEXT_LEVEL_SPAN]
+    named: set[str] = set()
+    for lo, hi in _merge(sorted(hits), 30, 60):
+        for m in _TEXT_LEVELS.finditer(description, lo, hi):
+            named.add(m.lastgroup or "")
+    if "junior" in named:
+        return "junior"
+    return "senior" if "senior" in named else None
+
+
+def _seniority_from_years(description: str, found: Found) -> Seniority | None:
     conventions = seniority_conventions()
     asked: list[int] = []
-    windows = _merge((found or scan(description)).of(YEARS), 30, 70)
+    windows = _merge(found.of(YEARS), 30, 70)
     for m in (m for lo, hi in windows for m in _YEARS.finditer(description, lo, hi)):
         if not _EXPERIENCE.search(m.group("context")):
             continue

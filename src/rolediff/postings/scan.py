@@ -39,6 +39,8 @@ PAY = 2
 """Currency signs, codes and Indian units (parse.find_salary_in_description)."""
 YEARS = 3
 """Years of experience (parse.parse_seniority)."""
+LEVEL = 4
+"""Words naming the level hired at: "entry-level", "a senior" (parse.parse_seniority)."""
 
 MENTION_STARTS = ("dev", "sre", "site", "service", "cloud", "aws", "azure", "gcp", "platform")
 REMOTE_NEEDLES = tuple(
@@ -47,6 +49,7 @@ REMOTE_NEEDLES = tuple(
     for spelling in (word, word.capitalize(), word.upper())
 )
 YEARS_NEEDLES = ("year", "Year", "YEAR", "yrs", "Yrs")
+LEVEL_NEEDLES = ("entry", "a junior", "a senior", "an senior")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def _needles() -> tuple[dict[str, dict[int, frozenset[str] | None]], dict[str, t
     add(REMOTE, REMOTE_NEEDLES, exact=True)
     add(PAY, pay_needles(), exact=True)
     add(YEARS, YEARS_NEEDLES, exact=True)
+    add(LEVEL, LEVEL_NEEDLES, exact=False)
     needles: dict[str, dict[int, frozenset[str] | None]] = {}
     symbols: dict[str, tuple[int, ...]] = {}
     merged: dict[str, dict[int, set[str] | None]] = {}
@@ -194,7 +198,7 @@ def scan(text: str | Prepared) -> Found:
     skill matcher's automaton matches."""
     prepared = text if isinstance(text, Prepared) else Prepared.of(text)
     original, low = prepared.text, prepared.low
-    groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [])
+    groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [], [])
     skills = []
     kernel = speedups()
     matches = (
