@@ -49,7 +49,7 @@ REMOTE_NEEDLES = tuple(
     for spelling in (word, word.capitalize(), word.upper())
 )
 YEARS_NEEDLES = ("year", "Year", "YEAR", "yrs", "Yrs")
-LEVEL_NEEDLES = ("entry", "a junior", "a senior", "an senior")
+LEVEL_NEEDLES = ("entry", "junior", "senior")
 
 
 @dataclass(frozen=True)
