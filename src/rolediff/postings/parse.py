@@ -1177,8 +1177,10 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15,
 }  # fmt: skip
 _WORD_NUMBER = "|".join(_NUMBER_WORDS)
+# The lookahead is every number's first character: most places in a window are rejected by it
+# before the thirteen number words are tried.
 _YEARS = re.compile(
-    rf"\b(?P<years>\d{{1,2}}|{_WORD_NUMBER})\s*(?:\+|plus)?"
+    rf"\b(?=[\dOoTtFfSsEeNn])(?P<years>\d{{1,2}}|{_WORD_NUMBER})\s*(?:\+|plus)?"
     r"\s*(?:(?:-|\u2013|to)\s*\d{1,2}\s*)?\+?\s*(?:years?|yrs?)\b(?=(?P<context>.{0,60}))",
     re.IGNORECASE,
 )
