@@ -311,3 +311,14 @@ def test_work_mode_in_description(text: str, mode: str | None) -> None:
     from rolediff.postings.parse import remote_in_description
 
     assert remote_in_description(text) == mode
+
+
+def test_an_amounts_first_digit_is_at_most_nine_characters_in() -> None:
+    """The money pattern's lookahead assumes it: a three-letter code, ")", a space, a symbol of
+    at most three characters and a space ("USD) US$ 1")."""
+    from rolediff.postings.parse import _pay_grammar, pay_conventions
+
+    assert all(len(code) == 3 for code in pay_conventions().currencies)
+    assert max(map(len, _pay_grammar().symbol_currency)) <= 3
+    found = _pay_grammar().money.search("(USD) US$ 120,000")
+    assert found is not None and found.group("number_a") == "120,000"

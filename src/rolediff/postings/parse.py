@@ -294,7 +294,11 @@ def _pay_grammar() -> _PayGrammar:
             rf"(?P<interval{tag}>{_INLINE_INTERVAL})?"
         )
 
-    money = re.compile(rf"(?<![\w.,/]){amount('_a')}(?:{_RANGE_SEPARATOR}{amount('_b')})?")
+    # An amount's first digit comes at most 9 characters in ("USD) US$ 1"): the lookahead turns
+    # away most places of a window before the currency codes are tried.
+    money = re.compile(
+        rf"(?<![\w.,/])(?=\D{{0,9}}\d){amount('_a')}(?:{_RANGE_SEPARATOR}{amount('_b')})?"
+    )
     # "$" stands for "US$", "CA$" and the rest: one needle per distinct last character.
     needles = {s[-1] for s in symbol_currency} | {"lakh", "Lakh", "LPA"}
     needles |= {*conventions.currencies, *(c.capitalize() for c in conventions.currencies)}
