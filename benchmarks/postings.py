@@ -1,6 +1,6 @@
 """Posting analysis throughput on the development corpus, next to a bare Aho-Corasick scan.
 
-    python benchmarks/postings.py [--postings ../shared/data/postings/dev.jsonl] [--repeat 5]
+    python benchmarks/postings.py [--postings ../shared/data/postings/dev.jsonl] [--repeat 7]
 
 Prints postings/s and MB/s for (a) a bare pyahocorasick scan of the lower-cased text with the
 same skill patterns, (b) the full analysis (skills, role with evidence, pay, place, seniority) in
@@ -29,7 +29,7 @@ DEFAULT = ROOT.parent / "shared" / "data" / "postings" / "dev.jsonl"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postings", type=Path, default=DEFAULT)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     if not args.postings.exists():
         print(f"no corpus at {args.postings}", file=sys.stderr)

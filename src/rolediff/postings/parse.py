@@ -262,6 +262,9 @@ _NEGATIVE = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"\n|[;•!?]|\.\s")
 _MIN_DESCRIPTION_SCORE = 3
+_MAX_DESCRIPTION_SCORE = 7
+"""Pay words 3, a range 2, a yearly-sized range 1, a stated interval 1: the most a mention
+scores in find_salary_in_description."""
 
 
 @dataclass(frozen=True)
@@ -616,6 +619,8 @@ def find_salary_in_description(
         )
         if salary is not None:
             best = (score, salary)
+            if score == _MAX_DESCRIPTION_SCORE:  # nothing after it can win (ties go to the first)
+                break
     return best[1] if best else None
 
 
