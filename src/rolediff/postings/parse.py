@@ -214,8 +214,19 @@ _INTERVAL_BEFORE = re.compile(
 _WINDOW_STOP = re.compile(r"[\n$£€₹\d]")
 _UP_TO = re.compile(r"(?:up\s+to|max(?:imum)?(?:\s+of)?|as\s+much\s+as)\s*[:\-]?\s*$", re.I)
 _AT_LEAST = re.compile(
-    r"(?:from|starting(?:\s+at)?|at\s+least|min(?:imum)?(?:\s+of)?)\s*[:\-]?\s*$", re.I
+    r"(?:from|between|starting(?:\s+at)?|at\s+least"
+    r"|min(?:imum)?(?:\s+of|\s+(?:annual\s+)?(?:salary|pay|base|rate))?)\s*[:\-]?\s*$",
+    re.I,
 )
+# The top of a range stated after its bottom, in other words: "from $168,600 in our lowest
+# geographic market up to $237,600", "Min: $162,400 Mid: $203,000 Max: $243,500".
+_UPPER_CUE = re.compile(
+    r"(?:up\s+to|\bto|\band|max(?:imum)?(?:\s+(?:annual\s+)?(?:salary|pay|base|rate))?)"
+    r"\s*[:\-]?\s*$",
+    re.I,
+)
+_UPPER_REACH = 160
+"""How far after the bottom of a range its top may be stated (characters)."""
 _PAY_WORDS = re.compile(
     r"salar|\bpay\b|compensation|\bbase\b|\bwages?\b|\brange\b|\bote\b|\bearn"
     r"|\brate\b|remuneration|\bgross\b|\bpackage\b|\bctc\b|\bbudgeted\s+range",
@@ -579,7 +590,8 @@ def find_salary_in_description(
 
     Each mention with a currency is scored: pay words nearby (salary, base, range, ...) +3, a
     range +2, a stated interval +1, a yearly-sized range +1; funding, budgets, perks and bonuses
-    -6. The best mention scoring at least 3 wins (the first on a tie).
+    -6. The best mention scoring at least 3 wins (the first on a tie); stated only from its bottom
+    ("from $168,600 ..."), it takes the top stated after it ("... up to $237,600", `_with_top`).
     """
     if not description:
         return None
@@ -618,10 +630,40 @@ def find_salary_in_description(
             description, mention, "description", whole_text=False, span=(m.start(), m.end())
         )
         if salary is not None:
-            best = (score, salary)
+            best = (score, _with_top(description, m.start(), m.end(), salary, grammar))
             if score == _MAX_DESCRIPTION_SCORE:  # nothing after it can win (ties go to the first)
                 break
     return best[1] if best else None
+
+
+def _with_top(
+    description: str, start: int, end: int, salary: Salary, grammar: _PayGrammar
+) -> Salary:
+    """A salary stated only from its bottom ("from $168,600"), with the top the description states
+    after it in other words ("... up to $237,600"): the first amount in the same currency, within
+    `_UPPER_REACH` characters, after "up to", "to", "and" or "max", at most ten times the bottom."""
+    low = salary.min
+    if low is None or salary.max is not None:
+        return salary
+    bounds = pay_conventions().plausible
+    scale = pay_conventions().currencies[salary.currency].usd_scale
+    factor = pay_conventions().per_year(salary.interval)
+    for m in grammar.money.finditer(description, end, min(len(description), end + _UPPER_REACH)):
+        top = _mention(m, grammar)
+        if top.is_range or top.big or (top.currency or "USD") != salary.currency:
+            continue
+        if not _UPPER_CUE.search(description, max(end, m.start() - 30), m.start()):
+            continue
+        high = top.low
+        if low < high <= 10 * low and high * factor <= bounds.annual_max * scale:
+            return salary.model_copy(
+                update={
+                    "max": high,
+                    "annual_max": high * factor,
+                    "text": description[start : m.end()].strip(),
+                }
+            )
+    return salary
 
 
 # --- place ----------------------------------------------------------------------------------
