@@ -483,8 +483,8 @@ def test_a_ranked_city_shows_the_cents_of_its_own_statement(
 @given(
     st.lists(
         st.one_of(
-            st.floats(0, 1e9, allow_nan=False),
-            st.integers(0, 10**11).map(lambda n: n / 1000),  # exact half cents and near them
+            st.floats(-1e9, 1e9, allow_nan=False),
+            st.integers(-(10**11), 10**11).map(lambda n: n / 1000),  # half cents and near them
         ),
         min_size=1,
         max_size=50,
