@@ -525,13 +525,13 @@ def test_evidence_terms_strongest_first_ties_by_column_on_both_paths() -> None:
     from rolediff.skills import speedups
 
     w = _weights()
-    wordy = np.flatnonzero(w.wordy)[:8]  # columns of terms holding a letter, ascending
-    idx = wordy.astype(np.int64)
+    shown = np.flatnonzero(w.explains)[:8]  # columns of terms shown as evidence, ascending
+    idx = shown.astype(np.int64)
     # Coefficients toward label 0 only: each term's pull toward it is its coefficient.
     coef = np.zeros_like(w.coef)
     coef[0, idx] = [0.5, 0.2, 0.5, -1.0, 0.2, 0.0, 0.9, 0.2]
     others = (coef.sum(axis=0) - coef) / (len(w.labels) - 1)
-    fake = replace(w, pull=coef - others, records=_records(w.idf, coef, w.wordy))
+    fake = replace(w, pull=coef - others, records=_records(w.idf, coef, w.explains))
     values = np.ones(len(idx))
     expected = ([idx[6], idx[0], idx[2], idx[1], idx[4]], [0.9, 0.5, 0.5, 0.2, 0.2])
     for kernel in (speedups(), None):
@@ -564,7 +564,7 @@ def test_the_kernel_computes_every_pull_as_numpy_does() -> None:
     if kernel is None:
         pytest.skip("the C kernel is not built")
     w = _weights()
-    idx = np.flatnonzero(w.wordy).astype(np.int64)
+    idx = np.flatnonzero(w.explains).astype(np.int64)
     values = np.ones(len(idx))
     for label in range(len(w.labels)):
         columns, weights = kernel.top_terms(idx, values, w.records, len(w.labels), label, 1024)

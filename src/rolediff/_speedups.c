@@ -287,7 +287,7 @@ done:
 /* score_terms(idx, counts, records, n_labels, out_values, out_logits) -> None: the classifier's
  * text features and their part of the logits (classify._text_vector and the product with the
  * coefficients). records holds one row of float64s per vocabulary term: its idf, then its
- * coefficient for each label, then (for top_terms) its letter flag, then padding. out_values
+ * coefficient for each label, then (for top_terms) its evidence flag, then padding. out_values
  * receives the l2-normalised sublinear tf-idf of each term found, out_logits (n_labels
  * float64s) the sum of values times coefficients. */
 static PyObject *score_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -342,10 +342,11 @@ done:
 
 /* top_terms(idx, values, records, n_labels, label, limit) -> (columns, weights): the evidence
  * terms (classify._top_terms). records as for score_terms, with one more column after the
- * coefficients: 1.0 for a term holding a letter, else 0.0. A term's pull toward `label` is its
- * coefficient there less the mean of its coefficients for the other labels (classify's `pull`,
+ * coefficients: 1.0 for a term that may be shown as evidence (classify._explains), else 0.0.
+ * A term's pull toward `label` is its coefficient there less the mean of its coefficients for
+ * the other labels (classify's `pull`,
  * computed here in the same order of operations, so equal to the last bit); for each term found
- * (column idx[i], tf-idf values[i]) the weight is pull * values[i] * its letter flag. Returns
+ * (column idx[i], tf-idf values[i]) the weight is pull * values[i] * its evidence flag. Returns
  * the (at most `limit`) positive weights, strongest first, ties by column (idx ascends), and
  * their columns, as lists. The records of the terms found are those score_terms has just read:
  * no other table is touched. */

@@ -46,6 +46,17 @@ def check_chart_path(path: str | Path) -> Path:
     return target
 
 
+def check_chart_dir(directory: str | Path) -> Path:
+    """The directory to save charts in, or a RolediffError: it is a file, or its parent is
+    missing (checked before any work, and again when saving)."""
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise RolediffError(f"{folder} is a file; name a directory to save the charts in.")
+    if not folder.parent.is_dir():
+        raise RolediffError(f"No such directory: {folder.parent}")
+    return folder
+
+
 def bar_chart(
     records: Sequence[Mapping[str, Any]], x: str, y: str, title: str, in_order: bool = False
 ) -> ChartSpec:
@@ -185,11 +196,7 @@ def save_market_charts(
 ) -> list[Path]:
     """The charts of :func:`market_charts` as files ``STEM{suffix}`` in ``directory`` (created
     if missing, in a directory that exists)."""
-    folder = Path(directory)
-    if folder.exists() and not folder.is_dir():
-        raise RolediffError(f"{folder} is a file; name a directory to save the charts in.")
-    if not folder.parent.is_dir():
-        raise RolediffError(f"No such directory: {folder.parent}")
+    folder = check_chart_dir(directory)
     folder.mkdir(exist_ok=True)
     check_chart_path(folder / f"openings{suffix}")
     return [

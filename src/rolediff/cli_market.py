@@ -128,7 +128,9 @@ def report_command(
     from rolediff.market_views import market_tables
 
     if chart is not None:
-        _check_chart_dir(chart)  # fail before the report is computed or printed
+        from rolediff.charts import check_chart_dir
+
+        check_chart_dir(chart)  # fail before the report is computed or printed
     result: MarketReport
     if from_run is not None:
         from rolediff.market import load_run
@@ -160,15 +162,6 @@ def report_command(
 
         for path in save_market_charts(result, chart):
             typer.echo(f"Chart written to {path}", err=True)
-
-
-def _check_chart_dir(folder: Path) -> None:
-    """Refuse a --chart DIR that charts.save_market_charts would refuse (a file; a directory
-    whose parent is missing), with its messages."""
-    if folder.exists() and not folder.is_dir():
-        raise RolediffError(f"{folder} is a file; name a directory to save the charts in.")
-    if not folder.parent.is_dir():
-        raise RolediffError(f"No such directory: {folder.parent}")
 
 
 class Engine(StrEnum):

@@ -482,8 +482,8 @@ class SkillMatcher:
             context = None
             if rule.context:
                 context = ahocorasick.Automaton()
-                for word in rule.context:
-                    context.add_word(word.lower(), len(word))
+                for word in map(str.lower, rule.context):
+                    context.add_word(word, len(word))
                 context.make_automaton()
             for form in rule.forms:
                 self._rules[(rule.skill, spaced(surface(form)).strip())] = _Rule(

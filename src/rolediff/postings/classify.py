@@ -100,7 +100,8 @@ class _Weights:
     idf: np.ndarray
     records: np.ndarray
     """Per vocabulary term, one 64-byte row: its idf, its coefficient for each label, and 1.0
-    if it holds a letter (what the compiled kernel reads: one cache line per term)."""
+    if it may be shown as evidence (`_explains`; what the compiled kernel reads: one cache line
+    per term)."""
     coef: np.ndarray  # one row per label; vocabulary columns, then extra features
     columns: np.ndarray
     """coef transposed: one contiguous row of label weights per feature."""
@@ -110,8 +111,8 @@ class _Weights:
     """``pull`` of the skill-area features, per label (plain floats: a posting reads a few)."""
     intercept: np.ndarray
     n_vocab: int
-    wordy: np.ndarray
-    """Per vocabulary term: it holds a letter (terms such as "000" are never shown as evidence)."""
+    explains: np.ndarray
+    """Per vocabulary term: it may be shown as evidence (`_explains`: not "000", not "you will")."""
     spec: ModelFile
 
 
@@ -135,7 +136,7 @@ def _weights() -> _Weights:
     area_columns = np.asarray([i for i, _ in areas], dtype=np.intp)
     columns = np.ascontiguousarray(coef.T)
     pull = coef - others
-    wordy = np.asarray([_explains(term) for term in spec.vocabulary])
+    explains = np.asarray([_explains(term) for term in spec.vocabulary])
     return _Weights(
         labels=spec.labels,
         terms=terms,
@@ -148,14 +149,14 @@ def _weights() -> _Weights:
         ),
         extra_columns=np.ascontiguousarray(columns[n_vocab:]),
         idf=np.asarray(spec.idf),
-        records=_records(np.asarray(spec.idf), coef, wordy),
+        records=_records(np.asarray(spec.idf), coef, explains),
         coef=coef,
         columns=columns,
         pull=pull,
         pull_areas=pull[:, area_columns].tolist(),
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
-        wordy=wordy,
+        explains=explains,
         spec=spec,
     )
 
@@ -173,7 +174,7 @@ def _explains(term: str) -> bool:
     return any(len(w) > 1 and w not in stop and any(c.isalpha() for c in w) for w in term.split())
 
 
-def _records(idf: np.ndarray, coef: np.ndarray, wordy: np.ndarray) -> np.ndarray:
+def _records(idf: np.ndarray, coef: np.ndarray, explains: np.ndarray) -> np.ndarray:
     width = 8
     n_labels = coef.shape[0]
     if n_labels + 2 > width:
@@ -184,7 +185,7 @@ def _records(idf: np.ndarray, coef: np.ndarray, wordy: np.ndarray) -> np.ndarray
     records = buffer[offset : offset + n * width].reshape(n, width)
     records[:, 0] = idf
     records[:, 1 : 1 + n_labels] = coef[:, :n].T
-    records[:, 1 + n_labels] = wordy
+    records[:, 1 + n_labels] = explains
     return records
 
 
@@ -280,12 +281,12 @@ def _top_terms(
     idx: np.ndarray, values: np.ndarray, label: int, w: _Weights, limit: int
 ) -> tuple[list[int], list[float]]:
     """The columns of the (at most `limit`) terms that pull hardest toward a label, and their
-    pull: strongest first, ties by column; only terms holding a letter, only positive pulls."""
+    pull: strongest first, ties by column; only terms that may explain, only positive pulls."""
     kernel = speedups()
     if kernel is not None:
         columns, weights = kernel.top_terms(idx, values, w.records, len(w.labels), label, limit)
         return columns, weights
-    contrib = w.pull[label].take(idx) * values * w.wordy.take(idx)
+    contrib = w.pull[label].take(idx) * values * w.explains.take(idx)
     candidates = np.arange(len(contrib))
     if len(contrib) > limit:  # those at least as strong as the limit-th strongest, ties included
         cut = -np.partition(-contrib, limit - 1)[limit - 1]
