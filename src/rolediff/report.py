@@ -570,7 +570,7 @@ def _skills_blocks(r: Report) -> list[Block]:
         summary.append(f"only {b} lists {_names(sk.only_b)}")
     if sk.only_a:
         summary.append(f"only {a} lists {_names(sk.only_a)}")
-    disputed = [x for x in [*sk.only_a, *sk.only_b] if x.id in sk.disputed]
+    disputed = sk.disputed_areas()
     if disputed:
         summary.append(
             f"the postings disagree on {_names(disputed)}: the role that does not list it asks"
@@ -1049,7 +1049,7 @@ def _summary_blocks(r: Report) -> list[Block]:
             parts.append(f"{b} adds {_names(c.skills.only_b)}")
         if c.skills.only_a:
             parts.append(f"{a} adds {_names(c.skills.only_a)}")
-        disputed = [x for x in [*c.skills.only_a, *c.skills.only_b] if x.id in c.skills.disputed]
+        disputed = c.skills.disputed_areas()
         if disputed:
             parts.append(f"though the postings disagree on {_names(disputed)}")
         items.append(f"Skills: {len(c.skills.shared)} areas are shared; " + "; ".join(parts) + ".")

@@ -89,6 +89,10 @@ class SkillsDimension(Result):
     role without the area asks for it at least as often (a profile follows its sources, such as
     the article's skills table; the postings are the market's word on it)."""
 
+    def disputed_areas(self) -> list[ComparedSkill]:
+        """The `only_a` and `only_b` areas listed in `disputed`, in that order."""
+        return [s for s in [*self.only_a, *self.only_b] if s.id in self.disputed]
+
 
 class Cited(Named):
     sources: list[str]
