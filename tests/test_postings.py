@@ -601,3 +601,19 @@ def test_pay_stated_in_the_description_replaces_a_bare_figure_in_the_pay_field()
     assert stated is not None and stated.source == "field" and stated.annual_min == 150000
     alone = analyze_posting("Run our Kubernetes platform.", salary_text="150000").salary
     assert alone is not None and alone.source == "field" and alone.annual_min == 150000
+
+
+def test_a_pay_field_in_bare_dollars_takes_the_currency_the_description_names() -> None:
+    """An aggregator copied "$107,200 - $160,800" into the pay field and left "Currency: CAD"."""
+    text = (
+        "Build our platform.\nCompensation range:\n"
+        "* MIN: $107,200 - MID: $134,000 - MAX: $160,800 Currency: CAD\n"
+    )
+    salary = analyze_posting(text, salary_text="$107,200 - $160,800").salary
+    assert salary is not None and salary.source == "field"
+    assert (salary.currency, salary.min, salary.max) == ("CAD", 107200, 160800)
+    # Other figures, or a field that says US dollars, keep the field's reading.
+    other = analyze_posting(text, salary_text="$120,000 - $150,000").salary
+    assert other is not None and other.currency == "USD"
+    said = analyze_posting(text, salary_text="$107,200 - $160,800 USD").salary
+    assert said is not None and said.currency == "USD"

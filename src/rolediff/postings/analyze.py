@@ -26,6 +26,7 @@ from rolediff.postings.parse import (
     parse_location,
     parse_salary,
     parse_seniority,
+    with_stated_currency,
 )
 from rolediff.postings.read import MAX_TEXT_CHARS, RawPosting
 from rolediff.postings.scan import scan
@@ -114,6 +115,8 @@ def analysis_fields(
         # and some job boards fill it with sums of the posting's own range: pay the description
         # states in words wins over it.
         salary = find_salary_in_description(text, places) or salary
+    else:
+        salary = with_stated_currency(salary, text, places)
     return {
         "id": posting_id,
         "title": title,

@@ -560,7 +560,34 @@ def explain_salary(text: str | None, source: SalarySource = "field") -> tuple[Sa
     else:
         chosen = mentions[0]
         span = (chosen.start, chosen.end)
-    return _salary(text, chosen, source, whole_text=True, span=span)
+    salary, reason = _salary(text, chosen, source, whole_text=True, span=span)
+    return (_labelled(text, span[1], salary) if salary else None), reason
+
+
+# "MIN: $107,200 - MAX: $160,800 Currency: CAD", "$120,000 - $150,000 per year (currency: AUD)":
+# the currency of a dollar amount, named after it on the same line before any other amount.
+_CURRENCY_LABEL = re.compile(
+    r"[^\n$\d]{0,30}?\bcurrency\s*[:=]?\s*(?P<code>[A-Z]{3})\b", re.IGNORECASE
+)
+
+
+def _bare_dollars(salary: Salary) -> bool:
+    """Read from a bare "$", taken for US dollars without saying so."""
+    return salary.currency == "USD" and not any(c in salary.text.upper() for c in ("USD", "US$"))
+
+
+def _labelled(text: str, end: int, salary: Salary) -> Salary:
+    """A salary read from a bare "$" (taken for US dollars), in the dollars a "Currency: XXX"
+    label right after it names instead."""
+    if not _bare_dollars(salary):
+        return salary
+    label = _CURRENCY_LABEL.match(text, end)
+    code = label["code"].upper() if label else None
+    if code is None or code == "USD" or code not in pay_conventions().currencies:
+        return salary
+    if not any(s.endswith("$") for s in pay_conventions().currencies[code].symbols):
+        return salary  # "$120,000 Currency: EUR" contradicts itself: keep the dollars
+    return salary.model_copy(update={"currency": code})
 
 
 def parse_salary(text: str | None, source: SalarySource) -> Salary | None:
@@ -596,7 +623,7 @@ def find_salary_in_description(
     if not description:
         return None
     grammar = _pay_grammar()
-    best: tuple[int, Salary] | None = None
+    best: tuple[int, Salary, int] | None = None  # score, salary, where its statement ends
     bounds = pay_conventions().plausible
     found = found or scan(description)
     matches = (
@@ -630,21 +657,38 @@ def find_salary_in_description(
             description, mention, "description", whole_text=False, span=(m.start(), m.end())
         )
         if salary is not None:
-            best = (score, _with_top(description, m.start(), m.end(), salary, grammar))
+            best = (score, *_with_top(description, m.start(), m.end(), salary, grammar))
             if score == _MAX_DESCRIPTION_SCORE:  # nothing after it can win (ties go to the first)
                 break
-    return best[1] if best else None
+    return _labelled(description, best[2], best[1]) if best else None
+
+
+def with_stated_currency(field: Salary, description: str, found: Found | None = None) -> Salary:
+    """A pay field's bare-dollar salary in the currency the description states the same figures
+    in: the field "$107,200 - $160,800" of a description saying "MIN: $107,200 - ... - MAX:
+    $160,800 Currency: CAD" is Canadian dollars."""
+    if not _bare_dollars(field) or "currency" not in description.lower():
+        return field
+    stated = find_salary_in_description(description, found)
+    if (
+        stated is None
+        or stated.currency == "USD"
+        or (stated.min, stated.max) != (field.min, field.max)
+    ):
+        return field
+    return field.model_copy(update={"currency": stated.currency})
 
 
 def _with_top(
     description: str, start: int, end: int, salary: Salary, grammar: _PayGrammar
-) -> Salary:
+) -> tuple[Salary, int]:
     """A salary stated only from its bottom ("from $168,600"), with the top the description states
     after it in other words ("... up to $237,600"): the first amount in the same currency, within
-    `_UPPER_REACH` characters, after "up to", "to", "and" or "max", at most ten times the bottom."""
+    `_UPPER_REACH` characters, after "up to", "to", "and" or "max", at most ten times the bottom.
+    Also where the statement ends."""
     low = salary.min
     if low is None or salary.max is not None:
-        return salary
+        return salary, end
     bounds = pay_conventions().plausible
     scale = pay_conventions().currencies[salary.currency].usd_scale
     factor = pay_conventions().per_year(salary.interval)
@@ -656,14 +700,10 @@ def _with_top(
             continue
         high = top.low
         if low < high <= 10 * low and high * factor <= bounds.annual_max * scale:
-            return salary.model_copy(
-                update={
-                    "max": high,
-                    "annual_max": high * factor,
-                    "text": description[start : m.end()].strip(),
-                }
-            )
-    return salary
+            text = description[start : m.end()].strip()
+            update = {"max": high, "annual_max": high * factor, "text": text}
+            return salary.model_copy(update=update), m.end()
+    return salary, end
 
 
 # --- place ----------------------------------------------------------------------------------
