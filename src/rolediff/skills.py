@@ -124,6 +124,7 @@ class _Rule:
     each at every position cost ~8 us a window."""
     window: int
     not_before: frozenset[str]
+    not_after: frozenset[str]
 
 
 def _in_word(char: str) -> bool:
@@ -487,7 +488,11 @@ class SkillMatcher:
                 context.make_automaton()
             for form in rule.forms:
                 self._rules[(rule.skill, spaced(surface(form)).strip())] = _Rule(
-                    frozenset(rule.cased), context, rule.window, frozenset(rule.not_before)
+                    frozenset(rule.cased),
+                    context,
+                    rule.window,
+                    frozenset(rule.not_before),
+                    frozenset(rule.not_after),
                 )
         self._automaton = ahocorasick.Automaton()
         self.patterns = []
@@ -550,6 +555,10 @@ class SkillMatcher:
         if rule.not_before:
             following = low[stop : stop + 24].lstrip(" -").split(maxsplit=1)
             if following and following[0].strip(".,;:!?)") in rule.not_before:
+                return False
+        if rule.not_after:
+            preceding = low[max(0, start - 24) : start].rstrip(" -").rsplit(maxsplit=1)
+            if preceding and preceding[-1].strip(".,;:!?(") in rule.not_after:
                 return False
         if rule.context is not None:
             origin = max(0, start - rule.window)

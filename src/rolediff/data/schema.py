@@ -262,6 +262,7 @@ class ContextRule(Record):
     context: list[str] = []
     window: int = Field(default=80, ge=1)
     not_before: list[str] = []
+    not_after: list[str] = []
 
 
 class ContextRules(Record):
