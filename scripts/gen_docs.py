@@ -63,7 +63,8 @@ def cli_reference() -> str:
         "Generated from `--help` by `scripts/gen_docs.py`; a test fails when it is stale.\n",
         "Commands that print results take `--format` (`-f`): `table`, `json`, `csv` or "
         "`markdown` (some also `jsonl`; `report` writes `html` or `md`), as each help below "
-        "lists. Bad input exits with status 2 and a one-line message on stderr.\n",
+        'lists. CSV gives amounts as plain numbers ("-$1,200.50" is -1200.50). Bad input '
+        "exits with status 2 and a one-line message on stderr.\n",
     ]
     for path in commands():
         parts.append(f"## `{' '.join(['rolediff', *path])}`\n")

@@ -241,20 +241,25 @@ def test_fit_saves_the_resume_text_only_when_it_answers(cli, tmp_path: Path) -> 
 
 def test_csv_and_markdown_carry_data_as_text_not_as_code() -> None:
     """A posting titled "=HYPERLINK(...)" opens in a spreadsheet as text; "<b>" in Markdown
-    output is shown, not rendered; signed numbers stay numbers."""
+    output is shown, not rendered; amounts are plain numbers, signed numbers stay numbers."""
     from rolediff.render import OutputFormat, Table, emit
 
     table = Table(
         "Posting <b>x</b>",
         ["title", "taxes", "note"],
-        [['=HYPERLINK("http://x")', "-$1,200", "@SUM(A1)"], ["-cmd", "+5%", "a | <i>b</i>"]],
+        [
+            ['=HYPERLINK("http://x")', "-$1,200", "@SUM(A1)"],
+            ["-cmd", "+5%", "a | <i>b</i>"],
+            ["$120k-$150k", "$13,447.67", "1,493"],
+        ],
         notes=["<script>alert(1)</script>"],
     )
     out = io.StringIO()
     emit({}, [table], OutputFormat.csv, out)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[1] == ['\'=HYPERLINK("http://x")', "-$1,200", "'@SUM(A1)"]
+    assert rows[1] == ['\'=HYPERLINK("http://x")', "-1200", "'@SUM(A1)"]
     assert rows[2] == ["'-cmd", "+5%", "a | <i>b</i>"]
+    assert rows[3] == ["$120k-$150k", "13447.67", "1493"]
     out = io.StringIO()
     emit({}, [table], OutputFormat.markdown, out)
     text = out.getvalue()

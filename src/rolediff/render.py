@@ -71,9 +71,17 @@ def _csv(tables: list[Table], out: TextIO) -> None:
 _NUMBER = re.compile(r"[-+]?\$?[\d,]*\.?\d+%?")
 
 
+# A dollar amount or count as the tables print it: "$1,200", "-$27,463.29", "1,493".
+_AMOUNT = re.compile(r"(?P<sign>[-+]?)\$?(?P<digits>\d{1,3}(?:,\d{3})*(?:\.\d+)?)")
+
+
 def _csv_cell(text: str) -> str:
-    """A cell a spreadsheet would run as a formula ("=HYPERLINK(...)" in a posting's title) gets
-    a leading apostrophe; signed numbers ("-$1,200") stay numbers."""
+    """A cell as a spreadsheet or a CSV reader should take it: amounts as plain numbers
+    ("-$1,200" is -1200: the columns name their units), and a cell a spreadsheet would run as a
+    formula ("=HYPERLINK(...)" in a posting's title) with a leading apostrophe."""
+    amount = _AMOUNT.fullmatch(text)
+    if amount:
+        return amount["sign"].replace("+", "") + amount["digits"].replace(",", "")
     first = text[:1]
     if first in ("=", "@", "\t", "\r") or (
         first in ("+", "-") and len(text) > 1 and not _NUMBER.fullmatch(text)
