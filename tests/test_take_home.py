@@ -504,6 +504,20 @@ def test_no_match_when_even_a_dollar_leaves_more_there() -> None:
     assert match_salary(1, "Raleigh, NC", "Raleigh, NC", year=2025).needed_salary == 1.0
 
 
+def test_no_match_above_the_largest_salary_names_the_limit_not_an_internal_guess() -> None:
+    """A match that would need more than the largest salary taken says so; it once reported the
+    search's own candidate ("got 1.32083e+09") as if the user had typed it."""
+    with pytest.raises(RolediffError) as raised:
+        match_salary(999_000_000, "Kingsport, TN", "New York, NY", year=2025)
+    message = str(raised.value)
+    assert "No salary in New York, NY matches" in message
+    assert "$1,000,000,000" in message and "got" not in message
+    near = match_salary(600_000_000, "Kingsport, TN", "New York, NY", year=2025)
+    assert near.to_place.take_home_monthly == pytest.approx(
+        near.from_place.take_home_monthly, abs=0.02
+    )
+
+
 @pytest.mark.parametrize("city", ["San Francisco, CA", "New York, NY", "Austin, TX", "Detroit, MI"])
 def test_a_statement_names_the_taxes_whose_year_is_not_yet_verified(city: str) -> None:
     """As `rolediff data coverage` lists them: a projected year is said, not hidden."""
@@ -519,3 +533,12 @@ def test_a_statement_names_the_taxes_whose_year_is_not_yet_verified(city: str) -
         name = "federal" if entry.kind == "federal" else entry.jurisdiction
         said = f"{name} income tax {result.year}" in result.unverified
         assert said == (charged and result.year not in entry.verified_years), entry.jurisdiction
+
+
+def test_ranking_puerto_rico_says_why_it_is_left_out() -> None:
+    """Puerto Rico has metros; ranking them is refused because its tax is not modelled, not
+    because the state code is unknown (the message once said no metro was there)."""
+    with pytest.raises(RolediffError, match=r"Puerto Rico.*does not model its income tax"):
+        rank_cities(salary=100000, state="pr")
+    with pytest.raises(RolediffError, match="No metro has its principal city in state 'ZZ'"):
+        rank_cities(salary=100000, state="ZZ")

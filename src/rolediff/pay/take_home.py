@@ -349,6 +349,10 @@ def rank_cities(
         raise RolediffError(f"sort must be take_home, after_tax or gross; got {sort!r}.")
     places = [p for p in metro_places() if p.state != "PR"]
     if state is not None:
+        if state.upper() == "PR":
+            raise RolediffError(
+                "Puerto Rico's metros are not ranked: rolediff does not model its income tax."
+            )
         places = [p for p in places if p.state == state.upper()]
         if not places:
             raise RolediffError(f"No metro has its principal city in state {state!r}.")
@@ -476,7 +480,8 @@ def match_salary(
         result: np.ndarray = (gross - taxes(target, tax_year, status, gross).total) / 12
         return result
 
-    low, high = 1.0, max(4 * salary, 1e5)
+    # The search stays within the salaries take_home() accepts, so that the answer can be shown.
+    low, high = 1.0, min(max(4 * salary, 1e5), MAX_SALARY)
     least = take_home(low, target, year=tax_year, filing_status=status, bedrooms=bedrooms)
     if least.take_home_monthly > origin.take_home_monthly:
         raise RolediffError(
@@ -485,9 +490,13 @@ def match_salary(
             f" ({_monthly(least.take_home_monthly)})."
         )
     while after_monthly(np.array([high]))[0] < wanted:
-        high *= 2
-        if high > 1e9:
-            raise RolediffError("No salary in range keeps that take-home there.")
+        if high >= MAX_SALARY:
+            raise RolediffError(
+                f"No salary in {least.place} matches: a ${salary:,.0f} salary in {origin.place}"
+                f" leaves {_monthly(origin.take_home_monthly)}, more than the largest salary"
+                f" rolediff takes (${MAX_SALARY:,.0f} a year) leaves there."
+            )
+        high = min(high * 2, MAX_SALARY)
     for _ in range(6):  # narrow the bracket 64-fold per round, vectorised
         grid = np.linspace(low, high, 65)
         values = after_monthly(grid)
