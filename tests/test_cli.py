@@ -272,3 +272,14 @@ def test_cities_title_says_what_it_ranks_by_and_salaries_have_a_ceiling(cli) -> 
     assert ranked.code == 0 and "## Metros ranked by gross pay" in ranked.out
     absurd = cli("pay", "--city", "Raleigh, NC", "--salary", "1e308")
     assert absurd.code == 2 and "at most $1,000,000,000" in absurd.err
+
+
+def test_amounts_that_round_to_zero_show_no_minus_sign(cli) -> None:  # type: ignore[no-untyped-def]
+    """A $1 salary's tax is a fraction of a cent's credit: "$0", not "-$0"."""
+    from rolediff.views import dollars, money
+
+    assert (dollars(-0.3), money(-0.004)) == ("$0", "$0")
+    assert (dollars(-0.6), money(-1200.5), money(-0.01)) == ("-$1", "-$1,200.50", "-$0.01")
+    ranked = cli("cities", "--salary", "1", "--top", "3", "-f", "csv")
+    assert ranked.code == 0 and "-0," not in ranked.out
+    assert "-$0 " not in cli("cities", "--salary", "1", "--top", "3").out

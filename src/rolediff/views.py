@@ -26,13 +26,16 @@ CLAIM_LABELS = {
 
 
 def money(value: float) -> str:
+    """Dollars, with cents when there are any; no minus sign on an amount that rounds to zero."""
+    value = round(value, 2)
     sign = "-" if value < 0 else ""
     value = abs(value)
     return f"{sign}${value:,.2f}" if value % 1 else f"{sign}${value:,.0f}"
 
 
 def dollars(value: float) -> str:
-    """Whole dollars, for wide tables."""
+    """Whole dollars, for wide tables ("-$0" for a cent's credit is "$0")."""
+    value = round(value)
     return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
 
 
