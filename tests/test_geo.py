@@ -114,3 +114,122 @@ def test_a_failed_lookup_can_skip_the_suggestions() -> None:
     with pytest.raises(UnknownPlaceError) as bare:
         resolve_place("Raleigg, NC", suggestions=False)
     assert bare.value.suggestions == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("Brooklyn, NY", "New York, NY"),
+        ("brooklyn, new york", "New York, NY"),
+        ("Manhattan, New York", "New York, NY"),
+        ("NYC, NY", "New York, NY"),
+        ("SF, CA", "San Francisco, CA"),
+        ("Philly, PA", "Philadelphia, PA"),
+    ],
+)
+def test_a_nickname_may_carry_its_state(query: str, label: str) -> None:
+    place = resolve_place(query)
+    assert (place.label, place.matched_by) == (label, "alias")
+
+
+def test_a_nickname_with_another_state_is_not_taken() -> None:
+    with pytest.raises(UnknownPlaceError, match="in Kansas"):
+        resolve_place("KC, KS")  # KC is Kansas City, MO
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("Winston Salem", "Winston-Salem, NC"),
+        ("Wilkes Barre, PA", "Wilkes-Barre, PA"),
+        ("Coeur dAlene, ID", "Coeur d'Alene, ID"),
+        ("San José", "San Jose, CA"),
+        ("Bayamon", "Bayamón, PR"),
+        ("Canon City", "Cañon City, CO"),
+        ('"Raleigh"', "Raleigh, NC"),
+        ("Raleigh (NC)", "Raleigh, NC"),
+        ("Seattle, WA, USA", "Seattle, WA"),
+        ("Raleigh, North Carolina, United States", "Raleigh, NC"),
+        ("Seattle, WA 98101", "Seattle, WA"),
+        ("Seattle, WA 98101, USA", "Seattle, WA"),
+        ("Raleigh NC 27601-1234", "Raleigh, NC"),
+        ("NC, Raleigh", "Raleigh, NC"),
+        ("North Carolina, Raleigh", "Raleigh, NC"),
+        ("Dallas/Fort Worth", "Dallas, TX"),
+        ("Raleigh-Durham", "Raleigh, NC"),
+        ("NoVA", "Arlington, VA"),
+    ],
+)
+def test_spellings_hyphens_accents_zip_country_and_state_first(query: str, label: str) -> None:
+    assert resolve_place(query).label == label
+
+
+@pytest.mark.parametrize(
+    ("query", "cbsa"),
+    [
+        ("Greater Seattle Area", "42660"),
+        ("Seattle Metropolitan Area", "42660"),
+        ("Seattle metro", "42660"),
+        ("the Bay Area", "41860"),
+        ("San Francisco Bay Area", "41860"),
+        ("DFW Metroplex", "19100"),
+    ],
+)
+def test_metro_area_phrasings(query: str, cbsa: str) -> None:
+    place = resolve_place(query)
+    assert place.cbsa_code == cbsa
+    assert place.matched_by in ("metro", "alias")
+
+
+def _error(query: str) -> UnknownPlaceError:
+    with pytest.raises(UnknownPlaceError) as info:
+        resolve_place(query)
+    return info.value
+
+
+def test_a_zip_code_is_refused_as_such() -> None:
+    assert "ZIP" in str(_error("27601"))
+
+
+@pytest.mark.parametrize(("query", "first"), [("Texas", "Houston, TX"), ("NC", "Charlotte, NC")])
+def test_a_state_is_refused_with_its_largest_cities(query: str, first: str) -> None:
+    error = _error(query)
+    assert "not a city" in str(error)
+    assert error.suggestions[0] == first
+
+
+def test_a_state_name_that_is_also_a_city_elsewhere_is_ambiguous() -> None:
+    error = _error("Indiana")  # the state, or Indiana, PA
+    assert error.suggestions[:2] == ("Indiana, PA", "Indianapolis, IN")
+
+
+def test_a_county_names_its_metro_and_cities() -> None:
+    error = _error("Wake County, NC")
+    assert "CBSA 39580" in str(error)
+    assert error.suggestions == ("Raleigh, NC", "Cary, NC", "Raleigh-Cary, NC")
+    assert "add the state" in str(_error("Montgomery County"))
+
+
+@pytest.mark.parametrize("query", ["London, UK", "Toronto, ON", "Paris, France", "Toronto"])
+def test_places_abroad_are_refused_as_not_us(query: str) -> None:
+    assert "US places only" in str(_error(query))
+
+
+def test_after_a_comma_what_is_no_state_suggests_only_that_city() -> None:
+    assert _error("London, UK").suggestions == ()
+    assert _error("Boston, Mass.").suggestions == ("Boston, MA",)
+
+
+def test_a_town_that_is_no_principal_city_gets_suggestions_from_its_state() -> None:
+    error = _error("Kirkland, WA")
+    assert "Washington" in str(error)
+    assert error.suggestions and all("WA" in s for s in error.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [("USA", "is the country"), ("Guam", "no metro"), ("Raleigh " * 2000, "Raleigh…'")],
+)
+def test_other_bad_input_gets_a_short_clear_message(query: str, says: str) -> None:
+    message = str(_error(query))
+    assert says in message and len(message) < 400
