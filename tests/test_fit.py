@@ -167,6 +167,19 @@ def test_path_defaults_to_the_best_role() -> None:
     assert report.target == next(iter(report.scores)) == "devops"
 
 
+def test_path_puts_the_most_asked_for_skill_first_on_a_tie() -> None:
+    """Python and Go are worth the same points toward SRE; 52% of postings ask for Python and
+    30% for Go, so Python comes first, as in the gap's "start with" (once, alphabetically, Go
+    did). The same holds for the monitoring tool that incident response builds on."""
+    report = fit(skills="linux", target="sre", market=SNAPSHOT)
+    steps = {s.id: s for s in report.path}
+    assert steps["python"].value == steps["go"].value
+    assert steps["python"].step < steps["go"].step
+    monitoring = next(g for g in report.gaps["sre"] if g.id == "monitoring-logging")
+    first_tool = monitoring.learn[0].id
+    assert steps["on-call"].after == [first_tool] == ["prometheus"]
+
+
 def test_difference_names_the_points() -> None:
     report = fit(skills="prometheus, on-call, postmortems, linux", market=PROFILE_ONLY)
     assert re.fullmatch(r"\d+ points? closer to SRE than to \w+", report.difference)
@@ -192,6 +205,36 @@ def test_resume_lists_matched_text_and_unknown_technical_terms() -> None:
     unknown = [u.text for u in report.unrecognised]
     assert "FooCI" in unknown
     assert not {"Raleigh", "NC", "DevOps", "SUMMARY", "Built"} & set(unknown)
+
+
+def test_resume_skill_lists_name_skills_and_links_are_not_terms() -> None:
+    """ "Go" alone fails the matcher's context rule, but an item of a list of skills that names
+    a skill exactly is that skill; a link (its label too, or a bare domain) and a skill's own
+    name are never listed as unrecognised."""
+    text = (
+        "Tools: Go, Chef, Puppet, Salt, FooCI\n"
+        "Links: [GitHub](https://github.com/me) · linkedin.com/in/me · me.dev\n"
+        "Austin, TX · me@example.com · linkedin.com/in/me\n"  # links do not make a skill list
+        "I build ASP.NET services.\n"
+    )
+    report = fit(resume_text=text, market=PROFILE_ONLY)
+    go = next(r for r in report.recognised if r.id == "go")
+    assert go.matched == ["Go"]
+    # once each: an unknown list item is not counted again as a technical-looking token
+    assert [(u.text, u.count) for u in report.unrecognised] == [("FooCI", 1), ("ASP.NET", 1)]
+
+
+def test_resume_terms_are_found_in_linear_time() -> None:
+    """Résumés up to 1,000,000 characters are accepted (the API takes uploads); looking for
+    links and unknown terms once took quadratic time, minutes for a run of 100,000 characters
+    without a space or for a long list of skills."""
+    import time
+
+    text = "x" * 300_000 + "\nTools: Kubernetes, FooBar, linkedin.com/in/me\n" * 10_000
+    start = time.perf_counter()
+    report = fit(resume_text=text, market=PROFILE_ONLY)
+    assert time.perf_counter() - start < 10
+    assert [(u.text, u.count) for u in report.unrecognised] == [("FooBar", 10_000)]
 
 
 def test_profile_levels_count_for_less(tmp_path: Path) -> None:
@@ -313,6 +356,46 @@ def test_pdf_and_docx_resumes_are_read() -> None:
     text = read_resume(RESUMES / "sre.docx")
     assert "blameless postmortems" in text
     assert fit(resume_text=text, market=PROFILE_ONLY).scores["sre"] > 0.5
+
+
+def test_docx_text_in_nested_tables_and_text_boxes_is_read(tmp_path: Path) -> None:
+    """Résumé templates lay out columns with tables inside tables and text boxes; Word writes a
+    text box twice (DrawingML and a VML fallback), and its text counts once."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("Sam Example")
+    cell = document.add_table(rows=1, cols=2).cell(0, 1)
+    cell.add_table(rows=1, cols=1).cell(0, 0).text = "Kubernetes, Terraform"
+    box = "<w:txbxContent><w:p><w:r><w:t>Prometheus</w:t></w:r></w:p></w:txbxContent>"
+    run = (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+        ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+        ' xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp>'
+        f"</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox>"
+        "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    document.paragraphs[0]._p.append(parse_xml(run))
+    path = tmp_path / "cv.docx"
+    document.save(str(path))
+    text = read_resume(path)
+    assert "Kubernetes, Terraform" in text
+    assert text.count("Prometheus") == 1
+
+
+def test_docx_with_malformed_xml_gets_a_clear_message(tmp_path: Path) -> None:
+    from zipfile import ZipFile
+
+    path = tmp_path / "cv.docx"
+    with ZipFile(RESUMES / "sre.docx") as source, ZipFile(path, "w") as target:
+        for item in source.infolist():
+            broken = item.filename == "word/document.xml"
+            target.writestr(item.filename, b"<w:document><oops" if broken else source.read(item))
+    with pytest.raises(RolediffError, match=r"cv\.docx is not a readable \.docx file"):
+        read_resume(path)
 
 
 def test_scanned_pdf_gets_the_no_text_message() -> None:
@@ -458,8 +541,76 @@ def test_cli_json_and_tables(tmp_path: Path) -> None:
     assert "postmortems" in saved.read_text(encoding="utf-8")
 
 
+def test_tables_name_skills_where_json_gives_ids() -> None:
+    """The table, Markdown and CSV cells name skills ("Monitoring, logging and observability"),
+    never their ids, as the "start with" and "after" columns always did."""
+    from rolediff.fit_views import fit_tables
+
+    report = fit(skills="python, docker", target="sre", market=PROFILE_ONLY)
+    incidents = next(g for g in report.gaps["sre"] if g.id == "incident-response")
+    assert incidents.missing_prerequisites == ["monitoring-logging"]
+    cells = {
+        cell
+        for detailed in (True, False)
+        for table in fit_tables(report, detailed)
+        for row in table.rows
+        for cell in row
+    }
+    assert "missing: Monitoring, logging and observability" in cells
+    assert "Containerization and orchestration" in cells  # Docker's area
+    ids = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")  # monitoring-logging, on-call
+    assert not [c for c in cells if ids.search(c)]
+
+
 def test_cli_errors_are_rolediff_errors() -> None:
     with pytest.raises(RolediffError, match="no text layer"):
         _cli("fit", "--resume", str(RESUMES / "scanned.pdf"))
     with pytest.raises(RolediffError, match="--resume"):
         _cli("fit", "--skills", "git", "--save", "x.txt")
+
+
+def test_save_never_overwrites_an_input(tmp_path: Path) -> None:
+    resume = tmp_path / "cv.docx"
+    resume.write_bytes((RESUMES / "sre.docx").read_bytes())
+    profile = tmp_path / "me.yaml"
+    profile.write_text("skills: [k8s]\n", encoding="utf-8")
+    with pytest.raises(RolediffError, match=r"cv\.docx is an input"):
+        _cli("fit", "--resume", str(resume), "--save", str(tmp_path / "." / "cv.docx"))
+    with pytest.raises(RolediffError, match=r"me\.yaml is an input"):
+        _cli("fit", "--resume", str(resume), "--profile", str(profile), "--save", str(profile))
+    assert resume.read_bytes() == (RESUMES / "sre.docx").read_bytes()
+    assert profile.read_text(encoding="utf-8") == "skills: [k8s]\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+def test_save_that_fails_midway_keeps_the_old_file(tmp_path: Path) -> None:
+    """The disk fills up (here: a file-size limit) while --save writes: the file it was to
+    replace is kept whole and no temporary file is left, instead of half a résumé."""
+    import os
+    import resource
+    import signal
+    import subprocess
+
+    resume = tmp_path / "cv.txt"
+    resume.write_text("Linux, Docker and Kubernetes engineer.\n" * 8_000, encoding="utf-8")
+    saved = tmp_path / "saved.txt"
+    saved.write_text("the text saved last time\n", encoding="utf-8")
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    argv = ["fit", "--resume", str(resume), "--save", str(saved), "-f", "json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "rolediff", *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        preexec_fn=limit_file_size,
+        timeout=60,
+        check=False,
+    )
+    assert saved.read_text(encoding="utf-8") == "the text saved last time\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cv.txt", "saved.txt"]
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"Cannot write {saved}: File too large." in result.stderr

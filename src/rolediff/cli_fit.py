@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rolediff.cli_common import Format
-from rolediff.errors import RolediffError, check_output_file
+from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
 
@@ -46,12 +45,12 @@ def fit_command(
     """Score your skills against every role, rank the gaps, and lay out a learning path."""
     from rolediff.fit import fit
     from rolediff.fit_views import fit_tables
-    from rolediff.resume import read_resume
+    from rolediff.resume import check_save_path, read_resume, save_text
 
-    if save is not None and resume is None:
-        raise RolediffError("--save keeps the text of a résumé; give --resume FILE too.")
     if save is not None:
-        check_output_file(Path(save), "save the résumé's text to")
+        if resume is None:
+            raise RolediffError("--save keeps the text of a résumé; give --resume FILE too.")
+        check_save_path(save, resume, profile)
     resume_text = read_resume(resume) if resume is not None else None
     report = fit(
         skills=skills,
@@ -62,6 +61,6 @@ def fit_command(
         to_role=to_role,
     )
     if save is not None and resume_text is not None:  # only once the question was answered
-        Path(save).write_text(resume_text + "\n", encoding="utf-8")
+        save_text(resume_text, save)
     detailed = fmt in (OutputFormat.table, OutputFormat.markdown)
     emit(report.model_dump(mode="json"), fit_tables(report, detailed), fmt)

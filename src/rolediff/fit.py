@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from rolediff import data
 from rolediff.data.schema import RoleProfile, Slug, Source
 from rolediff.errors import RolediffError, UnknownSkillError, check_is_file
 from rolediff.roles import Named, Result, get_role, list_roles
-from rolediff.skills import SkillHit, find_skills, taxonomy
+from rolediff.skills import SkillHit, find_skills, surface, taxonomy
 
 FIT_VERSION = "1"
 
@@ -612,7 +613,10 @@ def _add_resume(text: str, held: dict[str, _Held]) -> list[Unrecognised]:
         for form in forms:
             _hold(held, hit.id, 1.0, form)
         held[hit.id].count = hit.count
-    return _unrecognised_terms(text, hits)
+    listed, unrecognised = _resume_terms(text, hits)
+    for skill_id, form in listed:
+        _hold(held, skill_id, 1.0, form)
+    return unrecognised
 
 
 def _recognised(h: _Held) -> Recognised:
@@ -747,12 +751,14 @@ def _path(
     own: dict[str, float] = {}
     serves: dict[str, list[str]] = {}
     kind: dict[str, Literal["gap", "prerequisite"]] = {}
+    rank: dict[str, int] = {}  # place in its gap's "start with" list: breaks ties in value
     for gap in gaps:
         enough = math.ceil((1 - gap.coverage) * ENOUGH_TOOLS)
         targets = [s.id for s in gap.learn][:enough] or [gap.id]
-        for skill_id in targets:
+        for place, skill_id in enumerate(targets):
             if skill_id in factors:
                 continue
+            rank[skill_id] = min(place, rank.get(skill_id, place))
             own[skill_id] = own.get(skill_id, 0.0) + gap.importance / len(targets)
             serves.setdefault(skill_id, []).append(gap.id)
             kind[skill_id] = "gap"
@@ -766,7 +772,7 @@ def _path(
             if prior in known:
                 continue
             # An area is learned through the path's own skills of it, when it has some.
-            stand_in = _stand_in(prior, node, own, kind, graph)
+            stand_in = _stand_in(prior, node, own, kind, rank, graph)
             if stand_in is not None:
                 needs_first[node].add(stand_in)
                 continue
@@ -788,7 +794,7 @@ def _path(
     done: set[str] = set()
     while len(done) < len(steps):
         ready = [s for s in steps - done if needs_first[s] <= done] or list(steps - done)
-        pick = min(ready, key=lambda s: (-value(s), s))
+        pick = min(ready, key=lambda s: (-value(s), rank.get(s, LEARN_SUGGESTIONS), s))
         done.add(pick)
         skill = tax.get(pick)
         order.append(
@@ -811,9 +817,11 @@ def _stand_in(
     node: str,
     own: Mapping[str, float],
     kind: Mapping[str, str],
+    rank: Mapping[str, int],
     graph: PrerequisiteGraph,
 ) -> str | None:
-    """The path's most valuable gap skill of ``area`` that can come before ``node``, if any."""
+    """The path's most valuable gap skill of ``area`` that can come before ``node``, if any
+    (on a tie, the one the path puts first)."""
     by_id = taxonomy().by_id
     members = [
         s
@@ -823,7 +831,7 @@ def _stand_in(
         and by_id[s].area == area
         and not _requires(s, node, graph)
     ]
-    return min(members, key=lambda s: (-own[s], s)) if members else None
+    return min(members, key=lambda s: (-own[s], rank[s], s)) if members else None
 
 
 def _requires(skill_id: str, prior: str, graph: PrerequisiteGraph) -> bool:
@@ -969,7 +977,8 @@ _TECHNICAL = re.compile(
     r"|^[A-Z]{2,6}s?$"  # acronyms: REST, VPCs
     r"|[A-Za-z][.+#][A-Za-z+#]|[+#]$"  # Node.js, C++, C#
 )
-_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(r"[(\[<]*[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|co|ai|app)\b")
+"""A run of text starting with a domain in lower case (linkedin.com/in/me, me.dev; not ASP.NET)."""
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;|•·▪●]|\s/\s)\s*")
 _RESUME_WORDS = frozenset(
     {
@@ -1044,41 +1053,93 @@ _RESUME_WORDS = frozenset(
 MAX_UNRECOGNISED = 40
 
 
-def _unrecognised_terms(text: str, hits: Sequence[SkillHit]) -> list[Unrecognised]:
-    """Technical-looking tokens (GitHub, EC2, Node.js, REST) and the items of comma- or
-    bullet-separated skill lists that no skill matched; ordinary words are left out."""
-    covered = sorted(span for hit in hits for span in hit.spans)
-    links = [m.span() for m in _LINK.finditer(text)]
+def _resume_terms(
+    text: str, hits: Sequence[SkillHit]
+) -> tuple[list[tuple[str, str]], list[Unrecognised]]:
+    """What the skill matcher left: the items of comma- or bullet-separated skill lists that
+    name a skill exactly ("Go" in "Tools: Go, Chef, Puppet"), as (skill id, text), and the
+    technical-looking tokens (EC2, Node.js, REST) and list items that name none; ordinary
+    words, links and the taxonomy's own names are left out."""
+    tax = taxonomy()
+    links = _link_spans(text)
+    in_link = _overlapping(links)
+    in_skill_or_link = _overlapping([*links, *(span for hit in hits for span in hit.spans)])
     ignored = {s.state_abbr.lower() for s in data.states()} | _role_words()
-
-    def free(start: int, stop: int) -> bool:
-        return not any(a < stop and start < b for a, b in (*covered, *links))
+    listed: list[tuple[str, str]] = []
 
     found: dict[str, list[str]] = {}
+    taken: set[int] = set()  # where list items start: a token there is the same occurrence
 
     def keep(term: str) -> None:
         key = term.lower()
         if key in _RESUME_WORDS or key in ignored or not any(c.isalpha() for c in term):
             return
-        found.setdefault(key, []).append(term)
+        if surface(term) not in tax.by_surface:
+            found.setdefault(key, []).append(term)
 
     offset = 0
     for line in text.splitlines(keepends=True):
-        items = [(item, offset + start) for item, start in _list_items(line)]
-        unknown = [item for item, start in items if free(start, start + len(item))]
+        items = [
+            (item, offset + start)
+            for item, start in _list_items(line)
+            if not in_link(offset + start, offset + start + len(item))
+        ]
+        unknown = [(i, at) for i, at in items if not in_skill_or_link(at, at + len(i))]
         # Only lists made mostly of known skills are skill lists (not "Raleigh, NC · email").
         if 2 * len(unknown) <= len(items):
-            for item in unknown:
-                keep(item)
+            for item, start in unknown:
+                taken.add(start)
+                skill_id = tax.by_surface.get(surface(item))
+                if skill_id is None:
+                    keep(item)
+                else:
+                    listed.append((skill_id, item))
         offset += len(line)
     for match in _TOKEN.finditer(text):
         token = match.group().rstrip(".")
-        if _TECHNICAL.search(token) and free(match.start(), match.start() + len(token)):
+        at = match.start()
+        if (
+            _TECHNICAL.search(token)
+            and at not in taken
+            and not in_skill_or_link(at, at + len(token))
+        ):
             keep(token)
-    return [
+    unrecognised = [
         Unrecognised(text=forms[0], count=len(forms))
         for forms in list(found.values())[:MAX_UNRECOGNISED]
     ]
+    return listed, unrecognised
+
+
+def _link_spans(text: str) -> list[tuple[int, int]]:
+    """The runs of text between spaces that hold a URL, an e-mail address or a bare domain, with
+    what is attached to them ([GitHub](https://github.com/me)). Run by run: a regular expression
+    searched over the text would take quadratic time on a long run without spaces."""
+    spans = []
+    for run in re.finditer(r"\S+", text):
+        word = run.group()
+        low = word.lower()
+        if "://" in low or "www." in low or "@" in word or _BARE_DOMAIN.match(word):
+            spans.append(run.span())
+    return spans
+
+
+def _overlapping(spans: Iterable[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether the text from ``start`` to ``stop`` overlaps any of the spans, in
+    logarithmic time."""
+    merged: list[tuple[int, int]] = []  # sorted, overlapping or touching spans joined
+    for start, stop in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    starts = [start for start, _ in merged]
+
+    def overlaps(start: int, stop: int) -> bool:
+        before = bisect_left(starts, stop)  # the spans starting before `stop`; the last ends last
+        return before > 0 and merged[before - 1][1] > start
+
+    return overlaps
 
 
 @cache

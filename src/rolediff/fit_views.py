@@ -41,12 +41,17 @@ def _premium(gap: Gap) -> str:
     return f"{sign}{dollars(abs(gap.pay_premium))} (n={gap.pay_n})"
 
 
+def _names(ids: list[str]) -> str:
+    """Skill ids by name, as the tables' other columns show skills."""
+    return ", ".join(taxonomy().get(i).name for i in ids) or ABSENT
+
+
 def _prerequisites(gap: Gap) -> str:
     if not gap.prerequisites:
         return ABSENT
     if gap.prerequisites_met:
         return "met"
-    return "missing: " + ", ".join(gap.missing_prerequisites)
+    return "missing: " + _names(gap.missing_prerequisites)
 
 
 GAP_COLUMNS = [
@@ -104,7 +109,10 @@ def fit_tables(report: FitReport, detailed: bool = True) -> list[Table]:
     recognised = Table(
         "Recognised skills",
         ["skill", "area", "matched"],
-        [[r.name, r.area or "(area)", ", ".join(r.matched)] for r in report.recognised],
+        [
+            [r.name, _names([r.area]) if r.area else "(area)", ", ".join(r.matched)]
+            for r in report.recognised
+        ],
     )
     unrecognised = Table(
         "Not recognised",
@@ -126,9 +134,9 @@ def fit_tables(report: FitReport, detailed: bool = True) -> list[Table]:
                 str(s.step),
                 s.name,
                 ("for " if s.kind == "gap" else "prerequisite of ")
-                + ", ".join(s.serves)
+                + _names(s.serves)
                 + f" ({s.value:.1f} pts)",
-                ", ".join(taxonomy().get(a).name for a in s.after) or ABSENT,
+                _names(s.after),
             ]
             for s in report.path
         ],

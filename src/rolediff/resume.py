@@ -1,7 +1,7 @@
 """Résumé text from .txt, .md, .pdf and .docx files, extracted on this machine.
 
-Privacy: the text is returned to the caller and written nowhere (the CLI's ``--save`` writes it,
-once the fit is answered).
+Privacy: the text is returned to the caller and written nowhere (the CLI's ``--save`` writes it
+with :func:`save_text`, once the fit is answered).
 
 Limits: a file may be small and still expand to far more than it holds (a .docx is a zip; a PDF's
 streams are compressed), and the API reads uploads. So besides its size (``MAX_RESUME_BYTES``), a
@@ -13,10 +13,16 @@ be scored on part of itself without saying so, and no real résumé comes near t
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rolediff.errors import RolediffError, check_is_file
+from rolediff.errors import RolediffError, check_is_file, check_output_file
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 MAX_RESUME_BYTES = 10_000_000
 MAX_UNZIPPED_BYTES = 25_000_000
@@ -36,6 +42,36 @@ def read_resume(path: str | Path) -> str:
     _check_size(path.name, size)
     text = resume_text(path.read_bytes(), path.name)
     return text
+
+
+def check_save_path(save: str | Path, *inputs: str | Path | None) -> None:
+    """Refuse a path to save a résumé's text to that is a directory, lies in no directory, or
+    is one of the input files (the résumé, a profile), which saving would overwrite."""
+    save = Path(save)
+    check_output_file(save, "save the résumé's text to")
+    if not save.exists():
+        return
+    for given in inputs:
+        if given is not None and Path(given).exists() and save.samefile(given):
+            raise RolediffError(
+                f"{save} is an input ({given}); name another file to save the résumé's text to."
+            )
+
+
+def save_text(text: str, path: str | Path) -> None:
+    """Write a résumé's text whole or not at all: to a temporary file beside ``path``, readable
+    by its owner only, then renamed into place (an existing file is kept if writing fails)."""
+    path = Path(path)
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text + "\n")
+            os.replace(temp, path)
+        finally:
+            Path(temp).unlink(missing_ok=True)  # gone once renamed; a failed write's leftover
+    except OSError as exc:
+        raise RolediffError(f"Cannot write {path}: {exc.strerror or exc}.") from None
 
 
 def resume_text(data: bytes, name: str) -> str:
@@ -127,6 +163,8 @@ def _docx_text(data: bytes, name: str) -> str:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
     unreadable = f"{name} is not a readable .docx file"
     try:  # the sizes the zip's directory declares (reading stops at them), nothing unzipped
@@ -139,15 +177,39 @@ def _docx_text(data: bytes, name: str) -> str:
             f"{name} unzips to {unzipped / 1_000_000:,.0f} MB; .docx résumés that unzip to over "
             f"{MAX_UNZIPPED_BYTES // 1_000_000} MB are refused."
         )
-    try:
+    try:  # malformed XML raises a SyntaxError (lxml's), a part of the wrong kind AttributeError
         document = docx.Document(BytesIO(data))
-    except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (
+        BadZipFile,
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        SyntaxError,
+        AttributeError,
+    ) as exc:
         raise RolediffError(f"{unreadable} ({exc}).") from None
     lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
+    lines += _table_lines(document.tables)
+    for box in document.element.body.iter(qn("w:txbxContent")):
+        if not any(a.tag == _MC_FALLBACK for a in box.iterancestors()):  # each box once
+            lines += [Paragraph(p, document).text for p in box.iter(qn("w:p"))]
+    return "\n".join(lines)
+
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+"""Word writes a text box twice: as DrawingML and, for old readers, inside this element."""
+
+
+def _table_lines(tables: list[Table]) -> list[str]:
+    """Each row as its cells joined by " | ", then the rows of the tables inside its cells (a
+    layout of tables within tables is common in résumé templates)."""
+    lines = []
+    for table in tables:
         for row in table.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
+            for cell in row.cells:
+                lines += _table_lines(cell.tables)
+    return lines
 
 
 _EXTRACTORS: dict[str, Callable[[bytes, str], str]] = {".pdf": _pdf_text, ".docx": _docx_text}
