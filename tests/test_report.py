@@ -396,7 +396,7 @@ def test_a_failed_write_leaves_no_temporary_file(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", no_rename)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(RolediffError, match=r"Cannot write .*r\.html: disk full"):
         write_report(report, target)
     monkeypatch.undo()
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]

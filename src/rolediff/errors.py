@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -36,6 +38,34 @@ def check_output_file(path: Path, purpose: str) -> None:
         raise RolediffError(f"{path} is a directory; name a file to {purpose}.")
     if not path.parent.is_dir():
         raise RolediffError(f"No such directory: {path.parent}")
+
+
+def write_atomically(path: Path, text: str, *, private: bool = False) -> None:
+    """Write a file whole or not at all: to a temporary file beside `path`, renamed into place
+    (an existing file is kept if writing fails). The file keeps the mode of the one it replaces,
+    or gets a new file's under the umask; `private` makes it readable by its owner only."""
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            if not private:
+                os.chmod(temp, _file_mode(path))
+            os.replace(temp, path)
+        finally:
+            Path(temp).unlink(missing_ok=True)  # gone once renamed; a failed write's leftover
+    except OSError as exc:
+        raise RolediffError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+
+
+def _file_mode(path: Path) -> int:
+    """The mode of the file being replaced, or what a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 class UnknownRoleError(RolediffError):

@@ -14,9 +14,7 @@ it (``write_report``) or leaves them out (``render_markdown`` without ``chart_fi
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from rolediff import data
 from rolediff._version import __version__
 from rolediff.data.schema import Source
-from rolediff.errors import RolediffError, check_output_file
+from rolediff.errors import RolediffError, check_output_file, write_atomically
 from rolediff.fit import FitReport, Gap
 from rolediff.geo import Place, resolve_place
 from rolediff.pay.models import CityRow, TakeHome
@@ -1235,30 +1233,5 @@ def write_report(report: Report, path: str | Path, fmt: str | None = None) -> Pa
             files[folder / names[chart.key]] = svg(chart.spec)
         files[target] = render_markdown(report, names)  # last: the report names its charts
     for file, text in files.items():
-        _atomic_write(file, text)
+        write_atomically(file, text)
     return target
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise RolediffError(f"Cannot write {path}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(temp, _file_mode(path))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The mode of the file being replaced, or what a new file gets under the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask

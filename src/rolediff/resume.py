@@ -13,13 +13,11 @@ be scored on part of itself without saying so, and no real résumé comes near t
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rolediff.errors import RolediffError, check_is_file, check_output_file
+from rolediff.errors import RolediffError, check_is_file, check_output_file, write_atomically
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -59,19 +57,9 @@ def check_save_path(save: str | Path, *inputs: str | Path | None) -> None:
 
 
 def save_text(text: str, path: str | Path) -> None:
-    """Write a résumé's text whole or not at all: to a temporary file beside ``path``, readable
-    by its owner only, then renamed into place (an existing file is kept if writing fails)."""
-    path = Path(path)
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text + "\n")
-            os.replace(temp, path)
-        finally:
-            Path(temp).unlink(missing_ok=True)  # gone once renamed; a failed write's leftover
-    except OSError as exc:
-        raise RolediffError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    """Write a résumé's text whole or not at all, readable by its owner only (an existing file
+    is kept if writing fails)."""
+    write_atomically(Path(path), text + "\n", private=True)
 
 
 def resume_text(data: bytes, name: str) -> str:
