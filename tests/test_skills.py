@@ -62,6 +62,8 @@ def test_finds_aliases_and_names(text: str, skill: str) -> None:
         ("Our head chef cooks", "chef"),
         ("Based in San Francisco", "storage-systems"),
         ("See https://example.com/docs/terraform for details", "terraform"),
+        ("Jordan Lee · github.com/jordan · jordan@example.com", "github"),
+        ("Docs at docs.example.io/kubernetes-guide", "kubernetes"),
         ("Series C funding", "c"),
         ("the go-to person for releases", "go"),
         ("Strong test automation background", "infrastructure-automation"),
@@ -410,3 +412,10 @@ def test_the_kernel_refuses_inconsistent_buffers() -> None:
             np.zeros((2, 8)), 6, np.empty(1), np.empty(6),
         )  # fmt: skip
     assert kernel.prepare("\U0001f600 astral", *_bmp_tables(), np.empty(8, dtype=np.uint32)) is None
+
+
+def test_links_hide_only_the_skills_inside_them() -> None:
+    """Many links in a text: a skill between them still counts; ".NET/C#" is no link."""
+    links = " ".join(f"https://example.com/{i}/docker" for i in range(50))
+    assert ids(f"{links} Terraform {links} github.com/me/ansible") == {"terraform"}
+    assert "csharp" in ids("Experience in software development with .NET/C#")

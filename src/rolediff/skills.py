@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -93,14 +94,22 @@ class SkillHit:
     spans: list[tuple[int, int]]
 
 
-_URL_MARKERS = ("://", "www.", "@")
+# A scheme, "www.", an e-mail's "@", or a domain with a path ("github.com/jordan"): a run holding
+# one is a link.
+_URL_MARKERS = ("://", "www.", "@", ".com/", ".io/", ".org/", ".dev/")  # not ".NET/C#"
 _SPACE = re.compile(r"\s")
 
 
+def _inside(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
+    """Whether `at` lies in one of the sorted, disjoint `spans` (`starts`: their starts)."""
+    i = bisect_right(starts, at) - 1
+    return i >= 0 and at < spans[i][1]
+
+
 def _url_spans(low: str) -> list[tuple[int, int]]:
-    """The whitespace-delimited runs holding a URL or an e-mail address (skills inside them,
-    such as HTTPS in https://…, do not count). Found by str.find: a regex over the whole
-    posting would cost more than the rest of the matching."""
+    """The whitespace-delimited runs holding a URL or an e-mail address, sorted and disjoint
+    (skills inside them, such as HTTPS in https://…, do not count). Found by str.find: a regex
+    over the whole posting would cost more than the rest of the matching."""
     spans = set()
     for marker in _URL_MARKERS:
         at = low.find(marker)
@@ -524,13 +533,14 @@ class SkillMatcher:
         if matches is None:
             matches = self._automaton.iter(f" {prepared.spaced} ")
         urls = _url_spans(low)
+        url_starts = [a for a, _ in urls]
         candidates = []
         for end, (skill_id, length, lead, trail, rule) in matches:
             start = end - length + lead  # offsets in `text`: padded has one extra leading space
             stop = end - trail
             if rule is not None and not self._passes(rule, text, low, start, stop):
                 continue
-            if urls and any(a <= start < b for a, b in urls):
+            if urls and _inside(urls, url_starts, start):
                 continue
             candidates.append((start, stop, skill_id))
         candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
