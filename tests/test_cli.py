@@ -283,3 +283,19 @@ def test_amounts_that_round_to_zero_show_no_minus_sign(cli) -> None:  # type: ig
     ranked = cli("cities", "--salary", "1", "--top", "3", "-f", "csv")
     assert ranked.code == 0 and "-0," not in ranked.out
     assert "-$0 " not in cli("cities", "--salary", "1", "--top", "3").out
+
+
+def test_a_file_error_without_a_path_still_reads_as_a_sentence(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An OSError that names no file ("File too large" from a size limit) once printed
+    "cannot use: File too large."."""
+    import errno
+
+    import rolediff.geo
+
+    def too_large(place: str) -> None:
+        raise OSError(errno.EFBIG, "File too large")
+
+    monkeypatch.setattr(rolediff.geo, "resolve_place", too_large)
+    result = cli("where", "Raleigh, NC")
+    assert result.code == 2
+    assert result.err.strip() == "Error: cannot read or write a file: File too large."

@@ -363,8 +363,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         typer.echo(f"Error: {exc}", err=True)
         return 2
     except OSError as exc:  # a path the user gave cannot be read or written
-        where = f" {exc.filename}" if exc.filename else ""
-        typer.echo(f"Error: cannot use{where}: {exc.strerror or exc}.", err=True)
+        what = f"cannot use {exc.filename}" if exc.filename else "cannot read or write a file"
+        typer.echo(f"Error: {what}: {exc.strerror or exc}.", err=True)
         return 2
     return 0
 
