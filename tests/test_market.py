@@ -684,3 +684,63 @@ def test_a_line_that_is_not_utf8_is_one_malformed_record(tmp_path: Path) -> None
         assert (summary.new, summary.malformed) == (new, 1), path
         assert summary.malformed_records[0].reason == "not UTF-8 text"
         assert summary.malformed_records[0].line in (2, 3)
+
+
+@pytest.mark.parametrize("command", ["ingest", "report"])
+def test_a_postings_file_given_as_the_store_is_refused_and_kept(
+    tmp_path: Path, command: str
+) -> None:
+    """DuckDB would open it as an in-memory database: the ingest would be lost."""
+    not_a_store = tmp_path / "postings.jsonl"
+    not_a_store.write_bytes(POSTINGS.read_bytes())
+    argv = [str(POSTINGS)] if command == "ingest" else []
+    result = _invoke(command, *argv, "--db", str(not_a_store))
+    assert result.exit_code == 2, result.output
+    assert "is not a market store" in result.output
+    assert not_a_store.read_bytes() == POSTINGS.read_bytes()
+
+
+def test_distinctive_skills_are_ones_either_role_asks_for(store: Path) -> None:
+    d = market.report(store, role="sre", vs="devops").distinctive
+    assert d is not None and d.skills
+    assert all(s.postings_a + s.postings_b > 0 for s in d.skills)
+    alone = market.report(store, role="sre", vs="platform", metro="Austin, TX")
+    assert alone.distinctive is not None and alone.distinctive.n_b == 0
+    assert alone.distinctive.skills == []  # nothing to set sre apart from
+    assert "No platform posting matches the filters: no skill to set apart." in alone.notes
+    without_vs = market.report(store, role="sre").notes
+    assert not any(note.startswith("vs ") for note in without_vs)
+
+
+def test_pay_in_other_currencies_is_left_out_of_the_percentiles_and_said(tmp_path: Path) -> None:
+    from rolediff.market_views import market_tables
+
+    rows = [json.loads(line) for line in POSTINGS.read_text().splitlines()[:GOOD]]
+    for row in rows:
+        if row["id"] == "devops-1":
+            row["salary_text"] = "€110,000 - €135,000 a year"
+    path = tmp_path / "euro.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    market.ingest([path], db=tmp_path / "m.duckdb", workers=1)
+    pay = {p.role: p for p in market.report(tmp_path / "m.duckdb").pay}
+    devops, sre = pay["devops"], pay["sre"]
+    # devops: the EUR posting's 122,500 midpoint is left out, the other's USD 135,000 stays
+    assert (devops.disclosed, devops.n_usd, devops.p10, devops.p50) == (2, 1, 135_000, 135_000)
+    # sre: USD midpoints 165,000 and 180,000, interpolated at (n - 1)·q = 0.1, 0.5, 0.9
+    assert (sre.n_usd, sre.p10, sre.p50, sre.p90) == (2, 166_500, 172_500, 178_500)
+    table = market_tables(market.report(tmp_path / "m.duckdb"))[-1]
+    other = [r for r in table.rows if r[1] == "pay not in USD (not in the percentiles)"]
+    assert other == [["devops", "pay not in USD (not in the percentiles)", "1", "3", ""]]
+
+
+def test_a_run_names_its_files_and_output_by_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the Spark engine names them, so statistics.json says where from wherever it is read."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "postings.jsonl").write_bytes(POSTINGS.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = market.run("in", "out", workers=1)
+    named = (result.output, result.report.db, result.files, result.malformed_records[0].source)
+    posting_file = str(tmp_path / "in" / "postings.jsonl")
+    assert named == (str(tmp_path / "out"), str(tmp_path / "out"), [posting_file], posting_file)

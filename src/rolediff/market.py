@@ -357,6 +357,8 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         )
     if not read_only and db is not None:
         check_output_file(path, "hold the market store")
+    if path.is_file() and not _is_duckdb_file(path):
+        raise RolediffError(f"{path} is not a market store (a DuckDB database file).")
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)  # the default's data directory
@@ -381,6 +383,16 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         con.close()
         raise
     return con
+
+
+def _is_duckdb_file(path: Path) -> bool:
+    """Whether the file has DuckDB's magic bytes. DuckDB itself opens a CSV, JSON or Parquet file
+    given as a database as an in-memory database, where an ingest would be lost."""
+    try:
+        with path.open("rb") as file:
+            return file.read(12)[8:] == b"DUCK"
+    except OSError as exc:
+        raise RolediffError(f"Cannot read the market store {path}: {exc.strerror}.") from None
 
 
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -1290,7 +1302,11 @@ def _distinctive(query: Query, a: str, b: str, filters: Filters, top: int) -> Di
             background[skill] = background.get(skill, 0) + c
     counts_a, counts_b = by_role.get(a, {}), by_role.get(b, {})
     n_a, n_b = n_roles.get(a, 0), n_roles.get(b, 0)
-    scored = fightin_words(counts_a, counts_b, background)
+    scored = {  # what neither role asks for sets nothing apart, nor does a role without postings
+        skill: score
+        for skill, score in fightin_words(counts_a, counts_b, background).items()
+        if n_a and n_b and (skill in counts_a or skill in counts_b)
+    }
     names = _skill_names()
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1][1], kv[0]))
     chosen = [kv for kv in ranked[:top] if kv[1][1] > 0]
@@ -1446,6 +1462,11 @@ def compute_report(query: Query, source: str, selection: Selection) -> MarketRep
     counted["month"].sort(key=lambda c: c.key)
     n_roles = {c.key: c.n for c in counted["role"]}
     by_role, totals = _skill_counts(query, where)
+    distinctive = (
+        _distinctive(query, named.role, named.vs, filters, TOP_SKILLS)
+        if named.role is not None and named.vs is not None
+        else None
+    )
     return MarketReport(
         db=source,
         filters=named,
@@ -1465,17 +1486,13 @@ def compute_report(query: Query, source: str, selection: Selection) -> MarketRep
         ),
         work_mode=_work_modes(query, where, one_role=filters.role is not None),
         skills=_role_skills(by_role, totals, n_roles),
-        distinctive=(
-            _distinctive(query, named.role, named.vs, filters, TOP_SKILLS)
-            if named.role is not None and named.vs is not None
-            else None
-        ),
+        distinctive=distinctive,
         pay=_pay(query, where),
-        notes=_notes(filters, n),
+        notes=_notes(filters, n, distinctive),
     )
 
 
-def _notes(filters: Filters, n: int) -> list[str]:
+def _notes(filters: Filters, n: int, distinctive: Distinctive | None) -> list[str]:
     notes = [
         f"Statistics from fewer than {SMALL_SAMPLE} postings are flagged small_sample.",
         "Pay percentiles use the annual midpoint of US-dollar pay only; the disclosed share "
@@ -1484,8 +1501,11 @@ def _notes(filters: Filters, n: int) -> list[str]:
     ]
     if filters.since is not None:
         notes.append("since leaves out postings whose month is not known.")
-    if filters.role is not None:
+    if distinctive is not None:
         notes.append("vs compares against all postings selected by the other filters.")
+        for role, count in ((distinctive.a, distinctive.n_a), (distinctive.b, distinctive.n_b)):
+            if not count:
+                notes.append(f"No {role} posting matches the filters: no skill to set apart.")
     if not n:
         notes.append("No posting matches the filters.")
     return notes
@@ -1677,8 +1697,8 @@ def run(
     The run is written beside ``output`` and replaces an earlier run there only once complete
     (``staged_output``); input without a posting to analyse is refused."""
     selection = select(role, vs, metro, since)
-    files = resolve_inputs(input)
-    out = output_dir(output)
+    files = [f.resolve() for f in resolve_inputs(input)]  # named as Spark names them
+    out = output_dir(output).resolve()
     started = time.perf_counter()
     with staged_output(out) as stage:
         db = stage / "market.duckdb"

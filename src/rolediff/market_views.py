@@ -94,6 +94,11 @@ def market_tables(r: MarketReport) -> list[Table]:
         pay.append(
             [p.role, "postings stating pay", _pct(p.disclosed_share), f"{p.n:,}", _flag(p.n < t, t)]
         )
+        if p.disclosed > p.n_usd:
+            other = p.disclosed - p.n_usd
+            pay.append(
+                [p.role, "pay not in USD (not in the percentiles)", f"{other:,}", f"{p.n:,}", ""]
+            )
     tables = [
         _openings("Openings per role", o.by_role, o.n, t),
         _openings("Openings per source site", o.by_site, o.n, t),
