@@ -25,6 +25,7 @@ from rolediff.postings.parse import (
     countries,
     explain_salary,
     find_salary_in_description,
+    foreign_cities,
     parse_employment_type,
     parse_location,
     parse_salary,
@@ -95,6 +96,7 @@ def test_seniority(case: dict[str, Any]) -> None:
         ("Fixed-term", "temporary"),
         ("Internship", "internship"),
         ("Contract or full-time", "contract"),
+        ("contract_to_hire", "contract"),
         ("", None),
         (None, None),
         ("Remote", None),
@@ -153,6 +155,19 @@ def test_countries_and_regions_are_unambiguous() -> None:
     assert len(spellings) == len(set(spellings))
     regions = [s for spellings in place_conventions().regions.values() for s in spellings]
     assert not set(regions) & set(spellings)
+
+
+def test_foreign_cities_are_outside_the_us_and_their_aliases_known() -> None:
+    conventions = place_conventions()
+    codes = {c.code for c in countries()}
+    cities = foreign_cities()
+    assert {c.country for c in cities} <= codes - {"US", "PR"}
+    least = conventions.bare_city.min_population
+    assert all(c.population >= least for c in cities)
+    names = {c.city for c in cities}
+    assert len(names) == len(cities) >= 1000
+    assert set(conventions.foreign_city_aliases.values()) <= names
+    assert not set(conventions.foreign_city_aliases) & names
 
 
 # --- properties ---------------------------------------------------------------------------------

@@ -112,6 +112,20 @@ class MetroWords(_Frozen):
     suffixes: tuple[str, ...]
 
 
+class ForeignCities(_Frozen):
+    us_namesake_factor: PositiveFloat
+    note: str
+
+
+class ForeignCity(_Frozen):
+    """A row of foreign_cities.csv (scripts/build_foreign_cities.py, from GeoNames)."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    city: str = Field(min_length=1)
+    population: PositiveInt
+    geonameid: PositiveInt
+
+
 class PlaceConventions(_Frozen):
     bare_city: BareCity
     two_letter: TwoLetterCodes
@@ -119,6 +133,10 @@ class PlaceConventions(_Frozen):
     subdivisions: dict[str, dict[str, tuple[str, ...]]]
     """country code → subdivision code → spellings, the first its name"""
     metro_words: MetroWords
+    foreign_cities: ForeignCities
+    """How foreign_cities.csv was chosen (scripts/build_foreign_cities.py reads it)."""
+    foreign_city_aliases: dict[str, str]
+    """English name → the name foreign_cities.csv gives ("Cologne" → "Köln")"""
 
 
 class Country(_Frozen):
@@ -140,6 +158,14 @@ def seniority_conventions() -> SeniorityConventions:
 @cache
 def place_conventions() -> PlaceConventions:
     return PlaceConventions.model_validate(data.read_toml("postings/places.toml"))
+
+
+@cache
+def foreign_cities() -> tuple[ForeignCity, ...]:
+    """Cities outside the US that a location line may name alone ("London", "Barcelona")."""
+    return tuple(
+        ForeignCity.model_validate(row) for row in data.read_csv("postings/foreign_cities.csv")
+    )
 
 
 @cache
@@ -802,11 +828,13 @@ _FILLER = re.compile(
     r"\b(?:fully|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|hybrid|on-?site"
     r"|in[- ]office|ok|only|first|friendly|position|job|role|based|national|nationwide"
     r"|recruiting|will|consider|in|from|within|any|location|locations|flexible|preferred"
-    r"|anywhere\s+in|work\s+from\s+anywhere\s+in|and|or|office"
+    r"|anywhere\s+in|work\s+from\s+anywhere\s+in|and|or|office|\d+\s*(?:miles?|mi|km)\s+(?:of|from)"
     r"|(?:\d|one|two|three|four|five)\s*days?(?:\s+(?:a|per)\s+week)?)\b|%",
     re.IGNORECASE,
 )
 _CODE_PREFIX = re.compile(r"^[A-Z]{2}\s+(\S.*)$")
+# "US-CA-San Jose", "US-KS-Remote": country, state and city joined by hyphens.
+_US_STATE_CITY = re.compile(r"^US-([A-Z]{2})-(\S.*)$")
 _PUNCTUATION = " \t-\u2013\u2014.,!*'\""
 
 
@@ -833,6 +861,10 @@ class _PlaceVocabulary:
     """normalised city name → (state, 2020 population) of every principal city so named"""
     metro_words: re.Pattern[str]
     """"Greater X", "X Metropolitan Area": group `city` is X"""
+    foreign_cities: dict[str, str]
+    """normalised name or alias of a city outside the US → its country code"""
+    counties: dict[tuple[str, str], str]
+    """(normalised county name, state) → the CBSA code of a county in a metro or micro area"""
 
 
 @cache
@@ -873,6 +905,13 @@ def _vocabulary() -> _PlaceVocabulary:
     metro_words = re.compile(
         rf"^(?:(?:{prefixes})\s+(?P<after>\S.*)|(?P<before>.*?\S)\s+(?:{suffixes}))$", re.I
     )
+    conventions = place_conventions()
+    foreign = {normalize(c.city): c.country for c in foreign_cities()}
+    for alias, name in conventions.foreign_city_aliases.items():
+        foreign[normalize(alias)] = foreign[normalize(name)]
+    counties = {
+        (normalize(c.county_name), c.state_abbr): c.cbsa_code for c in data.metro_counties()
+    }
     return _PlaceVocabulary(
         countries=by_name,
         codes=codes,
@@ -887,6 +926,8 @@ def _vocabulary() -> _PlaceVocabulary:
         subdivision_names=subdivision_names,
         same_name={name: tuple(v) for name, v in same_name.items()},
         metro_words=metro_words,
+        foreign_cities=foreign,
+        counties=counties,
     )
 
 
@@ -989,6 +1030,15 @@ class _Reading:
         self.add_label(label)
         self.add_country(code, city)
 
+    def add_us_area(self, label: str, state: str | None, metro: str | None) -> None:
+        """A county ("Wake County, NC") or a name several large US cities bear ("Kansas City"):
+        its state and metro when known, never a city."""
+        self.add_label(label)
+        self.add_country("US", city=state is None)
+        if not self.resolved and self.state is None:
+            self.state, self.metro_cbsa = state, metro
+            self.resolved = metro is not None
+
 
 def _us_place(name: str, state: str) -> Place | None:
     if normalize(name) not in _vocabulary().us_cities:
@@ -1003,16 +1053,45 @@ def _read_bare_name(name: str, reading: _Reading, likeliest: bool = True) -> boo
     """A city named alone: a US principal city when it is large enough to be the likely one.
     Metro names written around a city ("Greater Boston", "Los Angeles Metropolitan Area") and
     twin-city names ("Dallas-Fort Worth", "Raleigh-Durham") are read as their first city.
-    `likeliest`: a name several cities bear may be read as the one of them large enough."""
+    `likeliest`: a name several cities bear may be read as the one of them large enough, or as
+    the US (and their metro, if they share one) when several are; a city outside the US
+    (places.toml's `foreign_cities`: "London", "Vancouver") is read as that, unless the line
+    names the US."""
+    if likeliest and not reading.us_only and _read_foreign_city(name, reading):
+        return True
     if reading.foreign and not reading.us_only:
         return False
     place = _bare_place(name, reading.us_only, likeliest)
     if place is None:
         place = _metro_place(name, reading.us_only)
-    if place is None:
-        return False
-    reading.add_us(place.label, place.city, place.state, place)
+    if place is not None:
+        reading.add_us(place.label, place.city, place.state, place)
+        return True
+    large = _large_namesakes(name) if likeliest else ()
+    if len(large) < 2:
+        return likeliest and _read_foreign_city(name, reading)
+    metros = {p.cbsa_code if p else None for p in (_resolve(f"{name}, {s}") for s in large)}
+    reading.add_us_area(f"{name}, United States", None, metros.pop() if len(metros) == 1 else None)
     return True
+
+
+def _read_foreign_city(name: str, reading: _Reading) -> bool:
+    """A city outside the US named alone ("Berlin", "Greater London")."""
+    vocab = _vocabulary()
+    words = vocab.metro_words.match(name)
+    inner = (words.group("after") or words.group("before")) if words else name
+    code = vocab.foreign_cities.get(normalize(inner))
+    if code is None:
+        return False
+    reading.add_foreign(f"{inner}, {vocab.codes[code].name}", code, city=True)
+    return True
+
+
+def _large_namesakes(name: str) -> tuple[str, ...]:
+    """The states of the principal cities so named with at least min_population people."""
+    vocab = _vocabulary()
+    namesakes = vocab.same_name.get(normalize(name), ())
+    return tuple(s for s, pop in namesakes if pop >= vocab.min_population)
 
 
 def _bare_place(name: str, us_only: bool, likeliest: bool = True) -> Place | None:
@@ -1024,7 +1103,7 @@ def _bare_place(name: str, us_only: bool, likeliest: bool = True) -> Place | Non
     if place is None and likeliest:
         # "Austin" names Austin, TX and Austin, MN: the one city of them at least min_population
         # strong is the likely one.
-        large = [s for s, pop in vocab.same_name.get(key, ()) if pop >= vocab.min_population]
+        large = _large_namesakes(name)
         if len(large) != 1:
             return None
         place = _resolve(f"{name}, {large[0]}")
@@ -1056,6 +1135,10 @@ def _read_city(name: str, region: _Token, reading: _Reading) -> bool:
         place = _us_place(name, region.state)
         if place is not None:
             reading.add_us(place.label, place.city, place.state, place)
+            return True
+        metro = vocab.counties.get((normalize(name), region.state))
+        if metro is not None:  # "Wake County, NC": the county's metro, no city
+            reading.add_us_area(f"{name}, {region.state}", region.state, metro)
             return True
         if region.kind == "state" and region.value not in vocab.country_first:
             reading.add_us(f"{name}, {region.state}", name, region.state, None)
@@ -1111,6 +1194,9 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
 
 
 def _tokens(segment: str, vocab: _PlaceVocabulary) -> list[_Token]:
+    joined = _US_STATE_CITY.match(segment.strip())
+    if joined:
+        segment = f"{joined.group(2)}, {joined.group(1)}, US"
     raw = [part for part in segment.split(",") if part.strip()]
     # "AZ Phoenix, Arizona, United States", "BE Berlin, Berlin, Germany": a region code written
     # before the city.
@@ -1384,8 +1470,8 @@ _EMPLOYMENT = re.compile(
     r"(?P<internship>\bintern(?:ship)?s?\b|\bco-?op\b)"
     r"|(?P<part_time>\bpart[-_ ]?time\b)"
     r"|(?P<full_time>\bfull[-_ ]?time\b|\bpermanent\b|\bFTE\b)"
-    r"|(?P<contract>\bcontract(?:or|s)?\b|\bfreelance(?:r)?\b|\bC2C\b|\bcorp[- ]to[- ]corp\b"
-    r"|\b1099\b|\bB2B\b)"
+    r"|(?P<contract>\bcontract(?:or|s)?(?![a-z0-9])|\bfreelance(?:r)?\b|\bC2C\b"
+    r"|\bcorp[- ]to[- ]corp\b|\b1099\b|\bB2B\b)"
     r"|(?P<temporary>\btemp(?:orary)?\b|\bseasonal\b|\bfixed[- ]term\b)",
     re.IGNORECASE,
 )
