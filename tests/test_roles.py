@@ -93,7 +93,8 @@ def test_city_filters_the_article_city_table() -> None:
 def test_roles_without_published_salaries_say_so() -> None:
     c = compare("cloud", "platform")
     assert c.salaries.published.a is None and c.salaries.published.b is None
-    assert len([n for n in c.salaries.notes if "no national salary" in n]) == 2
+    said = [n for n in c.salaries.notes if "no national salary" in n]
+    assert [n.rsplit(" ", 1)[1] for n in said] == ["Cloud.", "Platform."]  # names, not ids
 
 
 def test_same_role_twice_is_an_error() -> None:
@@ -119,6 +120,28 @@ def test_comparison_partitions_both_roles_skills(pair: tuple[str, str]) -> None:
     assert {s.id for s in mirrored.skills.shared} == {s.id for s in c.skills.shared}
 
 
+@pytest.mark.parametrize("pair", list(itertools.combinations(ROLE_IDS, 2)))
+def test_education_and_background_rows_name_what_each_role_lists(pair: tuple[str, str]) -> None:
+    a, b = pair
+    c = compare(a, b)
+    for e in c.education:  # a row shared by both roles names what each of them says
+        for role, level in ((a, e.a), (b, e.b)):
+            if level is not None:
+                assert e.name in {x.name for x in get_role(role).education}, (role, e.id)
+    for x in [*c.background.shared, *c.background.only_a, *c.background.only_b]:
+        names = {y.name for r in (a, b) for y in get_role(r).background if y.id == x.id}
+        assert names == {x.name}, (pair, x.id)
+    mirrored = compare(b, a)
+    assert {e.id: e.name for e in mirrored.education} == {e.id: e.name for e in c.education}
+
+
+@pytest.mark.parametrize("role", ROLE_IDS)
+def test_a_profile_lists_every_area_nearly_all_its_postings_ask_for(role: str) -> None:
+    for other in (r for r in ROLE_IDS if r != role):  # every area some profile lists
+        missing = [s.id for s in compare(role, other).skills.only_b if (s.share_a or 0) >= 0.9]
+        assert missing == [], (role, other)
+
+
 def test_public_api_lists_every_lazy_name() -> None:
     import rolediff
 
@@ -139,6 +162,13 @@ def test_compare_with_a_city_carries_take_home_top_cities_and_the_article_check(
     # Correct law leaves 3-7% more than the article's after-tax figures.
     assert all(0.03 < k.difference_share < 0.07 for k in checks.values())
     assert all(k.role == "devops" for k in checks.values())
+    # The note on the check says what the check found, not a fixed story.
+    low, high = (
+        min(k.difference_share for k in checks.values()),
+        max(k.difference_share for k in checks.values()),
+    )
+    said = f"differs from the article's by {low:+.1%} to {high:+.1%} across its 5 city rows"
+    assert [n for n in c.salaries.notes if said in n]
     plain = compare("sre", "devops")
     assert plain.salaries.take_home is None and plain.salaries.article_check == []
 

@@ -12,6 +12,7 @@ import typer
 class ReportFormatOption(StrEnum):
     html = "html"
     md = "md"
+    markdown = "markdown"  # as other commands' --format spells it
 
 
 def report_command(
@@ -62,15 +63,20 @@ def report_command(
             "--format",
             "-f",
             case_sensitive=False,
-            help="html or md; by default from the suffix of --output.",
+            help="html or md (markdown); by default from the suffix of --output.",
         ),
     ] = None,
 ) -> None:
     """Write the five differences between two roles for you, each figure with source and date."""
+    from pathlib import Path
+
+    from rolediff.errors import check_output_file
     from rolediff.report import build_report, report_format, write_report
     from rolediff.resume import read_resume
 
-    kind = report_format(output, fmt.value if fmt else None)  # a bad name fails before any work
+    # A bad path or name fails before any work.
+    check_output_file(Path(output), "write the report to")
+    kind = report_format(output, fmt.value if fmt else None)
     resume_text = read_resume(resume) if resume is not None else None
     report = build_report(
         a, b, city=city, skills=skills, resume_text=resume_text, year=year, target=target

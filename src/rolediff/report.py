@@ -40,7 +40,7 @@ from rolediff.roles import (
     compare,
     get_role,
 )
-from rolediff.views import ABSENT, dollars
+from rolediff.views import ABSENT, CLAIM_LABELS, dollars
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -587,8 +587,9 @@ def _skills_blocks(r: Report) -> list[Block]:
         from rolediff.charts import skill_shares_chart
 
         everything = [*sk.shared, *sk.only_a, *sk.only_b]
+        # Shares rounded as the tables print them: the chart's labels must say the same.
         records = [
-            {"skill": s.name, "role": role, "share": share}
+            {"skill": s.name, "role": role, "share": round(share, 2)}
             for s in everything
             for role, share in ((a, s.share_a), (b, s.share_b))
             if share is not None
@@ -812,12 +813,13 @@ def _salary_blocks(r: Report) -> list[Block]:
             ),
             Para(
                 "Where these figures come from: salaries are "
-                + (ta.salary_estimate.label if ta.salary_estimate else "given")
+                + (f"an {ta.salary_estimate.label}" if ta.salary_estimate else "given")
                 + f"; taxes are federal, state and local law for {ta.year}; {rent_note}; "
                 "living costs are "
                 + (f"{food.source} (as of {food.as_of})" if food else "the place's")
                 + "."
             ),
+            *_claims_checked(r, ta, tb),
             Chart(
                 "city",
                 f"Where a month of pay goes in {r.city.label}",
@@ -846,6 +848,25 @@ def _salary_blocks(r: Report) -> list[Block]:
             TableBlock(_cities_table(title, rows), numeric=frozenset(range(2, 8))),
         ]
     return blocks
+
+
+CLAIM_FIGURES = {"average_salary_annual": "gross_annual", "take_home_monthly": "take_home_monthly"}
+"""The TakeHome figure that answers each kind of figure the article gives for a city."""
+
+
+def _claims_checked(r: Report, ta: TakeHome, tb: TakeHome) -> list[Block]:
+    """The article's own figures for the city (its claims) beside rolediff's, if it gave any."""
+    claims = r.comparison.salaries.claims
+    if not claims:
+        return []
+    said = [
+        f"{r.a.short_name if c.role == r.a.id else r.b.short_name}, {CLAIM_LABELS[c.measure]}: "
+        f"{c.qualifier} {dollars(c.value)} in the article ({c.as_of}), "
+        f"{dollars(getattr(ta if c.role == r.a.id else tb, CLAIM_FIGURES[c.measure]))} by rolediff"
+        for c in claims
+    ]
+    where = r.city.label if r.city else ""
+    return [Para(f"The article's own figures for {where} beside rolediff's: {'; '.join(said)}.")]
 
 
 def _take_home_table(ta: TakeHome, tb: TakeHome, a: str, b: str) -> Table:
@@ -1220,9 +1241,9 @@ def write_report(report: Report, path: str | Path, fmt: str | None = None) -> Pa
     from rolediff.charts import svg
 
     target = Path(path)
+    check_output_file(target, "write the report to")  # a directory has no format to tell
     kind = report_format(target, fmt)
     folder = target.parent
-    check_output_file(target, "write the report to")
     files: dict[Path, str] = {}
     if kind == "html":
         files[target] = render_html(report)

@@ -475,7 +475,8 @@ def _salaries(a: str, b: str, place: Place | None) -> Salaries:
             notes.append(f"The article publishes no city figures for {place.label}.")
     for role in (a, b):
         if role not in published:
-            notes.append(f"The bundled sources publish no national salary figures for {role}.")
+            name = data.role_profiles()[role].short_name
+            notes.append(f"The bundled sources publish no national salary figures for {name}.")
     salaries = Salaries(
         published=Pair(a=published.get(a), b=published.get(b)),
         city_table=rows,
@@ -494,12 +495,12 @@ def _with_take_home(salaries: Salaries, a: str, b: str, place: Place) -> Salarie
     """Add both roles' take-home in the place, their top cities, and the article check."""
     from rolediff.pay.take_home import rank_cities, take_home
 
-    checks = []
+    checks, filing = [], ""
     for row in data.published_figures().city_table:
         if row.role not in (a, b):
             continue
         ours = take_home(row.monthly_salary * 12, row.place, year=ARTICLE_TAX_YEAR)
-        gap = ours.after_tax_monthly - row.monthly_after_tax
+        gap, filing = ours.after_tax_monthly - row.monthly_after_tax, ours.filing_status
         checks.append(
             ArticleCheck(
                 role=row.role,
@@ -514,11 +515,12 @@ def _with_take_home(salaries: Salaries, a: str, b: str, place: Place) -> Salarie
         )
     notes = list(salaries.notes)
     if checks:
+        shares = sorted(k.difference_share for k in checks)
         notes.append(
-            "rolediff's after-tax pay for the article's cities uses "
-            f"{ARTICLE_TAX_YEAR} law with the standard deduction; the article's figures are "
-            "lower because it applied 2022 brackets to the whole salary with no standard "
-            "deduction (the article's figures are set beside rolediff's in the article check)."
+            f"On the same gross pay, rolediff's after-tax pay under {ARTICLE_TAX_YEAR} law "
+            f"({filing.replace('_', ' ')} filer, standard deduction) differs from the "
+            f"article's by {shares[0]:+.1%} to {shares[-1]:+.1%} across its {len(checks)} "
+            "city rows (the article check sets them side by side)."
         )
     return salaries.model_copy(
         update={
