@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Iterator
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +230,54 @@ def test_every_page_has_a_chart_a_json_twin_and_an_svg(
     svg = client.get(f"{page}{joiner}format=svg&chart=0")
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.lstrip().startswith("<svg")
+
+
+class _Outline(HTMLParser):
+    """What accessibility basics need of a page: headings, unlabelled fields, header cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[int] = []
+        self.labels = 0
+        self.unlabelled: list[str] = []
+        self.bare_th = 0
+        self.images_without_text = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        elif tag == "label":
+            self.labels += 1
+        elif tag in ("input", "select", "textarea") and not self.labels:
+            self.unlabelled.append(str(named.get("name")))
+        elif tag == "th" and "scope" not in named:
+            self.bare_th += 1
+        elif (tag == "img" and not named.get("alt")) or (
+            named.get("role") == "img" and not named.get("aria-label")
+        ):
+            self.images_without_text += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.labels -= 1
+
+
+A11Y_PAGES = [page for page, _ in PAGES] + ["/posting", "/fit", "/pay?city=Atlantis&salary=1"]
+
+
+@pytest.mark.parametrize("url", A11Y_PAGES)
+def test_every_page_has_the_accessibility_basics(client: TestClient, url: str) -> None:
+    page = client.get(url)
+    outline = _Outline()
+    outline.feed(page.text)
+    assert re.search(r"<title>[^<]+ · rolediff</title>", page.text)
+    assert outline.headings[0] == 1 and outline.headings.count(1) == 1
+    steps = zip(outline.headings, outline.headings[1:], strict=False)
+    assert all(b <= a + 1 for a, b in steps), outline.headings  # no level skipped
+    assert not outline.unlabelled, outline.unlabelled
+    assert not outline.bare_th and not outline.images_without_text
+    assert "javascript:" not in page.text
 
 
 def test_fit_page_json_equals_the_api(client: TestClient) -> None:
@@ -523,6 +572,64 @@ def test_page_errors_are_pages_with_the_message(client: TestClient) -> None:
     assert "nurse" in response.text
     fmt = client.get("/compare?a=devops&b=sre&format=xml")
     assert fmt.status_code == 400 and "format must be html, json or svg" in fmt.text
+
+
+def test_a_form_page_with_an_error_shows_the_message_above_the_input_as_given(
+    client: TestClient,
+) -> None:
+    """No JavaScript "Back" needed: the form comes back filled in as the asker left it."""
+    pay = client.get("/pay?city=Atlantis&salary=%24100%2C000&role=sre")
+    assert pay.status_code == 400
+    assert '<p class="error" role="alert" data-status="400">Unknown place' in pay.text
+    assert 'name="city" value="Atlantis"' in pay.text and 'value="$100,000"' in pay.text
+    assert '<option value="sre" selected>' in pay.text
+    assert '<option value="50" selected>' in pay.text  # the defaults, not the first option
+    assert '<option value="1" selected>' in pay.text
+    assert "<title>Error: Take-home pay" in pay.text and "javascript:" not in pay.text
+    refused = client.get("/cities?top=abc&state=NC")  # refused before the page runs
+    assert refused.status_code == 422
+    assert 'name="top" value="abc"' in refused.text and 'name="state" value="NC"' in refused.text
+    pdf = {"file": ("job.pdf", b"%PDF-1.4\n")}
+    posting = client.post("/posting", data={"text": f"keep {XSS}", "title": "SRE"}, files=pdf)
+    assert posting.status_code == 400 and "is a PDF" in posting.text
+    assert f"keep {escape_html(XSS)}</textarea>" in posting.text
+    assert 'name="title" value="SRE"' in posting.text
+    long_title = client.post("/posting", data={"text": "keep", "title": "t" * 1_001})
+    assert long_title.status_code == 422 and ">keep</textarea>" in long_title.text
+    fit = client.post(
+        "/fit", data={"skills": "linux, k8s", "target": "sre"}, files={"resume": ("cv.exe", b"MZ")}
+    )
+    assert fit.status_code == 400 and "cannot read" in fit.text
+    assert 'value="linux, k8s"' in fit.text and '<option value="sre" selected>' in fit.text
+    for url in ("/nothing", "/market?role=sre"):  # no form to show: the message alone
+        alone = client.get(url)
+        assert "<form" not in alone.text and '<p class="error" role="alert"' in alone.text
+
+
+@pytest.mark.parametrize("chart", ["\u00b2", "\u0661", "-1", "", "1"])
+def test_a_chart_number_not_on_the_page_is_refused(client: TestClient, chart: str) -> None:
+    response = client.get("/", params={"format": "svg", "chart": chart})
+    assert response.status_code == 400 and "chart=0..0" in response.text
+
+
+def test_malformed_bodies_get_a_422_that_says_what_to_send(client: TestClient) -> None:
+    as_text = client.post("/api/v1/fit/resume", data={"file": "linux, docker"})
+    assert as_text.json()["error"]["message"] == (
+        "file: expected a file (a multipart part with a file name), got text"
+    )
+    for body in ({"content": b"[1]"}, {"data": {"text": "sre"}}):
+        response = client.post("/api/v1/postings/analyze", **body)  # type: ignore[arg-type]
+        assert response.status_code == 422
+        assert "the body must be a JSON object" in response.json()["error"]["message"]
+    many = client.post("/api/v1/fit", json={"skills": ["x" * 201] * 2_000})
+    message = many.json()["error"]["message"]
+    assert message.endswith("; and 1,995 more") and len(message) < 500
+
+
+def test_the_spec_documents_the_skipped_records_header(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    ok = spec["paths"]["/api/v1/postings/analyze-file"]["post"]["responses"]["200"]
+    assert "X-Rolediff-Skipped" in ok["headers"]
 
 
 def test_bodies_over_the_limits_get_413(client: TestClient) -> None:

@@ -299,3 +299,53 @@ def test_a_bad_answer_is_a_readable_error_page(server: str, page: Any) -> None:
     response = page.goto(f"{server}/pay?city=Atlantis&salary=100000")
     assert response is not None and response.status == 400
     assert "Unknown place" in page.inner_text(".error")
+
+
+def test_a_form_error_keeps_the_input_and_the_mended_form_answers(server: str, page: Any) -> None:
+    page.goto(f"{server}/pay")
+    page.fill("input[name=city]", "Atlantis")
+    page.select_option("#role", "")
+    page.fill("input[name=salary]", "$120,000")
+    page.press("input[name=salary]", "Enter")  # from the keyboard
+    page.wait_for_selector("[role=alert]")
+    assert "Unknown place" in page.inner_text("[role=alert]")
+    assert page.input_value("input[name=city]") == "Atlantis"
+    assert page.input_value("input[name=salary]") == "$120,000"
+    assert page.title().startswith("Error: ")
+    page.fill("input[name=city]", "Austin, TX")
+    page.press("input[name=city]", "Enter")
+    page.wait_for_url("**/pay?city=Austin*")
+    assert "Austin" in page.inner_text("h1")
+    charts_drawn(page, "pay-mended")
+
+
+def test_a_refused_posting_file_keeps_the_pasted_text(server: str, page: Any) -> None:
+    page.goto(f"{server}/posting")
+    page.fill("textarea[name=text]", "Kubernetes, on-call <b>SLOs</b>")
+    pdf = {"name": "job.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}
+    page.set_input_files("input[name=file]", files=[pdf])
+    page.click("#posting-form button:not(.twin)")
+    page.wait_for_selector("[role=alert]")
+    assert "is a PDF" in page.inner_text("[role=alert]")
+    assert page.input_value("textarea[name=text]") == "Kubernetes, on-call <b>SLOs</b>"
+    assert not page.errors, page.errors
+
+
+def test_without_javascript_a_form_answers_with_its_chart_as_an_image(
+    server: str, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    charts: list[Any] = []
+    tab.on("response", lambda r: charts.append(r) if "format=svg" in r.url else None)
+    tab.goto(f"{server}/cities")
+    tab.fill("input[name=top]", "5")
+    tab.click("form.filters button")
+    tab.wait_for_url("**/cities?*top=5*")
+    tab.wait_for_load_state("load")
+    assert tab.locator("section.table tbody tr").count() == 5
+    assert tab.locator("figure.chart img").count() == 1
+    drawn = [r for r in charts if "top=5" in r.url]
+    assert drawn and drawn[0].status == 200
+    assert drawn[0].headers["content-type"].startswith("image/svg+xml")
+    context.close()

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,6 +56,8 @@ NO_STORE = (
 )
 """Said with 503: the missing store is for the server's operator to fix, not the client."""
 UNEXPECTED = "Something went wrong on the server; its log has the details."
+SHOWN_ERRORS = 5
+"""Problems a 422 message lists; a list of 2,000 bad items is summed up after these."""
 
 
 class JSONBody(Response):
@@ -91,7 +94,7 @@ def error_response(
     shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
     if wants_json(request):
         return error_body(status, shown, headers)
-    return error_page(status, shown, headers)
+    return error_page(request, status, shown, headers)
 
 
 class ErrorDetail(BaseModel):
@@ -302,7 +305,12 @@ def _errors(app: FastAPI) -> None:
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        described = (_describe(e, exc.body) for e in exc.errors())
+        if isinstance(exc.body, FormData):  # a page's form is shown again as it was filled
+            request.state.form = {k: v for k, v in exc.body.items() if isinstance(v, str)}
+        errors = exc.errors()
+        described = [_describe(e, exc.body) for e in errors[:SHOWN_ERRORS]]
+        if len(errors) > SHOWN_ERRORS:
+            described.append(f"and {len(errors) - SHOWN_ERRORS:,} more")
         return error_response(request, 422, "; ".join(described) or "Malformed request.")
 
     async def http(request: Request, exc: Exception) -> Response:
@@ -325,7 +333,12 @@ def _describe(error: Any, body: Any) -> str:
         line, column = body.count("\n", 0, at) + 1, at - body.rfind("\n", 0, at)
         return f"The request body is not valid JSON (line {line}, column {column})."
     where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "body"))
-    return f"{where or 'request'}: {error.get('msg', 'invalid')}"
+    message = error.get("msg", "invalid")
+    if "Expected UploadFile" in message:  # a text field, or a file part without a file name
+        message = "expected a file (a multipart part with a file name), got text"
+    elif error.get("type") == "model_attributes_type" and not where:
+        message = "the body must be a JSON object (Content-Type: application/json)"
+    return f"{where or 'request'}: {message}"
 
 
 def _docs(app: FastAPI) -> None:
@@ -454,11 +467,15 @@ def _routes(app: FastAPI) -> None:
         result = answers.posting(posting.text, posting.title, posting.location, posting.salary_text)
         return JSONBody(result.model_dump(mode="json"))
 
-    @app.post(
-        f"{API}/postings/analyze-file",
-        tags=["postings"],
-        responses=answers_as(PostingAnalysis | list[PostingAnalysis]),
-    )
+    file_answers = answers_as(PostingAnalysis | list[PostingAnalysis])
+    file_answers[200]["headers"] = {
+        "X-Rolediff-Skipped": {
+            "description": "The malformed records skipped, as `line: reason; ...` (when any).",
+            "schema": {"type": "string"},
+        }
+    }
+
+    @app.post(f"{API}/postings/analyze-file", tags=["postings"], responses=file_answers)
     def analyze_file(
         file: Annotated[UploadFile, File(description="Text, HTML, JSON, JSONL or CSV postings.")],
         strict: Annotated[

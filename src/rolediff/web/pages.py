@@ -83,8 +83,38 @@ def templates() -> Environment:
     return env
 
 
-def error_page(status: int, message: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
-    html = templates().get_template("error.html.j2").render(status=status, message=message)
+FORM_PAGES = {
+    "/compare": ("compare.html.j2", "Compare two roles"),
+    "/cities": ("cities.html.j2", "Cities ranked by monthly take-home"),
+    "/pay": ("pay.html.j2", "Take-home pay"),
+    "/posting": ("posting.html.j2", "Analyse a job posting"),
+    "/fit": ("fit.html.j2", "Your fit to each role"),
+    "/market": ("market.html.j2", "Job market"),
+}
+"""The pages with a form, shown again on an error with the message and the asker's input."""
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters other than tab and line ends, left out of a form shown again."""
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> HTMLResponse:
+    """An error as a page: a form page again, with the message above its form and the fields as
+    the asker filled them (``request.state.form`` for a POST, else the query); any other page,
+    the message alone. The market form needs a store, so without one the message stands alone."""
+    path = request.url.path
+    page = FORM_PAGES.get(path)
+    if page is None or (path == "/market" and not answers.has_market_store(request.app.state.db)):
+        page = ("base.html.j2", "Cannot answer that")
+    form = getattr(request.state, "form", None)
+    if form is None:
+        form = dict(request.query_params) if request.method == "GET" else {}
+    form = {k: CONTROLS.sub("", v) for k, v in form.items()}  # a NUL is no field's content
+    html = (
+        templates()
+        .get_template(page[0])
+        .render(title=page[1], error=message, status=status, form=form, source="store", charts=[])
+    )
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
@@ -142,7 +172,7 @@ def _page(
 
         specs = charts()
         index = request.query_params.get("chart", "0")
-        if not index.isdigit() or int(index) >= len(specs):
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(specs):
             raise RolediffError(f"This page has {len(specs)} chart(s): chart=0..{len(specs) - 1}.")
         return Response(svg(specs[int(index)][1]), media_type="image/svg+xml")
     drawn = _specs_to_charts(request, charts(), inline_svg)
@@ -431,6 +461,13 @@ def add_pages(app: FastAPI) -> None:
         from rolediff.postings.analyze import analyze_raw
         from rolediff.views import posting_tables
 
+        form = {
+            "text": text or "",
+            "title": title or "",
+            "location": location or "",
+            "salary_text": salary_text or "",
+        }
+        request.state.form = form  # shown again if the posting cannot be read
         if file is not None and file.filename:
             return _posting_file_page(request, file)
         if not _text(text):
@@ -447,18 +484,13 @@ def add_pages(app: FastAPI) -> None:
             results=[result],
             tables=posting_tables([result], detailed=True),
             marked=highlight(raw.description, evidence_marks(raw.description, result)),
-            form={
-                "text": text or "",
-                "title": title or "",
-                "location": location or "",
-                "salary_text": salary_text or "",
-            },
+            form=form,
         )
 
     def fit_page(
         request: Request,
         skills: str | None,
-        resume_text: str | None,
+        resume: UploadFile | None,
         target: str | None,
         from_role: str | None,
         to_role: str | None,
@@ -472,6 +504,10 @@ def add_pages(app: FastAPI) -> None:
             "from_role": from_role or "",
             "to_role": to_role or "",
         }
+        request.state.form = form  # shown again if the question cannot be answered
+        resume_text = None
+        if resume is not None and resume.filename:
+            resume_text = answers.resume(resume.file.read(), resume.filename)
         asked = any(_text(v) for v in (skills, resume_text, from_role, to_role))
         if not asked and _format(request) == "html":  # the twins get the API's answer: an error
             html = (
@@ -525,10 +561,7 @@ def add_pages(app: FastAPI) -> None:
         to_role: Annotated[str | None, Form(max_length=100)] = None,
         resume: Annotated[UploadFile | None, File()] = None,
     ) -> Response:
-        resume_text = None
-        if resume is not None and resume.filename:
-            resume_text = answers.resume(resume.file.read(), resume.filename)
-        return fit_page(request, skills, resume_text, target, from_role, to_role, inline_svg=True)
+        return fit_page(request, skills, resume, target, from_role, to_role, inline_svg=True)
 
     @app.get("/market", response_class=HTMLResponse, include_in_schema=False)
     def market(
