@@ -603,6 +603,16 @@ def test_pay_stated_in_the_description_replaces_a_bare_figure_in_the_pay_field()
     assert alone is not None and alone.source == "field" and alone.annual_min == 150000
 
 
+def test_a_job_boards_placeholder_pay_gives_way_to_the_description() -> None:
+    """RemoteWLB wrote "65k-95k USD" on postings that state no pay, or other pay."""
+    stated = analyze_posting(
+        "Run our Kubernetes platform. Salary: $165,000-$185,000/year.", salary_text="65k-95k USD"
+    ).salary
+    assert stated is not None and stated.source == "description" and stated.annual_min == 165000
+    assert analyze_posting("Run our Kubernetes platform.", salary_text="65k-95k USD").salary is None
+    assert analyze_posting("Run Kubernetes.", salary_text="65k-96k USD").salary is not None
+
+
 def test_a_pay_field_in_bare_dollars_takes_the_currency_the_description_names() -> None:
     """An aggregator copied "$107,200 - $160,800" into the pay field and left "Currency: CAD"."""
     text = (

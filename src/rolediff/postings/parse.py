@@ -58,9 +58,20 @@ class CurrencyConvention(_Frozen):
     usd_scale: PositiveFloat
 
 
+class Placeholders(_Frozen):
+    values: tuple[str, ...]
+    note: str
+
+    def holds(self, text: str) -> bool:
+        """Whether a pay field's text is one of the values, ignoring case and spacing."""
+        key = " ".join(text.split()).casefold()
+        return any(key == " ".join(v.split()).casefold() for v in self.values)
+
+
 class PayConventions(_Frozen):
     annualise: Annualise
     plausible: PlausiblePay
+    placeholders: Placeholders
     currencies: dict[str, CurrencyConvention]
 
     def per_year(self, interval: Interval) -> int:
@@ -561,6 +572,8 @@ def explain_salary(text: str | None, source: SalarySource = "field") -> tuple[Sa
     """
     if text is None or not text.strip():
         return None, "empty"
+    if source == "field" and pay_conventions().placeholders.holds(text):
+        return None, "not pay: a job board's placeholder value"
     if _NEGATIVE.search(text):
         return None, "not pay: a negative amount"
     grammar = _pay_grammar()
