@@ -614,3 +614,12 @@ def test_save_that_fails_midway_keeps_the_old_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cv.txt", "saved.txt"]
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert f"Cannot write {saved}: File too large." in result.stderr
+
+
+def test_links_in_a_resume_name_no_skills() -> None:
+    """"github.com/jordan" in a résumé's header is a link, not GitHub experience."""
+    text = "Jordan Lee · github.com/jordan · gitlab.com/jl/tf-demo\nSkills: Kubernetes, Docker"
+    report = fit(resume_text=text, market=PROFILE_ONLY)
+    assert {r.id for r in report.recognised} == {"kubernetes", "docker"}
+    plain = fit(resume_text="Jordan Lee, GitHub and Terraform", market=PROFILE_ONLY)
+    assert {"github", "terraform"} <= {r.id for r in plain.recognised}

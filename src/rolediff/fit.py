@@ -607,7 +607,15 @@ def _add_profile(profile: Profile, held: dict[str, _Held]) -> list[Unrecognised]
 
 
 def _add_resume(text: str, held: dict[str, _Held]) -> list[Unrecognised]:
-    hits = find_skills(text)
+    # A résumé's links name no skills: "github.com/jordan" is not GitHub experience (the matcher
+    # itself leaves out only links with a scheme, "www." or "@": postings seldom write others).
+    in_link = _overlapping(_link_spans(text))
+    hits = []
+    for hit in find_skills(text):
+        hit.spans = [(a, b) for a, b in hit.spans if not in_link(a, b)]
+        hit.count = len(hit.spans)
+        if hit.spans:
+            hits.append(hit)
     for hit in hits:
         forms = list(dict.fromkeys(text[a:b] for a, b in hit.spans))
         for form in forms:

@@ -94,9 +94,7 @@ class SkillHit:
     spans: list[tuple[int, int]]
 
 
-# A scheme, "www.", an e-mail's "@", or a domain with a path ("github.com/jordan"): a run holding
-# one is a link.
-_URL_MARKERS = ("://", "www.", "@", ".com/", ".io/", ".org/", ".dev/")  # not ".NET/C#"
+_URL_MARKERS = ("://", "www.", "@")
 _SPACE = re.compile(r"\s")
 
 

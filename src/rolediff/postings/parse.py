@@ -706,8 +706,8 @@ def with_stated_currency(field: Salary, description: str, found: Found | None = 
     """A pay field's bare-dollar salary in the currency the description states the same figures
     in: the field "$107,200 - $160,800" of a description saying "MIN: $107,200 - ... - MAX:
     $160,800 Currency: CAD" is Canadian dollars."""
-    if not _bare_dollars(field) or "currency" not in description.lower():
-        return field
+    if not _bare_dollars(field) or not any(w in description for w in ("urrency", "URRENCY")):
+        return field  # (no lower-casing of the whole description: most have a pay field)
     stated = find_salary_in_description(description, found)
     if (
         stated is None
