@@ -617,9 +617,17 @@ def test_save_that_fails_midway_keeps_the_old_file(tmp_path: Path) -> None:
 
 
 def test_links_in_a_resume_name_no_skills() -> None:
-    """"github.com/jordan" in a résumé's header is a link, not GitHub experience."""
+    """ "github.com/jordan" in a résumé's header is a link, not GitHub experience."""
     text = "Jordan Lee · github.com/jordan · gitlab.com/jl/tf-demo\nSkills: Kubernetes, Docker"
     report = fit(resume_text=text, market=PROFILE_ONLY)
     assert {r.id for r in report.recognised} == {"kubernetes", "docker"}
     plain = fit(resume_text="Jordan Lee, GitHub and Terraform", market=PROFILE_ONLY)
     assert {"github", "terraform"} <= {r.id for r in plain.recognised}
+
+
+def test_a_skill_list_item_given_many_times_counts_once() -> None:
+    """10,000 copies of one item took 11 s (a fuzzy search for suggestions per copy)."""
+    report = fit(skills=",".join(["k8s", "foobarx"] * 5_000), market=PROFILE_ONLY)
+    assert [r.id for r in report.recognised] == ["kubernetes"]
+    assert [(u.text, u.count) for u in report.unrecognised] == [("foobarx", 5_000)]
+    assert report.scores == fit(skills="k8s, foobarx", market=PROFILE_ONLY).scores

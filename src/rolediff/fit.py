@@ -12,6 +12,7 @@ import importlib
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rolediff import data
 from rolediff.data.schema import RoleProfile, Slug, Source
-from rolediff.errors import RolediffError, UnknownSkillError, check_is_file
+from rolediff.errors import RolediffError, check_is_file, suggest
 from rolediff.roles import Named, Result, get_role, list_roles
 from rolediff.skills import SkillHit, find_skills, surface, taxonomy
 
@@ -577,20 +578,21 @@ def _hold(held: dict[str, _Held], skill_id: str, factor: float, matched: str, **
 def _add_items(
     items: Iterable[str], held: dict[str, _Held], factor: float = 1.0
 ) -> list[Unrecognised]:
-    """Resolve each item as a whole (an id, name or alias), else find skills inside it."""
+    """Resolve each item as a whole (an id, name or alias), else find skills inside it; an item
+    given several times counts once (and is listed once, with its count, if unknown)."""
     tax = taxonomy()
+    names = [s.name for s in tax.by_id.values()]
     unknown = []
-    for item in items:
-        try:
-            _hold(held, tax.resolve(item).id, factor, item)
+    for item, count in Counter(items).items():
+        skill_id = tax.by_surface.get(surface(item))
+        if skill_id is not None:
+            _hold(held, skill_id, factor, item)
             continue
-        except UnknownSkillError as exc:
-            suggestions = list(exc.suggestions)
         hits = find_skills(item)
         for hit in hits:
             _hold(held, hit.id, factor, item)
-        if not hits:
-            unknown.append(Unrecognised(text=item, count=1, suggestions=suggestions))
+        if not hits:  # suggestions only here: each costs a fuzzy search over every name
+            unknown.append(Unrecognised(text=item, count=count, suggestions=suggest(item, names)))
     return unknown
 
 
