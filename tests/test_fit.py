@@ -617,7 +617,7 @@ def test_save_that_fails_midway_keeps_the_old_file(tmp_path: Path) -> None:
 
 
 def test_links_in_a_resume_name_no_skills() -> None:
-    """ "github.com/jordan" in a résumé's header is a link, not GitHub experience."""
+    """A link such as github.com/jordan in a résumé's header is no GitHub experience."""
     text = "Jordan Lee · github.com/jordan · gitlab.com/jl/tf-demo\nSkills: Kubernetes, Docker"
     report = fit(resume_text=text, market=PROFILE_ONLY)
     assert {r.id for r in report.recognised} == {"kubernetes", "docker"}
