@@ -64,7 +64,8 @@ def cli_reference() -> str:
         "Commands that print results take `--format` (`-f`): `table`, `json`, `csv` or "
         "`markdown` (some also `jsonl`; `report` writes `html` or `md`), as each help below "
         'lists. CSV gives amounts as plain numbers ("-$1,200.50" is -1200.50). Bad input '
-        "exits with status 2 and a one-line message on stderr.\n",
+        "exits with status 2 and a one-line `Error: …` message on stderr (a missing argument "
+        "also gets the command's usage line).\n",
     ]
     for path in commands():
         parts.append(f"## `{' '.join(['rolediff', *path])}`\n")
