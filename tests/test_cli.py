@@ -299,3 +299,20 @@ def test_a_file_error_without_a_path_still_reads_as_a_sentence(cli, monkeypatch)
     result = cli("where", "Raleigh, NC")
     assert result.code == 2
     assert result.err.strip() == "Error: cannot read or write a file: File too large."
+
+
+def test_posting_table_shows_pay_as_stated_and_a_bare_work_mode(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Hourly pay showed only as its yearly sum, a minimum alone as the exact pay, and a posting
+    that is only "Remote" as "— (remote)"."""
+    path = tmp_path / "jobs.jsonl"
+    text = "Own SLOs, on-call and incident response for Kubernetes services."
+    records = [
+        {"description": text, "salary": "$60.50-$80 an hour", "location": "Remote"},
+        {"description": text, "salary": "from £120,000 a year", "location": "Austin, TX"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    rows = list(csv.reader(io.StringIO(cli("posting", str(path), "-f", "csv").out)))
+    assert [row[5:7] for row in rows[1:]] == [
+        ["USD 60.50 - 80 an hour (125,840 - 166,400 a year; field)", "remote"],
+        ["GBP from 120,000 a year (field)", "Austin, TX"],
+    ]

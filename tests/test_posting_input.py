@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from rolediff import cli_common
-from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff
+from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff, strip_html
 
 SRE = "Own SLOs, on-call and incident response for Kubernetes services."
 DEVOPS = "Build CI/CD pipelines with Jenkins and Terraform."
@@ -227,3 +227,86 @@ def test_a_csv_description_longer_than_the_csv_modules_default_limit_is_read() -
     records = list(read_postings(f"description\n{long}\n{DEVOPS}\n", "csv"))
     assert [type(r) for r in records] == [RawPosting, RawPosting]
     assert not any(isinstance(r, Malformed) for r in records)
+
+
+def test_semicolon_and_tab_separated_tables_are_csv(cli, tmp_path, stdin) -> None:  # type: ignore[no-untyped-def]
+    """A spreadsheet's export in a European locale (";") or a TSV was one text posting, or
+    refused for want of a description column."""
+    rows = [["SRE", SRE, "Austin, TX"], ["DevOps Engineer", DEVOPS, "Remote"]]
+    expected = [("line 2", "SRE", "Austin, TX"), ("line 3", "DevOps Engineer", "Remote")]
+    for delimiter, name, header in (
+        (";", "-", ["title", "description", "location"]),
+        ("\t", "jobs.txt", ["title", "description", "location"]),
+        ("\t", "jobs.tsv", ["Job Title", "Job Description", "Location"]),
+    ):
+        text = "".join(delimiter.join(row) + "\n" for row in [header, *rows])
+        stdin(text)
+        (tmp_path / name).write_text(text)
+        out = analyses(cli, str(tmp_path / name) if name != "-" else "-")
+        assert [(a["id"], a["title"], a["location"]["text"]) for a in out] == expected, name
+
+
+def test_a_quote_never_closed_is_reported_not_read_to_the_end(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The rows after an unclosed quote were silently read as one description."""
+    path = tmp_path / "jobs.csv"
+    path.write_text(f'title,description\nA,{DEVOPS}\nB,"{DEVOPS}\nC,{DEVOPS}\nD,{DEVOPS}\n')
+    result = cli("posting", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    assert result.err == "line 3: skipped: a quote is never closed (lines 3-5 not read)\n"
+    assert [a["id"] for a in json.loads(result.out)] == ["line 2"]
+    assert cli("posting", str(path), "--strict").code == 2
+    closed = f'title,description\nA,"{SRE}\nmore"\nB,say "{DEVOPS}"\n'  # quotes read as ever
+    assert [type(r) for r in read_postings(closed, "csv")] == [RawPosting, RawPosting]
+
+
+def test_a_file_with_no_good_record_says_what_is_wrong(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """It said "No posting to analyse" without the reasons the records were skipped."""
+    one = tmp_path / "job.json"
+    one.write_text(json.dumps({"title": "SRE"}))
+    result = cli("posting", str(one))
+    assert result.code == 2
+    assert result.err == "Error: Record 1: no description (expected a 'description' field);" + (
+        " nothing analysed.\n"
+    )
+    lines = tmp_path / "jobs.jsonl"
+    lines.write_text("not json\n" + jsonl({"title": "SRE"}))
+    result = cli("posting", str(lines))
+    assert result.code == 2 and result.err.startswith(
+        "Error: 2 malformed records, the first on line 1: invalid JSON"
+    )
+
+
+def test_json_lines_in_a_json_file_are_read_as_jsonl(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "jobs.json"
+    path.write_text(jsonl({"description": SRE, "id": "a"}, {"description": DEVOPS}))
+    assert [a["id"] for a in analyses(cli, str(path))] == ["a", "line 2"]
+    path.write_text(json.dumps({"description": SRE}, indent=2))
+    assert isinstance(analyses(cli, str(path)), dict)
+
+
+def test_jobspy_pay_with_one_end_keeps_it_open() -> None:
+    """A minimum alone ("from") was read as the exact pay, a maximum alone too ("up to")."""
+    header = "title,description,min_amount,max_amount,interval,currency,is_remote\n"
+    text = header + f"A,{DEVOPS},120000.0,,yearly,GBP,False\nB,{DEVOPS},,90,hourly,,True\n"
+    records = list(read_postings(text, "csv"))
+    assert [(r.salary_text, r.location) for r in records if isinstance(r, RawPosting)] == [
+        ("from GBP 120000.0 per year", None),
+        ("up to USD 90 per hour", "Remote"),
+    ]
+
+
+def test_html_cells_and_sections_stay_apart() -> None:
+    """Table cells and sections ran together ("KubernetesTerraform"): their skills were lost."""
+    page = "<table><tr><th>Tools</th><td>Kubernetes</td><td>Terraform</td></tr></table>"
+    fragment = json.dumps({"description": "<section>On-call</section><section>SLOs</section>"})
+    (record,) = read_postings(fragment, "json")
+    assert isinstance(record, RawPosting)
+    assert (strip_html(page).split(), record.description.split()) == (
+        ["Tools", "Kubernetes", "Terraform"],
+        ["On-call", "SLOs"],
+    )
+
+
+def test_blank_lines_before_a_csv_header_are_skipped(cli, stdin) -> None:  # type: ignore[no-untyped-def]
+    stdin(f"\n\ntitle;description\nA;{DEVOPS}\n")
+    assert [a["id"] for a in analyses(cli, "-")] == ["line 4"]

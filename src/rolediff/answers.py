@@ -175,13 +175,16 @@ def read_posting_file(
 
     read = read_posting_input(data, name, kind, title=title, location=location)
     bad = [r for r in read.records if isinstance(r, Malformed)]
-    if bad and strict:
-        first = bad[0]
-        raise RolediffError(
-            f"{len(bad)} malformed record(s), the first on {read.unit} {first.line}:"
-            f" {first.reason}; nothing analysed (strict)."
-        )
     postings = [r for r in read.records if isinstance(r, RawPosting)]
+    if bad and (strict or not postings):
+        first = bad[0]
+        where = f"{read.unit} {first.line}"
+        if len(bad) > 1:
+            where = f"{len(bad)} malformed records, the first on {where}"
+        raise RolediffError(
+            f"{where[0].upper()}{where[1:]}: {first.reason};"
+            f" nothing analysed{' (strict)' if strict else ''}."
+        )
     if not postings:
         raise RolediffError(f"No posting to analyse in {name}.")
     return read, postings, bad

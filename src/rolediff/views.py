@@ -349,18 +349,40 @@ def datasets_tables(items: Sequence[Dataset]) -> list[Table]:
     return [Table("Packaged datasets", ["id", "title", "publisher", "vintage", "licence"], rows)]
 
 
+_PER = {"year": "a year", "month": "a month", "week": "a week", "day": "a day", "hour": "an hour"}
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.2f}" if value % 1 else f"{value:,.0f}"
+
+
+def _span(low: float | None, high: float | None) -> str:
+    """A range of pay as the tables print it: "120,000 - 150,000", "120,000", "from 120,000"
+    or "up to 150,000"."""
+    if low is None:
+        assert high is not None  # a salary states at least one end
+        return f"up to {_amount(high)}"
+    if high is None:
+        return f"from {_amount(low)}"
+    return _amount(low) if low == high else f"{_amount(low)} - {_amount(high)}"
+
+
 def _salary_text(s: Salary | None) -> str:
+    """The pay as stated, with its yearly equivalent when stated by the hour, day, week or month."""
     if s is None:
         return ABSENT
-    low, high = s.annual_min, s.annual_max
-    span = " - ".join(f"{v:,.0f}" for v in dict.fromkeys(v for v in (low, high) if v is not None))
-    return f"{s.currency} {span} a year ({s.source})" if span else ABSENT
+    stated = f"{s.currency} {_span(s.min, s.max)} {_PER[s.interval]}"
+    if s.interval == "year":
+        return f"{stated} ({s.source})"
+    return f"{stated} ({_span(s.annual_min, s.annual_max)} a year; {s.source})"
 
 
 def _place_text(p: PostingLocation | None) -> str:
     if p is None:
         return ABSENT
-    where = ", ".join(p.places) or ABSENT
+    if not p.places:
+        return p.remote or ABSENT
+    where = ", ".join(p.places)
     return f"{where} ({p.remote})" if p.remote else where
 
 

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from numbers import Real
 from typing import Any
@@ -79,7 +80,9 @@ class _TextOnly(HTMLParser):
     """Keeps the text of an HTML document; drops scripts, styles and every tag."""
 
     _BLOCK = frozenset(
-        {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
+        {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
+        | {"dl", "dt", "dd", "table", "section", "article", "header", "footer", "main", "nav"}
+        | {"aside", "blockquote", "pre", "hr", "figure", "figcaption", "address", "title"}
     )
 
     def __init__(self) -> None:
@@ -104,7 +107,10 @@ class _TextOnly(HTMLParser):
             self.parts.append(data)
 
 
-_HTML_HINT = re.compile(r"<\s*(?:html|body|div|p|br|li|ul|span|h[1-6]|table)\b", re.IGNORECASE)
+_HTML_HINT = re.compile(
+    r"<\s*(?:html|body|div|p|br|li|ul|ol|span|h[1-6]|table|tr|td|section|article|strong|em)\b",
+    re.IGNORECASE,
+)
 
 
 def strip_html(text: str) -> str:
@@ -119,8 +125,15 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text[:5000]))
 
 
+@lru_cache(maxsize=4096)
+def _key(name: object) -> str:
+    """A field name as the readers look it up: "Job Description" and "job-description" are
+    "job_description"."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
 def _lowered(record: dict[str, Any]) -> dict[str, Any]:
-    return {str(k).strip().lower(): v for k, v in record.items()}
+    return {_key(k): v for k, v in record.items()}
 
 
 def _first(lowered: dict[str, Any], keys: tuple[str, ...]) -> str | None:
@@ -152,19 +165,23 @@ def _text(
     return None
 
 
-def _jobspy_salary(record: dict[str, Any]) -> str | None:
-    """JobSpy's pay columns as one statement; none when its interval is one rolediff does not
-    annualise ("fortnightly"), rather than a guess from the figures alone."""
-    low, high = record.get("min_amount"), record.get("max_amount")
-    if low in (None, "") and high in (None, ""):
+def _jobspy_salary(fields: dict[str, Any]) -> str | None:
+    """JobSpy's pay columns (of a record whose keys are `_lowered`) as one statement; none when
+    its interval is one rolediff does not annualise ("fortnightly"), rather than a guess from
+    the figures alone."""
+    low, high = (_first(fields, (key,)) for key in ("min_amount", "max_amount"))
+    if low is None and high is None:
         return None
-    stated = str(record.get("interval") or "").strip().lower()
+    stated = str(fields.get("interval") or "").strip().lower()
     if stated and stated not in _JOBSPY_INTERVALS:
         return None
     interval = _JOBSPY_INTERVALS.get(stated, "")
-    currency = str(record.get("currency") or "USD")
-    amounts = "-".join(str(v) for v in (low, high) if v not in (None, ""))
-    return f"{currency} {amounts} {interval}".strip()
+    currency = str(fields.get("currency") or "USD")
+    if low is None or high is None:  # only a bottom ("from") or a top ("up to") is stated
+        amounts = f"from {currency} {low}" if high is None else f"up to {currency} {high}"
+    else:
+        amounts = f"{currency} {low}-{high}"
+    return f"{amounts} {interval}".strip()
 
 
 def from_mapping(record: dict[str, Any], line: int) -> Record:
@@ -193,7 +210,7 @@ def _posting(record: dict[str, Any], line: int) -> Record:
         description=description,
         company=_first(fields, ("company", "company_name", "companyname", "employer")),
         location=_location(fields),
-        salary_text=salary or _jobspy_salary(record),
+        salary_text=salary or _jobspy_salary(fields),
         site=_first(fields, ("site", "source_site", "source")),
         url=_first(fields, ("job_url", "url", "link")),
         date_posted=_first(fields, ("date_posted", "posted", "date")),
@@ -252,21 +269,55 @@ def _json(text: str) -> Iterator[Record]:
 
 
 def _csv(text: str) -> Iterator[Record]:
-    """The rows of a CSV document, each numbered by the line it starts on."""
+    """The rows of a CSV document (comma, semicolon or tab separated), each numbered by the line
+    it starts on; a quote never closed is a malformed record, not one field to the end."""
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
+    delimiter = _delimiter(text)
+    lines = io.StringIO(text, newline="")  # its tell(): where the next record starts
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = next((row for row in reader if row), [])  # blank lines before it are no header
     if _UNDECODABLE.search("".join(header)):
         raise RolediffError("The CSV header is not UTF-8 text.")
     if not _names_description(header):
         raise RolediffError(
             "CSV input needs a header row with a 'description' column (JobSpy's CSV works as is)."
         )
-    start = reader.line_num + 1
+    last: tuple[list[str], int, int] | None = None  # held back: only the last can be unclosed
+    start, offset = reader.line_num + 1, lines.tell()
     for row in reader:
         if row:  # a blank line is no record
-            yield _csv_record(header, row, start)
-        start = reader.line_num + 1
+            if last is not None:
+                yield _csv_record(header, last[0], last[1])
+            last = (row, start, offset)
+        start, offset = reader.line_num + 1, lines.tell()
+    if last is not None:
+        row, line, offset = last
+        if _unclosed(text[offset:], delimiter):
+            reason = f"a quote is never closed (lines {line}-{reader.line_num} not read)"
+            yield Malformed(line=line, reason=reason)
+        else:
+            yield _csv_record(header, row, line)
+
+
+def _unclosed(tail: str, delimiter: str) -> bool:
+    """Whether the last record of a CSV document opens a quoted field it never closes."""
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon, tab) whose split of the first line names a description
+    column; a comma when none does."""
+    for delimiter in (",", ";", "\t"):
+        first = io.StringIO(text[:10_000].lstrip(), newline="")
+        names = next(csv.reader(first, delimiter=delimiter), [])
+        if _names_description(names):
+            return delimiter
+    return ","
 
 
 def _csv_record(header: list[str], row: list[str], line: int) -> Record:
@@ -278,12 +329,13 @@ def _csv_record(header: list[str], row: list[str], line: int) -> Record:
 
 
 def _names_description(header: list[str]) -> bool:
-    return any(name.strip().lower() in _DESCRIPTION_KEYS for name in header)
+    return any(_key(name) in _DESCRIPTION_KEYS for name in header)
 
 
 def _starts_with_csv_header(text: str) -> bool:
     """Two or more one-word column names, one a description's: prose with commas is not."""
-    names = next(csv.reader(io.StringIO(text[:10_000], newline="")), [])
+    delimiter = _delimiter(text)
+    names = next(csv.reader(io.StringIO(text[:10_000], newline=""), delimiter=delimiter), [])
     one_word = all(re.fullmatch(r"\s*\w+\s*", name) for name in names)
     return len(names) >= 2 and one_word and _names_description(names)
 
@@ -382,6 +434,7 @@ _KIND_BY_SUFFIX = {
     "ndjson": "jsonl",
     "json": "json",
     "csv": "csv",
+    "tsv": "csv",
     "html": "html",
     "htm": "html",
 }
@@ -389,11 +442,14 @@ _KIND_BY_SUFFIX = {
 
 def sniff(text: str, name: str | None = None) -> str:
     """Guess the input kind from a file name, else from the content (a .txt or .md file is text
-    unless it starts with a CSV header naming a description column)."""
+    unless it starts with a CSV header naming a description column; a .json file of JSON lines
+    is JSONL)."""
     suffix = name.rsplit(".", 1)[-1].lower() if name and "." in name else ""
+    start = text.lstrip()
+    if suffix == "json" and start[:1] == "{":
+        return _json_or_lines(text, start)
     if suffix in _KIND_BY_SUFFIX:
         return _KIND_BY_SUFFIX[suffix]
-    start = text.lstrip()
     if _starts_with_csv_header(start):
         return "csv"
     if suffix in ("txt", "md"):
@@ -402,11 +458,17 @@ def sniff(text: str, name: str | None = None) -> str:
     if first[:1] == "[":
         return "json"
     if first[:1] == "{":
-        try:
-            json.loads(first)
-        except json.JSONDecodeError:
-            return "json"
-        except RecursionError:  # too deep to tell; a line of JSONL if more lines follow
-            pass
-        return "jsonl" if text.strip().count("\n") else "json"
+        return _json_or_lines(text, start)
     return "html" if looks_like_html(text) else "text"
+
+
+def _json_or_lines(text: str, start: str) -> str:
+    """JSONL when the first line of a text starting with "{" is a whole JSON value and more lines
+    follow, else JSON."""
+    try:
+        json.loads(start.partition("\n")[0])
+    except json.JSONDecodeError:
+        return "json"
+    except RecursionError:  # too deep to tell; a line of JSONL if more lines follow
+        pass
+    return "jsonl" if text.strip().count("\n") else "json"
