@@ -627,3 +627,11 @@ def test_a_pay_field_in_bare_dollars_takes_the_currency_the_description_names() 
     assert other is not None and other.currency == "USD"
     said = analyze_posting(text, salary_text="$107,200 - $160,800 USD").salary
     assert said is not None and said.currency == "USD"
+
+
+def test_prepositions_alone_explain_nothing() -> None:
+    """"per" had been shown as a reason for SRE (+0.145)."""
+    from rolediff.postings.classify import _explains
+
+    assert not any(_explains(t) for t in ("per", "across", "per the", "towards"))
+    assert _explains("per hour") and _explains("on call")
