@@ -96,6 +96,11 @@ CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters other than tab and line ends, left out of a form shown again."""
 
 
+def _filled(**fields: str | None) -> dict[str, str]:
+    """A form's fields as the page shows them again ("" for one not given)."""
+    return {name: value or "" for name, value in fields.items()}
+
+
 def error_page(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> HTMLResponse:
@@ -461,12 +466,7 @@ def add_pages(app: FastAPI) -> None:
         from rolediff.postings.analyze import analyze_raw
         from rolediff.views import posting_tables
 
-        form = {
-            "text": text or "",
-            "title": title or "",
-            "location": location or "",
-            "salary_text": salary_text or "",
-        }
+        form = _filled(text=text, title=title, location=location, salary_text=salary_text)
         request.state.form = form  # shown again if the posting cannot be read
         if file is not None and file.filename:
             return _posting_file_page(request, file)
@@ -498,12 +498,7 @@ def add_pages(app: FastAPI) -> None:
     ) -> Response:
         from rolediff.fit_views import fit_tables
 
-        form = {
-            "skills": skills or "",
-            "target": target or "",
-            "from_role": from_role or "",
-            "to_role": to_role or "",
-        }
+        form = _filled(skills=skills, target=target, from_role=from_role, to_role=to_role)
         request.state.form = form  # shown again if the question cannot be answered
         resume_text = None
         if resume is not None and resume.filename:
@@ -572,7 +567,7 @@ def add_pages(app: FastAPI) -> None:
         since: Annotated[str | None, Query(max_length=20)] = None,
     ) -> Response:
         store = db(request)
-        form = {"role": role or "", "vs": vs or "", "metro": metro or "", "since": since or ""}
+        form = _filled(role=role, vs=vs, metro=metro, since=since)
         if answers.has_market_store(store):
             from rolediff.market_views import market_tables
 
