@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -40,3 +42,17 @@ def run_process(
         timeout=60,
         check=False,
     )
+
+
+def compiled_kernel() -> Any:
+    """The compiled kernel (rolediff._speedups). Without it the calling test is skipped, or fails
+    where ROLEDIFF_REQUIRE_SPEEDUPS is set (.ci/run sets it): a kernel test must not pass by
+    comparing the NumPy path with itself, nor skip silently in CI."""
+    from rolediff.skills import speedups
+
+    kernel = speedups()
+    if kernel is None:
+        if os.environ.get("ROLEDIFF_REQUIRE_SPEEDUPS"):
+            pytest.fail("ROLEDIFF_REQUIRE_SPEEDUPS is set, but rolediff._speedups is not built")
+        pytest.skip("the C kernel is not built (no compiler at install time)")
+    return kernel

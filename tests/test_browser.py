@@ -227,6 +227,8 @@ def test_posting_form_takes_a_file(server: str, page: Any) -> None:
     page.fill("input[name=title]", "DevOps Engineer")
     page.click("#posting-form button:not(.twin)")
     page.wait_for_selector("#verdict")
+    # the file was read, not ignored: one posting, read as DevOps (as the CLI reads it)
+    assert page.inner_text("#verdict h2") == "Reads as: devops"
     charts_drawn(page, "posting-file")
 
 

@@ -227,7 +227,11 @@ def test_resume_skill_lists_name_skills_and_links_are_not_terms() -> None:
 def test_resume_terms_are_found_in_linear_time() -> None:
     """Résumés up to 1,000,000 characters are accepted (the API takes uploads); looking for
     links and unknown terms once took quadratic time, minutes for a run of 100,000 characters
-    without a space or for a long list of skills."""
+    without a space or for a long list of skills.
+
+    A generous complexity guard, not a speed target (benchmarks/ hold those): the run takes
+    under a second, so the 10 s bound only trips on a quadratic blow-up, never on a slow CI
+    machine."""
     import time
 
     text = "x" * 300_000 + "\nTools: Kubernetes, FooBar, linkedin.com/in/me\n" * 10_000

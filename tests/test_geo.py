@@ -96,15 +96,29 @@ def test_every_alias_resolves() -> None:
         assert resolve_place(alias.alias).matched_by == "alias"
 
 
+_KEYS = [c.lookup_key for c in data.principal_cities()]
+# Random text almost never names a city: mix in real ones, as typed (case, spacing, no state).
+_PLACE_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(_KEYS),
+    st.sampled_from(_KEYS).map(str.upper),
+    st.sampled_from(_KEYS).map(lambda k: "  " + k.replace(", ", ",") + " "),
+    st.sampled_from(_KEYS).map(lambda k: k.split(",")[0]),
+    st.tuples(st.sampled_from(_KEYS), st.text(max_size=3)).map("".join),
+)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=40))
+@given(_PLACE_TEXT)
 def test_any_text_either_resolves_or_raises_a_clear_error(text: str) -> None:
     try:
         place = resolve_place(text)
     except UnknownPlaceError as exc:
-        assert str(exc)
+        assert str(exc).strip()
+        assert text.strip() not in _KEYS, "a listed city is always found"
     else:
-        assert len(place.cbsa_code) == 5
+        assert len(place.cbsa_code) == 5 and place.cbsa_code.isdigit()
+        assert place.label and place.state
 
 
 def test_a_failed_lookup_can_skip_the_suggestions() -> None:

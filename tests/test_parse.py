@@ -213,6 +213,46 @@ def test_ranges_are_ordered_and_annualised_by_the_conventions(
         assert salary.min <= salary.max
 
 
+# Suffix, the interval it names, and how many of it make a year (BLS OEWS: 2080 hours, 260 days).
+_RANGE_UNITS = [
+    ("", "year", 1),  # a bare figure of at least bare_annual_min is a year's pay
+    (" per year", "year", 1),
+    ("/month", "month", 12),
+    (" a week", "week", 52),
+    (" a day", "day", 260),
+    (" per hour", "hour", 2080),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(_RANGE_UNITS),
+    st.floats(min_value=0, max_value=1),
+    st.floats(min_value=1, max_value=50),
+    st.booleans(),
+)
+def test_plausible_ranges_are_read_ordered_and_annualised(
+    unit: tuple[str, str, int], where: float, ratio: float, high_first: bool
+) -> None:
+    """Every range whose ends annualise inside the plausible bounds is read, whichever end comes
+    first (the test above accepts None, and most of its random ranges are implausible). The ends
+    stay within a factor of 50, so no "broken high end" repair ("$60,675- $101, 125") applies."""
+    suffix, interval, per_year = unit
+    bounds = pay_conventions().plausible
+    floor = 1.01 * (bounds.bare_annual_min if suffix == "" else bounds.annual_min)
+    annual_low = floor + where * (0.99 * bounds.annual_max / ratio - floor)
+    low, high = round(annual_low / per_year, 2), round(annual_low * ratio / per_year, 2)
+    first, second = (high, low) if high_first else (low, high)
+    text = f"${first:,.2f} - ${second:,.2f}{suffix}"
+    salary = parse_salary(text, "field")
+    assert salary is not None, explain_salary(text, "field")[1]
+    _consistent(salary)
+    assert (salary.interval, salary.currency) == (interval, "USD")
+    assert (salary.min, salary.max) == (pytest.approx(low), pytest.approx(high))
+    assert salary.annual_min == pytest.approx(low * per_year)
+    assert salary.annual_max == pytest.approx(high * per_year)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=120), st.one_of(st.none(), st.text(max_size=300)))
 def test_location_and_seniority_never_raise(text: str, description: str | None) -> None:

@@ -14,6 +14,7 @@ from rolediff.postings.analyze import analyze_posting, analyze_postings
 from rolediff.postings.classify import classify
 from rolediff.postings.features import ROLES, mentions, title_roles
 from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff, strip_html
+from tests.conftest import compiled_kernel
 
 FIXTURES = Path(__file__).parent / "fixtures" / "postings"
 
@@ -356,11 +357,9 @@ _KEY_FRAGMENTS = [
 @given(st.lists(st.sampled_from(_KEY_FRAGMENTS), max_size=25).map("".join))
 def test_the_kernel_finds_what_the_scan_automaton_finds(text: str) -> None:
     from rolediff.postings.scan import _automaton, _key_table
-    from rolediff.skills import Prepared, speedups
+    from rolediff.skills import Prepared
 
-    kernel = speedups()
-    if kernel is None:
-        pytest.skip("the C kernel is not built")
+    kernel = compiled_kernel()
     prepared = Prepared.of(text)
     expected = list(_automaton().iter(f" {prepared.spaced} "))
     assert kernel.find_keys(prepared.codes, _key_table()) == expected
@@ -368,11 +367,9 @@ def test_the_kernel_finds_what_the_scan_automaton_finds(text: str) -> None:
 
 def test_the_kernel_finds_the_scan_automatons_matches_in_real_postings() -> None:
     from rolediff.postings.scan import _automaton, _key_table
-    from rolediff.skills import Prepared, speedups
+    from rolediff.skills import Prepared
 
-    kernel = speedups()
-    if kernel is None:
-        pytest.skip("the C kernel is not built")
+    kernel = compiled_kernel()
     matches = 0
     for name in ("sre.txt", "devops.txt", "other.txt"):
         prepared = Prepared.of(fixture(name))
@@ -385,11 +382,7 @@ def test_the_kernel_finds_the_scan_automatons_matches_in_real_postings() -> None
 def test_the_key_table_refuses_inconsistent_tables() -> None:
     import numpy as np
 
-    from rolediff.skills import speedups
-
-    kernel = speedups()
-    if kernel is None:
-        pytest.skip("the C kernel is not built")
+    kernel = compiled_kernel()
     i32, u32, u64 = np.int32, np.uint32, np.uint64
     good = (
         np.asarray([7], dtype=u64), np.asarray([0], dtype=i32),  # one prefix, completing core 0
@@ -474,10 +467,8 @@ def _both_paths(text: str, title: str | None = None) -> tuple[str, str]:
     """A posting's analysis (as JSON) with the compiled kernel, and on the NumPy path."""
     from unittest.mock import patch
 
-    from rolediff.skills import speedups
-
     out = []
-    for kernel in (speedups(), None):
+    for kernel in (compiled_kernel(), None):  # without the kernel both would be the NumPy path
         with (
             patch("rolediff.skills.speedups", lambda k=kernel: k),
             patch("rolediff.postings.classify.speedups", lambda k=kernel: k),
@@ -558,11 +549,8 @@ def test_the_kernel_computes_every_pull_as_numpy_does() -> None:
     import numpy as np
 
     from rolediff.postings.classify import _weights
-    from rolediff.skills import speedups
 
-    kernel = speedups()
-    if kernel is None:
-        pytest.skip("the C kernel is not built")
+    kernel = compiled_kernel()
     w = _weights()
     idx = np.flatnonzero(w.explains).astype(np.int64)
     values = np.ones(len(idx))
@@ -630,7 +618,7 @@ def test_a_pay_field_in_bare_dollars_takes_the_currency_the_description_names() 
 
 
 def test_prepositions_alone_explain_nothing() -> None:
-    """"per" had been shown as a reason for SRE (+0.145)."""
+    """ "per" had been shown as a reason for SRE (+0.145)."""
     from rolediff.postings.classify import _explains
 
     assert not any(_explains(t) for t in ("per", "across", "per the", "towards"))

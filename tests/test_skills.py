@@ -28,6 +28,7 @@ from rolediff.skills import (
     speedups,
     text_hash,
 )
+from tests.conftest import compiled_kernel
 
 
 def ids(text: str) -> set[str]:
@@ -368,9 +369,7 @@ def test_the_compiled_kernel_is_built_when_required() -> None:
 
 
 def test_a_kernel_built_from_another_source_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    kernel = speedups()
-    if kernel is None:
-        pytest.skip("the C kernel is not built")
+    kernel = compiled_kernel()
     monkeypatch.setattr(kernel, "SOURCE_DIGEST", "0" * 16)
     speedups.cache_clear()
     try:
@@ -389,9 +388,7 @@ def test_pure_python_switch_turns_the_kernel_off(pure_python: None) -> None:
 
 
 def test_the_kernel_refuses_inconsistent_buffers() -> None:
-    kernel = speedups()
-    if kernel is None:
-        pytest.skip("the C kernel is not built")
+    kernel = compiled_kernel()
     index = HashIndex(hash_terms(_VOCABULARY))
     codes = Prepared.of("kubernetes sre").codes
     small = np.empty(2, dtype=np.int64)

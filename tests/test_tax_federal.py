@@ -59,6 +59,9 @@ def test_golden_cases_cover_every_year_and_status_and_the_salt_phase_down() -> N
     }
     phased = [c for c in cases if c["year"] >= 2025 and c["wages"] > 500_000]
     assert {c["year"] for c in phased if c.get("state_local_tax")} == {2025, 2026}
+    fica = _cases("fica.toml")  # the FICA golden test must not pass with no case
+    assert {c["function"] for c in fica} == {"social_security_tax", "medicare_tax"}
+    assert {c["year"] for c in fica} >= {2024, 2025, 2026}
 
 
 # --- the data ------------------------------------------------------------------------------
