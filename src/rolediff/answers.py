@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from rolediff.roles import Comparison
 
 SORT_KEYS = ("take_home", "after_tax", "gross")
+MAX_MONTHLY_COST = 1e7
+"""The largest rent or living cost taken, dollars a month (the API's bound too)."""
 
 
 def roles() -> list[dict[str, Any]]:
@@ -71,6 +73,11 @@ def pay(
 
     if salary is None and role is None:
         raise RolediffError("Give a salary, or a role whose estimated salary to use.")
+    for name, cost in (("rent", rent), ("living", living)):
+        if cost is not None and cost > MAX_MONTHLY_COST:
+            raise RolediffError(
+                f"{name} must be at most ${MAX_MONTHLY_COST:,.0f} a month; got {cost:,.0f}."
+            )
     return take_home(
         salary,
         city,
@@ -97,24 +104,43 @@ def cities(
     filing: str = "single",
     bedrooms: int = 1,
 ) -> list[CityRow]:
-    """Every metro (or the best ``top``) ranked by ``sort``."""
+    """Every metro (or the best ``top``) ranked by ``sort``. A salary given replaces the role's
+    estimate, as in :func:`pay`; ``sort`` may be written "Take-Home", ``state`` "North Carolina"."""
     from rolediff.pay.take_home import rank_cities
 
     if top is not None and top < 1:
         raise RolediffError("top must be 1 or more.")
-    if sort not in SORT_KEYS:
-        raise RolediffError(f"sort must be take_home, after_tax or gross; got {sort!r}.")
+    key = sort_key(sort)
     return rank_cities(
         salary=salary,
-        role=role,
+        role=None if salary is not None else role,
         percentile=percentile,
         year=year,
         filing_status=filing,
         bedrooms=bedrooms,
-        state=state,
-        sort=sort,  # type: ignore[arg-type]
+        state=None if state is None else _state_code(state),
+        sort=key,  # type: ignore[arg-type]
         top=top,
     )
+
+
+def sort_key(sort: str) -> str:
+    """The ranking key ``sort`` names, written as in SORT_KEYS or as "Take-Home"."""
+    key = sort.strip().lower().replace("-", "_")
+    if key not in SORT_KEYS:
+        raise RolediffError(f"sort must be take_home, after_tax or gross; got {sort!r}.")
+    return key
+
+
+def _state_code(state: str) -> str:
+    """A state's two-letter code from its code or its name ("north carolina" is "NC")."""
+    from rolediff.data import states
+
+    wanted = " ".join(state.split()).casefold()
+    for s in states():
+        if wanted in (s.state_abbr.casefold(), s.state_name.casefold()):
+            return s.state_abbr
+    return state
 
 
 def match(
@@ -265,7 +291,8 @@ def coverage(kind: str | None = None) -> list[CoverageEntry]:
 
     entries = coverage_manifest()
     if kind is not None:
-        entries = [e for e in entries if e.kind == kind]
+        wanted = " ".join(kind.replace("_", " ").split()).lower()
+        entries = [e for e in entries if e.kind == wanted]
         if not entries:
             raise RolediffError(
                 f"Unknown kind {kind!r}: federal, fica, state income, state payroll or local."

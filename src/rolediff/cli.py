@@ -8,7 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from rolediff._version import __version__
-from rolediff.cli_common import Format, dump, input_name, read_bytes, with_progress
+from rolediff.cli_common import (
+    Format,
+    dump,
+    input_name,
+    parse_dollars,
+    read_bytes,
+    with_progress,
+)
 from rolediff.cli_fit import fit_command
 from rolediff.cli_market import market_app
 from rolediff.cli_report import report_command
@@ -22,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command's, inherited
 )
 data_app = typer.Typer(
     help="The packaged datasets: sources, vintages and licences.", no_args_is_help=True
@@ -186,8 +194,16 @@ def posting_command(
     emit(payload, posting_tables(results, detailed), fmt)
 
 
+DOLLARS = "<dollars>"
 Salary = Annotated[
-    float | None, typer.Option("--salary", "-s", help="Gross salary, dollars a year.")
+    float | None,
+    typer.Option(
+        "--salary",
+        "-s",
+        parser=parse_dollars,
+        metavar=DOLLARS,
+        help="Gross salary, dollars a year: 120000, 120,000 or $120k.",
+    ),
 ]
 Role = Annotated[
     str | None, typer.Option("--role", "-r", help="Estimate the salary of this role instead.")
@@ -217,17 +233,40 @@ def pay_command(
     year: Year = None,
     filing: Filing = "single",
     pretax: Annotated[
-        float, typer.Option("--pretax", help="401(k)-type deferrals, dollars a year.")
+        float,
+        typer.Option(
+            "--pretax",
+            parser=parse_dollars,
+            metavar=DOLLARS,
+            help="401(k)-type deferrals, dollars a year.",
+        ),
     ] = 0.0,
     hsa: Annotated[
-        float, typer.Option("--hsa", help="HSA / cafeteria-plan contributions, dollars a year.")
+        float,
+        typer.Option(
+            "--hsa",
+            parser=parse_dollars,
+            metavar=DOLLARS,
+            help="HSA / cafeteria-plan contributions, dollars a year.",
+        ),
     ] = 0.0,
     rent: Annotated[
-        float | None, typer.Option("--rent", help="Your rent, dollars a month (default: HUD).")
+        float | None,
+        typer.Option(
+            "--rent",
+            parser=parse_dollars,
+            metavar=DOLLARS,
+            help="Your rent, dollars a month (default: HUD).",
+        ),
     ] = None,
     living: Annotated[
         float | None,
-        typer.Option("--living", help="Your non-rent living costs, dollars a month."),
+        typer.Option(
+            "--living",
+            parser=parse_dollars,
+            metavar=DOLLARS,
+            help="Your non-rent living costs, dollars a month.",
+        ),
     ] = None,
     bedrooms: Bedrooms = 1,
     fmt: Format = OutputFormat.table,
@@ -250,6 +289,10 @@ def pay_command(
         bedrooms=bedrooms,
     )
     emit(result.model_dump(mode="json"), take_home_tables(result), fmt)
+    _note_role_unused(salary, role)
+
+
+def _note_role_unused(salary: float | None, role: str | None) -> None:
     if salary is not None and role is not None:
         typer.echo("Note: --role was not used: the salary given replaces its estimate.", err=True)
 
@@ -262,7 +305,10 @@ def cities_command(
     top: Annotated[int | None, typer.Option("--top", "-n", help="Show only the best N.")] = None,
     state: Annotated[
         str | None,
-        typer.Option("--state", help="Only metros whose principal city is in this state."),
+        typer.Option(
+            "--state",
+            help="Only metros whose principal city is in this state: NC or 'North Carolina'.",
+        ),
     ] = None,
     sort: Annotated[
         str, typer.Option("--sort", help="take_home (default), after_tax or gross.")
@@ -287,6 +333,7 @@ def cities_command(
 
     if chart is not None:
         check_chart_path(chart)  # fail before the ranking work
+    sort = answers.sort_key(sort)  # "Take-Home" too; the table's title names the key
     rows = answers.cities(
         salary=salary,
         role=role,
@@ -299,13 +346,23 @@ def cities_command(
         bedrooms=bedrooms,
     )
     emit(dump(rows), cities_tables(rows, sort), fmt)
+    _note_role_unused(salary, role)
     if chart is not None:
         typer.echo(f"Chart written to {save_cities_chart(rows, chart)}", err=True)
 
 
 @app.command("match")
 def match_command(
-    salary: Annotated[float, typer.Option("--salary", "-s", help="Salary where you are now.")],
+    salary: Annotated[
+        float,
+        typer.Option(
+            "--salary",
+            "-s",
+            parser=parse_dollars,
+            metavar=DOLLARS,
+            help="Gross salary where you are now, dollars a year.",
+        ),
+    ],
     from_place: Annotated[str, typer.Option("--from", help="Where you are now.")],
     to_place: Annotated[str, typer.Option("--to", help="Where you might move.")],
     year: Year = None,
