@@ -316,3 +316,15 @@ def test_posting_table_shows_pay_as_stated_and_a_bare_work_mode(cli, tmp_path) -
         ["USD 60.50 - 80 an hour (125,840 - 166,400 a year; field)", "remote"],
         ["GBP from 120,000 a year (field)", "Austin, TX"],
     ]
+
+
+@pytest.mark.parametrize("salary", ["120000", "87654.32", "250000"])
+def test_the_pay_statement_adds_up_in_both_columns(cli, salary: str) -> None:  # type: ignore[no-untyped-def]
+    """Take-home a year was the month times 12, a few cents off the rows above it."""
+    out = cli("pay", "-c", "Raleigh, NC", "-s", salary, "-f", "csv").out
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(out))}
+    for column in (0, 1):
+        after, rent = float(rows["After tax"][column]), float(rows["Rent"][column])
+        living = float(rows["Living costs (food, transport, health, other)"][column])
+        kept = float(rows["Take-home after rent and living costs"][column])
+        assert kept == pytest.approx(after + rent + living, abs=0.005)

@@ -446,8 +446,9 @@ def take_home_tables(t: TakeHome) -> list[Table]:
     """The pay chain, annual and monthly, with the components of each step."""
     columns = ["item", "annual", "monthly"]
 
-    def row(label: str, annual: float) -> list[str]:
-        return [label, money(round(annual, 2)), money(round(annual / 12, 2))]
+    def row(label: str, annual: float, monthly: float | None = None) -> list[str]:
+        monthly = annual / 12 if monthly is None else monthly
+        return [label, money(round(annual, 2)), money(round(monthly, 2))]
 
     rows = [row("Gross salary", t.gross_annual)]
     if t.pretax_contributions:
@@ -473,7 +474,12 @@ def take_home_tables(t: TakeHome) -> list[Table]:
         row("After tax", t.after_tax_annual),
         row("Rent", -t.rent_monthly * 12),
         row("Living costs (food, transport, health, other)", -t.living_costs_monthly * 12),
-        row("Take-home after rent and living costs", t.take_home_monthly * 12),
+        # Each column adds up: the year from the rows above, the month as every table shows it.
+        row(
+            "Take-home after rent and living costs",
+            t.after_tax_annual - 12 * (t.rent_monthly + t.living_costs_monthly),
+            t.take_home_monthly,
+        ),
     ]
     salary_note = [f"Salary: {t.salary_estimate.label}"] if t.salary_estimate is not None else []
     notes = [
