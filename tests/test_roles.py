@@ -226,3 +226,12 @@ def test_the_article_says_sre_only_for_version_control_and_the_postings_disagree
     skills = compare("devops", "sre").skills
     assert "version-control" in {s.id for s in skills.only_b}
     assert "version-control" in skills.disputed
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [("Site Reliability Engineering", "sre"), ("Platform Engineering", "platform")],
+)
+def test_a_role_is_found_by_its_discipline(name: str, role: str) -> None:
+    """The README says "Site Reliability Engineering (SRE)"; that name found no role."""
+    assert get_role(name).id == role

@@ -7,6 +7,7 @@ and education; career prospects; salaries.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -193,14 +194,16 @@ def list_roles() -> list[RoleProfile]:
 
 
 def get_role(role: str) -> RoleProfile:
-    """A role by id ("sre"), short name ("SRE"), name or typical job title."""
+    """A role by id ("sre"), short name ("SRE"), name or typical job title, or the discipline
+    ("Site Reliability Engineering" for "Site Reliability Engineer")."""
     key = " ".join(role.lower().split())
     profiles = data.role_profiles()
     if key in profiles:
         return profiles[key]
+    keys = {key, re.sub(r"\bengineering$", "engineer", key)}
     for profile in profiles.values():
         names = (profile.short_name, profile.name, *profile.titles)
-        if key in {" ".join(n.lower().split()) for n in names}:
+        if keys & {" ".join(n.lower().split()) for n in names}:
             return profile
     choices = [*profiles, *(p.name for p in profiles.values())]
     raise UnknownRoleError(
