@@ -328,3 +328,9 @@ def test_the_pay_statement_adds_up_in_both_columns(cli, salary: str) -> None:  #
         living = float(rows["Living costs (food, transport, health, other)"][column])
         kept = float(rows["Take-home after rent and living costs"][column])
         assert kept == pytest.approx(after + rent + living, abs=0.005)
+
+
+def test_a_rate_a_hair_below_zero_shows_as_zero(cli) -> None:  # type: ignore[no-untyped-def]
+    """A $1 salary's marginal rate (a refundable credit's phase-in) printed "-0.0%"."""
+    out = cli("pay", "-c", "Raleigh, NC", "-s", "1").out
+    assert "marginal" in out and "-0.0%" not in out

@@ -428,7 +428,7 @@ def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[T
 
 
 def _pct(rate: float) -> str:
-    return f"{rate:.1%}"
+    return f"{round(rate, 3) or 0.0:.1%}"  # no "-0.0%" for a rate a hair below zero
 
 
 def _tax_names() -> dict[str, str]:
