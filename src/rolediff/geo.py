@@ -128,8 +128,10 @@ def _index() -> _Index:
     state_keys = {normalize(k): abbr for abbr, n in state_names.items() for k in (abbr, n)}
     state_labels: dict[str, list[str]] = defaultdict(list)
     state_cities: dict[str, list[PrincipalCity]] = defaultdict(list)
+    listed: set[str] = set()  # by_key holds a city under several keys
     for city in sorted(by_key.values(), key=lambda c: -c.city_pop2020):
-        if city not in state_cities[city.state_abbr]:
+        if city.lookup_key not in listed:
+            listed.add(city.lookup_key)
             state_cities[city.state_abbr].append(city)
             state_labels[city.state_abbr].append(_name(common, city))
     for title in titles.values():
