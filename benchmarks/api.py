@@ -185,6 +185,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16, help="closed-loop clients")
     parser.add_argument("--pool", type=int, default=32, help="open-loop connections")
     args = parser.parse_args()
+    for name in ("rate", "seconds", "concurrency", "pool"):
+        if getattr(args, name) <= 0:
+            parser.exit(2, f"{parser.prog}: error: --{name} must be positive\n")
 
     port = free_port()
     server = start_server(port)

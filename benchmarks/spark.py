@@ -10,6 +10,8 @@ from the smallest and largest sizes, the marginal rate and the fixed cost of a r
 grows with size); checks that every Spark run's statistics equal DuckDB's exactly.
 "dev" is the development corpus as it is; a number resamples it to that many postings (each copy
 made distinct, as benchmarks/market.py does). Spark's session start (the JVM) is timed apart.
+Before the timed runs, each engine does one untimed 300-posting run (DuckDB: loading the
+taxonomy and model in this process; Spark: starting the Python workers, warming the JVM).
 
 --check-dev only runs both engines on the development corpus and compares the statistics
 (the issue's done-when); exit status 1 if they differ.
@@ -81,8 +83,21 @@ def main() -> int:
     parser.add_argument("--sizes", default="dev,6000,12000", help="'dev' and/or posting counts")
     parser.add_argument("--cores", default="1,2", help="Spark local-mode cores to time")
     parser.add_argument("--workers", type=int, default=None, help="DuckDB path's processes")
-    parser.add_argument("--check-dev", action="store_true", help=check_dev.__doc__)
+    parser.add_argument(
+        "--check-dev", action="store_true", help="only compare both engines on the dev corpus"
+    )
     args = parser.parse_args()
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    try:
+        cores = [int(c) for c in args.cores.split(",")]
+        if not sizes or any(s != "dev" and int(s) < 1 for s in sizes) or min(cores) < 1:
+            raise ValueError
+        if args.workers is not None and args.workers < 1:
+            raise ValueError
+    except ValueError:
+        parser.exit(2, f"{parser.prog}: error: --sizes takes 'dev' and/or counts >= 1, --cores"
+                       f" and --workers numbers >= 1; got {args.sizes!r}, {args.cores!r},"
+                       f" {args.workers!r}\n")  # fmt: skip
     if not args.postings.exists():
         print(f"no corpus at {args.postings}", file=sys.stderr)
         return 2
@@ -94,8 +109,6 @@ def main() -> int:
         return 2
     if args.check_dev:
         return check_dev(args.postings)
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    cores = [int(c) for c in args.cores.split(",")]
     workers = args.workers or os.cpu_count() or 1
     print(f"machine: {os.cpu_count()} cores (shared with other work: figures are indicative)")
     results: dict[tuple[str, str], float] = {}
@@ -105,6 +118,7 @@ def main() -> int:
         inputs = {size: corpus(args.postings, size, folder) for size in sizes}
         warm_up, _ = corpus(args.postings, "300", folder)
         duck: dict[str, Any] = {}
+        market.run(warm_up, folder / "warm-up-duckdb", workers=workers)  # as Spark's warm-up
         for size, (path, _) in inputs.items():
             start = time.perf_counter()
             duck[size] = market.run(path, folder / f"duckdb-{size}", workers=workers)

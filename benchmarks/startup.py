@@ -1,6 +1,7 @@
 """Wall time of `rolediff compare devops sre` from a fresh process, next to a bare-Python baseline.
 
 Target (issue #2): under 0.3 s on a warm machine. Run: python benchmarks/startup.py [--runs N]
+(exit status 1 when over the target)
 """
 
 from __future__ import annotations
@@ -42,13 +43,17 @@ TARGETED = ("rolediff compare devops sre", "rolediff compare devops sre -f json"
 """--city adds the tax engine and every metro's ranking: not part of the 0.3 s target."""
 
 
-def wall(argv: list[str], runs: int) -> list[float]:
-    subprocess.run(argv, capture_output=True, check=True)  # warm the page cache
-    times = []
+def walls(cases: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
+    """``runs`` wall times per case; rounds interleave the cases, so that load from other work
+    on the machine falls on all of them (the baseline too) alike."""
+    for argv in cases.values():
+        subprocess.run(argv, capture_output=True, check=True)  # warm the page cache
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
+        for name, argv in cases.items():
+            start = time.perf_counter()
+            subprocess.run(argv, capture_output=True, check=True)
+            times[name].append(time.perf_counter() - start)
     return times
 
 
@@ -56,11 +61,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    baseline = statistics.median(wall(CASES["baseline: python -c pass"], args.runs))
+    if args.runs < 1:
+        parser.exit(2, f"{parser.prog}: error: --runs must be at least 1; got {args.runs}\n")
+    measured = walls(CASES, args.runs)
+    baseline = statistics.median(measured["baseline: python -c pass"])
     print(f"{'case':45} {'median s':>9} {'p90 s':>7} {'minus baseline':>15}")
     worst = 0.0
-    for name, argv in CASES.items():
-        times = sorted(wall(argv, args.runs))
+    for name, times in measured.items():
+        times = sorted(times)
         median = statistics.median(times)
         p90 = times[int(0.9 * (len(times) - 1))]
         print(f"{name:45} {median:9.3f} {p90:7.3f} {median - baseline:15.3f}")
