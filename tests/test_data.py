@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -207,3 +210,168 @@ def test_geo_keys_are_unique_and_consistent() -> None:
     assert len(aliases) == len(set(aliases))
     keys = {c.lookup_key for c in cities}
     assert {n.lookup_key for n in data.city_names()} <= keys
+
+
+# --- SOURCE.md claims that must stay true of the files ------------------------------------
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+FIELDS = ("Publisher", "Vintage", "Licence", "URL", "Cleaning")
+
+
+def _source_note(path: str) -> str:
+    return data.read_text(f"{path}/SOURCE.md")
+
+
+def _flat(path: str) -> str:
+    """The note with line breaks and runs of spaces as single spaces, to find a phrase in it."""
+    return " ".join(_source_note(path).split())
+
+
+def _rows(relpath: str) -> int:
+    return sum(1 for _ in data.read_csv(relpath))
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_every_dataset_names_publisher_vintage_and_licence() -> None:
+    for d in data.datasets():
+        for field in ("title", "publisher", "vintage", "licence"):
+            assert getattr(d, field).strip(), (d.id, field)
+
+
+@pytest.mark.parametrize("path", sorted(d.path for d in data.datasets()))
+def test_source_note_names_provenance_fields(path: str) -> None:
+    note = _source_note(path)
+    for field in FIELDS:
+        assert re.search(rf"\*\*{field}(:\*\*|\*\*:)", note), f"{path}/SOURCE.md: no **{field}:**"
+
+
+def test_dataset_url_is_cited_in_its_source_note() -> None:
+    for d in data.datasets():
+        if d.url:
+            assert d.url in _source_note(d.path), (d.id, d.url)
+
+
+# "`file.csv` — 1,234 rows" anywhere, or a table row "| `file.csv` | 1,234 | ...".
+_STATED = re.compile(r"`([\w.]+\.csv)` — ([\d,]+) rows")
+_TABLE = re.compile(r"^\| `([\w.]+\.csv)` \| ([\d,]+) \|", re.M)
+
+
+@pytest.mark.parametrize("path", sorted(d.path for d in data.datasets()))
+def test_row_counts_stated_in_source_notes_are_true(path: str) -> None:
+    note = _source_note(path)
+    stated = [*_STATED.findall(note), *_TABLE.findall(note)]
+    csvs = {f for d in data.datasets() if d.path == path for f in d.files if f.endswith(".csv")}
+    assert {name for name, _ in stated} >= csvs, f"{path}/SOURCE.md: a CSV without a row count"
+    for name, count in stated:
+        if name in csvs:
+            assert _rows(f"{path}/{name}") == _number(count), f"{path}/{name}"
+
+
+def test_skill_kind_counts_match_the_source_note() -> None:
+    note = _source_note("skills")
+    table = note.split("| kind | rows |", 1)[1].split("\n\n", 1)[0]
+    stated = {k: int(n) for k, n in re.findall(r"^\| (\w+) \| (\d+) \|", table, re.M)}
+    assert stated == Counter(s.kind for s in data.skills())
+
+
+def test_area_type_counts_match_the_source_notes() -> None:
+    wages = Counter(r["area_type"] for r in data.read_csv("wages/oews_may2025.csv"))
+    claim = f"{wages['national']} national, {wages['state']} state and {wages['msa']:,} MSA rows"
+    assert claim in _flat("wages")
+    rpp = Counter(r["area_type"] for r in data.read_csv("living/rpp_2024.csv"))
+    claim = (
+        f"{rpp['us']} U.S. row, {rpp['msa']} MSAs, {rpp['state_metro']} state metropolitan"
+        f" portions, {rpp['state_nonmetro']} state nonmetropolitan portions"
+    )
+    assert claim in _flat("living")
+
+
+def test_spending_table_matches_the_toml() -> None:
+    note = _source_note("living")
+    table = note.split("| component | category", 1)[1].split("\n\n", 1)[0]
+    stated = [_number(n) for n in re.findall(r"\| ([\d,]+) \| [\w ]+ \|$", table, re.M)]
+    spending = data.read_toml("living/ce_2024_one_person.toml")["categories"]
+    assert stated == [c["annual"] for c in spending]
+
+
+def test_worked_examples_in_source_notes_match_the_code() -> None:
+    from rolediff import resolve_place
+    from rolediff.pay.estimate import estimate_salary
+    from rolediff.pay.living import living_costs
+
+    raleigh = resolve_place("Raleigh, NC")
+    sre = estimate_salary("sre", raleigh)
+    note = _flat("wages")
+    assert f"= {sre.metro_factor:.5f}; estimate = {sre.annual:,.0f} a year" in note
+    assert f"sre {sre.premium:.4f}" in note
+    costs = living_costs(raleigh)
+    claim = f"Raleigh-Cary rent {costs.rent_monthly:,.0f} + non-rent {costs.non_rent_monthly:,.0f}"
+    assert claim in _flat("living")
+
+
+def test_model_and_snapshot_provenance_match_their_notes() -> None:
+    model = json.loads(data.read_text("classifier/role_model.json"))
+    note = _flat("classifier")
+    assert f"`{model['version']}`" in note
+    assert f"{model['training']['rows']:,} real postings" in note
+    snapshot = json.loads(data.read_text("market/snapshot.json"))
+    assert snapshot["corpus"]["sha256"] == model["training"]["corpus_sha256"]
+    assert f"{snapshot['corpus']['rows']:,} real job postings" in _flat("market")
+    assert f"`as_of` in the file ({snapshot['as_of']})" in _flat("market")
+    market = next(d for d in data.datasets() if d.id == "market")
+    assert snapshot["as_of"].startswith(market.vintage)
+
+
+def test_social_security_wage_bases_in_the_note_match_fica() -> None:
+    fica = data.read_toml("tax_federal/fica.toml")["years"]
+    line = next(s for s in _source_note("tax_federal").split("\n- ") if "Benefit Base" in s)
+    stated = {year: _number(amount) for amount, year in re.findall(r"\$([\d,]+) \((\d{4})\)", line)}
+    assert stated == {y: t["social_security_wage_base"] for y, t in fica.items()}
+
+
+def test_states_without_wage_tax_match_the_note() -> None:
+    listed = re.search(r"no tax on wages: ([A-Z, ]+?);", _flat("tax_state"))
+    assert listed
+    files = {d.path: d.files for d in data.datasets()}["tax_state"]
+    untaxed = {
+        f.removesuffix(".toml").upper()
+        for f in files
+        if not data.read_toml(f"tax_state/{f}").get("wage_tax", True)
+    }
+    assert set(listed.group(1).split(", ")) == untaxed
+    for f in files:
+        assert sorted(data.read_toml(f"tax_state/{f}")["years"]) == ["2023", "2024", "2025", "2026"]
+
+
+def test_payroll_programs_table_lists_every_program() -> None:
+    note = _source_note("tax_payroll")
+    table = note.split("## Programs", 1)[1].split("\n\n", 2)[1]
+    rows = re.findall(r"^\| ([A-Z]{2}) \|", table, re.M)
+    files = {d.path: d.files for d in data.datasets()}["tax_payroll"]
+    programs = Counter(
+        f.removesuffix(".toml").upper()
+        for f in files
+        for _ in data.read_toml(f"tax_payroll/{f}")["programs"]
+    )
+    assert Counter(rows) == programs
+
+
+def test_cc_by_attribution_is_given() -> None:
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    skills_note, postings_note = _source_note("skills"), _source_note("postings")
+    assert "used under the CC BY 4.0 license" in skills_note and licence in skills_note
+    assert "GeoNames" in postings_note and licence in postings_note
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "O*NET" in readme and "CC BY 4.0" in readme
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="no shared/data checkout beside the repository")
+@pytest.mark.parametrize(
+    "name", ["principal_cities_2023.csv", "cbsa_counties_2023.csv", "states.csv"]
+)
+def test_geo_copies_equal_the_shared_originals(name: str) -> None:
+    packaged = data.read_text(f"geo/{name}").encode("utf-8")
+    assert packaged == (SHARED / "geo" / name).read_bytes()
