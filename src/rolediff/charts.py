@@ -33,6 +33,36 @@ BAR_HEIGHT = 16
 
 WIDTH = 560
 
+LABEL_LIMIT = 320
+"""Pixels a category label may take before it is cut with an ellipsis: room for the longest
+skill area ("Infrastructure automation and configuration management") and metro names."""
+
+QUANTITIES: dict[str, tuple[str, str]] = {
+    "postings": ("postings", ",d"),
+    "jurisdictions": ("jurisdictions", ",d"),
+    "share_of_postings": ("share of postings", ".0%"),
+    "median_pay_usd": ("median stated pay ($/year)", "$,.0f"),
+    "dollars_a_month": ("$/month", "$,.0f"),
+    "score": ("score (0-100)", ",.0f"),
+}
+"""The axis title and number format (d3) of each quantity :func:`bar_chart` draws, by field;
+counts (``,d``) get whole-number ticks."""
+
+DOMAINS: dict[str, tuple[float, float]] = {"score": (0, 100)}
+"""The whole range of a bounded quantity: its axis spans it, so 9 points of 100 look small."""
+
+ROLE_COLOR = {
+    "devops": "#0072B2",
+    "sre": "#D55E00",
+    "devsecops": "#CC79A7",
+    "cloud": "#009E73",
+    "platform": "#E69F00",
+    "other": "#555555",
+}
+"""One colour per role in every chart (Okabe-Ito: told apart with colour-blind vision)."""
+
+NO_DATA = "No data to draw for this selection."
+
 
 def check_chart_path(path: str | Path) -> Path:
     """The path itself, or a RolediffError naming the file types a chart can be saved as."""
@@ -57,23 +87,115 @@ def check_chart_dir(directory: str | Path) -> Path:
     return folder
 
 
-def bar_chart(
-    records: Sequence[Mapping[str, Any]], x: str, y: str, title: str, in_order: bool = False
-) -> ChartSpec:
-    """Horizontal bars: quantity ``x`` for each category ``y``, largest at the top, or with
-    ``in_order`` in the order of the records' ``order`` field."""
+def role_color(label: object) -> str | None:
+    """The colour of the role named by ``label`` (its id, short name or name, any case), or
+    None for a label that names no role."""
+    key = str(label).strip().lower()
+    if key in ROLE_COLOR:
+        return ROLE_COLOR[key]
+    from rolediff import data
+
+    for role, profile in data.role_profiles().items():
+        if key in (profile.short_name.lower(), profile.name.lower()) and role in ROLE_COLOR:
+            return ROLE_COLOR[role]
+    return None
+
+
+def role_scale(labels: Sequence[object]) -> tuple[list[str], list[str]] | None:
+    """A colour scale's domain and range giving each role label its role's colour, or None
+    unless every label names a role."""
+    domain = list(dict.fromkeys(str(label) for label in labels))
+    colors = [role_color(label) for label in domain]
+    if not domain or None in colors:
+        return None
+    return domain, [c for c in colors if c is not None]
+
+
+def no_data_chart(title: str, message: str = NO_DATA) -> ChartSpec:
+    """A chart with nothing to draw: its title over a line saying so, not an empty frame."""
     import altair as alt
 
+    chart = (
+        alt.Chart(alt.InlineData(values=[{"message": message}]), title=title)
+        .mark_text(fontSize=13, color="#555")
+        .encode(text="message:N")
+        .properties(width=WIDTH, height=40, description=f"{title}: {message}")
+    )
+    spec: ChartSpec = chart.to_dict()
+    return spec
+
+
+def _number(value: Any, fmt: str) -> str:
+    """``value`` as the d3 format ``fmt`` of :data:`QUANTITIES` shows it, for descriptions."""
+    if not isinstance(value, int | float):
+        return str(value)
+    if fmt == ".0%":
+        return f"{value:.0%}"
+    if fmt.startswith("$"):
+        return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+    return f"{value:,.0f}" if fmt in (",d", ",.0f") else f"{value:,}"
+
+
+def _describe(title: str, pairs: Sequence[tuple[Any, str]], unit: str) -> str:
+    """A text alternative: the title, then each category's figure."""
+    shown = "; ".join(f"{label}: {figure}" for label, figure in pairs[:20])
+    more = f"; and {len(pairs) - 20} more" if len(pairs) > 20 else ""
+    return f"{title}. Bar chart of {unit}: {shown}{more}." if shown else title
+
+
+def bar_chart(
+    records: Sequence[Mapping[str, Any]],
+    x: str,
+    y: str,
+    title: str,
+    in_order: bool = False,
+    *,
+    x_title: str | None = None,
+    x_format: str | None = None,
+    x_domain: Sequence[float] | None = None,
+) -> ChartSpec:
+    """Horizontal bars: quantity ``x`` for each category ``y``, largest at the top, or with
+    ``in_order`` in the order of the records' ``order`` field. The axis title and number format
+    are the quantity's in :data:`QUANTITIES` unless given; bars of roles take their role's
+    colour; no records draw :func:`no_data_chart`."""
+    import altair as alt
+
+    if not records:
+        return no_data_chart(title)
+    known_title, known_format = QUANTITIES.get(x, (x.replace("_", " "), ""))
+    axis_title = known_title if x_title is None else x_title or None
+    fmt = x_format or known_format
+    axis: dict[str, Any] = {"format": fmt} if fmt else {}  # unknown: Vega's own tick labels
+    if fmt == ",d":
+        axis["tickMinStep"] = 1  # no 0.2 of a posting
+    domain = DOMAINS.get(x) if x_domain is None else x_domain
+    scale = alt.Scale(domain=list(domain)) if domain is not None else alt.Undefined
     sort: Any = alt.EncodingSortField("order") if in_order else "-x"
+    colors = role_scale([r[y] for r in records])
+    color: Any = alt.Undefined
+    if colors is not None:
+        color = alt.Color(f"{y}:N", scale=alt.Scale(domain=colors[0], range=colors[1]), legend=None)
     chart = (
         alt.Chart(alt.InlineData(values=[dict(r) for r in records]), title=title)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:Q", title=x.replace("_", " ")),
-            y=alt.Y(f"{y}:N", sort=sort, title=None),
-            tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:Q", format=",")],
+            x=alt.X(f"{x}:Q", title=axis_title, axis=alt.Axis(**axis), scale=scale),
+            y=alt.Y(f"{y}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            color=color,
+            tooltip=[
+                alt.Tooltip(f"{y}:N"),
+                alt.Tooltip(f"{x}:Q", title=axis_title or x.replace("_", " "), format=fmt or ","),
+            ],
         )
-        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
+        .properties(
+            width=WIDTH,
+            height=alt.Step(BAR_HEIGHT),
+            description=_describe(
+                title,
+                [(r[y], _number(r[x], fmt)) for r in records],
+                axis_title or x.replace("_", " "),
+            ),
+        )
     )
     spec: ChartSpec = chart.to_dict()
     return spec
@@ -119,13 +241,28 @@ def cities_chart(rows: Sequence[CityRow], title: str | None = None) -> ChartSpec
     then living costs, rent and taxes, so that each bar is the city's monthly gross pay."""
     import altair as alt
 
+    title = title or cities_title(rows)
+    if not rows:
+        return no_data_chart(title)
     places = [row.place for row in rows]
+    description = _describe(
+        title,
+        [
+            (
+                row.place,
+                f"{_number(row.take_home_monthly, '$')} take-home of "
+                f"{_number(row.gross_annual / 12, '$')} gross a month",
+            )
+            for row in rows
+        ],
+        "monthly pay split into take-home, living costs, rent and taxes",
+    )
     chart = (
-        alt.Chart(alt.InlineData(values=city_pieces(rows)), title=title or cities_title(rows))
+        alt.Chart(alt.InlineData(values=city_pieces(rows)), title=title)
         .mark_bar()
         .encode(
-            x=alt.X("sum(monthly):Q", title="dollars a month", axis=alt.Axis(format="$,.0f")),
-            y=alt.Y("place:N", sort=places, title=None),
+            x=alt.X("sum(monthly):Q", title="$/month", axis=alt.Axis(format="$,.0f")),
+            y=alt.Y("place:N", sort=places, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             color=alt.Color(
                 "piece:N",
                 scale=alt.Scale(domain=list(PIECES), range=list(PIECE_COLORS)),
@@ -140,7 +277,7 @@ def cities_chart(rows: Sequence[CityRow], title: str | None = None) -> ChartSpec
                 alt.Tooltip("gross_monthly:Q", title="gross a month", format="$,.2f"),
             ],
         )
-        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT), description=description)
     )
     spec: ChartSpec = chart.to_dict()
     return spec
@@ -153,7 +290,7 @@ def save_chart(spec: ChartSpec, path: str | Path) -> Path:
 
     suffix = target.suffix.lower()
     if suffix == ".svg":
-        target.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+        target.write_text(svg(spec), encoding="utf-8")
     elif suffix == ".png":
         target.write_bytes(vlc.vegalite_to_png(spec, scale=2))
     else:
@@ -205,11 +342,25 @@ def save_market_charts(
 
 
 def svg(spec: ChartSpec) -> str:
-    """``spec`` drawn as an SVG document by vl-convert (offline)."""
+    """``spec`` drawn as an SVG document by vl-convert (offline), named for assistive technology
+    by the spec's description (or title): ``role="img"``, ``aria-label`` and a ``<title>``."""
+    from xml.sax.saxutils import escape, quoteattr
+
     import vl_convert as vlc
 
     drawn: str = vlc.vegalite_to_svg(spec)
-    return drawn
+    title = spec.get("title", "")
+    name = str(
+        spec.get("description") or (title.get("text", "") if isinstance(title, dict) else title)
+    )
+    start = drawn.find("<svg")
+    end = drawn.find(">", start)
+    if not name or start < 0 or end < 0:
+        return drawn
+    return (
+        f'{drawn[:end]} role="img" aria-label={quoteattr(name)}>'
+        f"<title>{escape(name)}</title>{drawn[end + 1 :]}"
+    )
 
 
 def pay_chart(t: TakeHome) -> ChartSpec:
@@ -231,22 +382,45 @@ def pay_chart(t: TakeHome) -> ChartSpec:
         for i, (piece, amount) in enumerate(monthly)
         if amount or piece in ("gross pay", "take-home")
     ]
+    salary = f"${t.gross_annual:,.0f} a year"
+    if t.salary_estimate is not None:
+        role = t.salary_estimate.role
+        from rolediff import data
+
+        profile = data.role_profiles().get(role)
+        salary += f" ({profile.short_name if profile else role} estimate)"
     return bar_chart(
         records,
         "dollars_a_month",
         "piece",
-        f"A month of ${t.gross_annual:,.0f} a year in {t.place} ({t.year})",
+        f"A month of {salary} in {t.place} ({t.year})",
         in_order=True,
     )
 
 
-def score_chart(scores: Mapping[str, float], title: str, scale: float = 100.0) -> ChartSpec:
-    """One bar per label (in the order given): a score times ``scale``, e.g. 0-100 points."""
+def score_chart(
+    scores: Mapping[str, float],
+    title: str,
+    scale: float = 100.0,
+    *,
+    x_title: str | None = None,
+    x_format: str | None = None,
+) -> ChartSpec:
+    """One bar per label (in the order given): a score times ``scale``. The default scale draws
+    0-100 points on an axis from 0 to 100; any other scale is some other quantity, whose axis
+    title (none by default: the chart's title names it) and d3 format the caller gives."""
+    field = "score" if scale == 100.0 else "value"
     records = [
-        {"label": label, "order": i, "score": round(scale * score, 1)}
+        {"label": label, "order": i, field: round(scale * score, 1)}
         for i, (label, score) in enumerate(scores.items())
     ]
-    return bar_chart(records, "score", "label", title, in_order=True)
+    if field == "score":
+        return bar_chart(
+            records, "score", "label", title, in_order=True, x_title=x_title, x_format=x_format
+        )
+    return bar_chart(
+        records, "value", "label", title, in_order=True, x_title=x_title or "", x_format=x_format
+    )
 
 
 def salary_ranges_chart(rows: Sequence[tuple[str, float, float, float]], title: str) -> ChartSpec:
@@ -256,14 +430,24 @@ def salary_ranges_chart(rows: Sequence[tuple[str, float, float, float]], title: 
         for role, *amounts in rows
         for j, (measure, amount) in enumerate(zip(("low", "average", "high"), amounts, strict=True))
     ]
+    if not records:
+        return no_data_chart(title)
     import altair as alt
 
+    description = _describe(
+        title,
+        [
+            (role, f"low {_number(lo, '$')}, average {_number(avg, '$')}, high {_number(hi, '$')}")
+            for role, lo, avg, hi in rows
+        ],
+        "salaries in $/year",
+    )
     chart = (
         alt.Chart(alt.InlineData(values=records), title=title)
         .mark_bar()
         .encode(
-            x=alt.X("dollars_a_year:Q", title="dollars a year", axis=alt.Axis(format="$,.0f")),
-            y=alt.Y("role:N", title=None),
+            x=alt.X("dollars_a_year:Q", title="$/year", axis=alt.Axis(format="$,.0f")),
+            y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("measure:N", sort=["low", "average", "high"]),
             color=alt.Color(
                 "measure:N",
@@ -276,7 +460,7 @@ def salary_ranges_chart(rows: Sequence[tuple[str, float, float, float]], title: 
                 alt.Tooltip("dollars_a_year:Q", format="$,.0f"),
             ],
         )
-        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT))
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT), description=description)
     )
     spec: ChartSpec = chart.to_dict()
     return spec
@@ -284,8 +468,8 @@ def salary_ranges_chart(rows: Sequence[tuple[str, float, float, float]], title: 
 
 # --- the shareable report (rolediff report): its charts not drawn above -----------------------
 
-ROLE_COLORS = ("#1565c0", "#c62828", "#6a1b9a", "#00838f", "#5d4037")
-"""One colour per role when roles are drawn side by side (role A first)."""
+ROLE_COLORS = ("#0072B2", "#D55E00", "#CC79A7", "#009E73", "#E69F00")
+"""Colours for labels that name no role (:data:`ROLE_COLOR` has each role's), in order."""
 
 
 def take_home_chart(labelled: Sequence[tuple[str, TakeHome]], title: str) -> ChartSpec:
@@ -320,18 +504,26 @@ def skill_shares_chart(
     ``roles``). Each record holds ``skill``, ``role`` and ``share`` (0-1)."""
     import altair as alt
 
+    if not records:
+        return no_data_chart(title)
     skills = list(dict.fromkeys(str(r["skill"]) for r in records))
+    colors = [role_color(role) or ROLE_COLORS[i % len(ROLE_COLORS)] for i, role in enumerate(roles)]
+    description = _describe(
+        title,
+        [(f"{r['skill']} ({r['role']})", _number(r["share"], ".0%")) for r in records],
+        "share of postings",
+    )
     chart = (
         alt.Chart(alt.InlineData(values=[dict(r) for r in records]), title=title)
         .mark_bar()
         .encode(
             x=alt.X("share:Q", title="share of postings", axis=alt.Axis(format=".0%")),
-            y=alt.Y("skill:N", sort=skills, title=None),
+            y=alt.Y("skill:N", sort=skills, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("role:N", sort=list(roles)),
             color=alt.Color(
                 "role:N",
                 sort=list(roles),
-                scale=alt.Scale(domain=list(roles), range=list(ROLE_COLORS[: len(roles)])),
+                scale=alt.Scale(domain=list(roles), range=colors),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=[
@@ -340,7 +532,7 @@ def skill_shares_chart(
                 alt.Tooltip("share:Q", format=".0%"),
             ],
         )
-        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT // 2 + 2))
+        .properties(width=WIDTH, height=alt.Step(BAR_HEIGHT // 2 + 2), description=description)
     )
     spec: ChartSpec = chart.to_dict()
     return spec
