@@ -728,3 +728,9 @@ def test_the_shareable_report_page_is_the_cli_report(client: TestClient, tmp_pat
     as_json = client.get("/report?a=devops&b=sre&city=Raleigh&format=json").json()
     assert as_json["comparison"] == client.get("/api/v1/compare?a=devops&b=sre&city=Raleigh").json()
     assert client.get("/report?a=devops&b=nurse").status_code == 400
+
+
+def test_the_compare_take_home_chart_is_in_dollars_a_month(client) -> None:  # type: ignore[no-untyped-def]
+    """Its axis had neither title nor "$" (drawn by the chart for 0-100 scores)."""
+    svg = client.get("/compare?a=devops&b=sre&city=Raleigh%2C+NC&format=svg&chart=1").text
+    assert "$/month" in svg and "$4,000" in svg

@@ -314,7 +314,8 @@ def add_pages(app: FastAPI) -> None:
                     result.a.name: pair.a.take_home_monthly,
                     result.b.name: pair.b.take_home_monthly,
                 }
-                out.append((title, score_chart(kept, title, scale=1.0)))
+                chart = score_chart(kept, title, scale=1.0, x_title="$/month", x_format="$,.0f")
+                out.append((title, chart))
             return out
 
         return _page(
