@@ -734,3 +734,10 @@ def test_the_compare_take_home_chart_is_in_dollars_a_month(client) -> None:  # t
     """Its axis had neither title nor "$" (drawn by the chart for 0-100 scores)."""
     svg = client.get("/compare?a=devops&b=sre&city=Raleigh%2C+NC&format=svg&chart=1").text
     assert "$/month" in svg and "$4,000" in svg
+
+
+def test_the_cities_chart_names_the_role_whose_salary_it_estimates(client) -> None:  # type: ignore[no-untyped-def]
+    svg = client.get("/cities?role=sre&top=3&format=svg&chart=0").text
+    assert "estimated SRE salary" in svg
+    same = client.get("/cities?salary=120000&top=3&format=svg&chart=0").text
+    assert "$120,000 a year" in same and "estimated" not in same

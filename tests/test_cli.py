@@ -334,3 +334,9 @@ def test_a_rate_a_hair_below_zero_shows_as_zero(cli) -> None:  # type: ignore[no
     """A $1 salary's marginal rate (a refundable credit's phase-in) printed "-0.0%"."""
     out = cli("pay", "-c", "Raleigh, NC", "-s", "1").out
     assert "marginal" in out and "-0.0%" not in out
+
+
+def test_the_cities_chart_file_names_the_role(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chart = tmp_path / "cities.svg"
+    assert cli("cities", "--role", "devsecops", "--top", "3", "--chart", str(chart)).code == 0
+    assert "estimated DevSecOps salary" in chart.read_text(encoding="utf-8")

@@ -228,12 +228,14 @@ def city_pieces(rows: Sequence[CityRow]) -> list[dict[str, Any]]:
     return records
 
 
-def cities_title(rows: Sequence[CityRow]) -> str:
-    """A title that says whether every city had the same salary or its own estimate."""
+def cities_title(rows: Sequence[CityRow], role: str | None = None) -> str:
+    """A title that says whether every city had the same salary or its own estimate (of the
+    named role's salary, when given)."""
     salaries = {row.gross_annual for row in rows}
     if len(salaries) == 1:
         return f"Monthly take-home on ${salaries.pop():,.0f} a year, after taxes, rent and living"
-    return "Monthly take-home on each metro's estimated salary, after taxes, rent and living"
+    whose = f"estimated {role} salary" if role else "estimated salary"
+    return f"Monthly take-home on each metro's {whose}, after taxes, rent and living"
 
 
 def cities_chart(rows: Sequence[CityRow], title: str | None = None) -> ChartSpec:
