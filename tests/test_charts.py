@@ -109,6 +109,10 @@ def test_market_report_charts(tmp_path: Path, cli) -> None:  # type: ignore[no-u
         .lstrip()
         .startswith("<svg")
     )
+    # Roles by name, as the openings chart names them, not by id ("devops postings").
+    skills = (tmp_path / "charts" / "skills-devops.svg").read_text(encoding="utf-8")
+    assert "Top skills of DevOps postings" in skills
+    assert ">devops<" not in (tmp_path / "charts" / "pay.svg").read_text(encoding="utf-8")
 
 
 # --- what a reader sees: units, formats, scales, colours, empty data, text alternatives --------

@@ -311,7 +311,7 @@ def market_charts(report: MarketReport) -> dict[str, ChartSpec]:
     ``openings``, ``skills-ROLE`` and ``pay`` (charts without data are left out)."""
     charts = {
         "openings": bar_chart(
-            [{"role": c.label, "postings": c.n} for c in report.openings.by_role],
+            [{"role": _role_name(c.key), "postings": c.n} for c in report.openings.by_role],
             "postings",
             "role",
             f"Postings per role (n = {report.n:,})",
@@ -320,14 +320,26 @@ def market_charts(report: MarketReport) -> dict[str, ChartSpec]:
     for role in report.skills:
         records = [{"skill": s.name, "share_of_postings": s.share} for s in role.skills[:15]]
         if records:
-            title = f"Top skills of {role.role} postings (n = {role.n:,})"
+            title = f"Top skills of {_role_name(role.role)} postings (n = {role.n:,})"
             charts[f"skills-{role.role}"] = bar_chart(records, "share_of_postings", "skill", title)
-    pay = [{"role": p.role, "median_pay_usd": p.p50} for p in report.pay if p.p50 is not None]
+    pay = [
+        {"role": _role_name(p.role), "median_pay_usd": p.p50}
+        for p in report.pay
+        if p.p50 is not None
+    ]
     if pay:
         charts["pay"] = bar_chart(
             pay, "median_pay_usd", "role", "Median stated pay (US dollars a year)"
         )
     return charts
+
+
+def _role_name(role: str) -> str:
+    """A role's short name ("DevOps") for a role id; other labels ("other") as they are."""
+    from rolediff import data
+
+    profile = data.role_profiles().get(role)
+    return profile.short_name if profile else role
 
 
 def save_market_charts(
