@@ -611,7 +611,8 @@ def _add_profile(profile: Profile, held: dict[str, _Held]) -> list[Unrecognised]
 def _add_resume(text: str, held: dict[str, _Held]) -> list[Unrecognised]:
     # A résumé's links name no skills: "github.com/jordan" is not GitHub experience (the matcher
     # itself leaves out only links with a scheme, "www." or "@": postings seldom write others).
-    in_link = _overlapping(_link_spans(text))
+    links = _link_spans(text)
+    in_link = _overlapping(links)
     hits = []
     for hit in find_skills(text):
         hit.spans = [(a, b) for a, b in hit.spans if not in_link(a, b)]
@@ -623,7 +624,7 @@ def _add_resume(text: str, held: dict[str, _Held]) -> list[Unrecognised]:
         for form in forms:
             _hold(held, hit.id, 1.0, form)
         held[hit.id].count = hit.count
-    listed, unrecognised = _resume_terms(text, hits)
+    listed, unrecognised = _resume_terms(text, hits, links)
     for skill_id, form in listed:
         _hold(held, skill_id, 1.0, form)
     return unrecognised
@@ -1064,14 +1065,14 @@ MAX_UNRECOGNISED = 40
 
 
 def _resume_terms(
-    text: str, hits: Sequence[SkillHit]
+    text: str, hits: Sequence[SkillHit], links: list[tuple[int, int]]
 ) -> tuple[list[tuple[str, str]], list[Unrecognised]]:
     """What the skill matcher left: the items of comma- or bullet-separated skill lists that
     name a skill exactly ("Go" in "Tools: Go, Chef, Puppet"), as (skill id, text), and the
     technical-looking tokens (EC2, Node.js, REST) and list items that name none; ordinary
-    words, links and the taxonomy's own names are left out."""
+    words, links (``links``: `_link_spans` of the text) and the taxonomy's own names are left
+    out."""
     tax = taxonomy()
-    links = _link_spans(text)
     in_link = _overlapping(links)
     in_skill_or_link = _overlapping([*links, *(span for hit in hits for span in hit.spans)])
     ignored = {s.state_abbr.lower() for s in data.states()} | _role_words()
