@@ -873,7 +873,7 @@ class _PlaceVocabulary:
     same_name: dict[str, tuple[tuple[str, int], ...]]
     """normalised city name → (state, 2020 population) of every principal city so named"""
     metro_words: re.Pattern[str]
-    """"Greater X", "X Metropolitan Area": group `city` is X"""
+    """"Greater X" (group `after` is X), "X Metropolitan Area" (group `before`): `_metro_inner`"""
     foreign_cities: dict[str, str]
     """normalised name or alias of a city outside the US → its country code"""
     counties: dict[tuple[str, str], str]
@@ -1081,18 +1081,23 @@ def _read_bare_name(name: str, reading: _Reading, likeliest: bool = True) -> boo
         reading.add_us(place.label, place.city, place.state, place)
         return True
     large = _large_namesakes(name) if likeliest else ()
-    if len(large) < 2:
-        return likeliest and _read_foreign_city(name, reading)
+    if len(large) < 2:  # a line naming the US tried its cities first; the others, abroad first
+        return likeliest and reading.us_only and _read_foreign_city(name, reading)
     metros = {p.cbsa_code if p else None for p in (_resolve(f"{name}, {s}") for s in large)}
     reading.add_us_area(f"{name}, United States", None, metros.pop() if len(metros) == 1 else None)
     return True
 
 
+def _metro_inner(name: str) -> str | None:
+    """The city a metro name is written around ("Greater Seattle Area": "Seattle"), or None."""
+    words = _vocabulary().metro_words.match(name)
+    return (words.group("after") or words.group("before")) if words else None
+
+
 def _read_foreign_city(name: str, reading: _Reading) -> bool:
     """A city outside the US named alone ("Berlin", "Greater London")."""
     vocab = _vocabulary()
-    words = vocab.metro_words.match(name)
-    inner = (words.group("after") or words.group("before")) if words else name
+    inner = _metro_inner(name) or name
     code = vocab.foreign_cities.get(normalize(inner))
     if code is None:
         return False
@@ -1131,9 +1136,8 @@ def _bare_place(name: str, us_only: bool, likeliest: bool = True) -> Place | Non
 
 def _metro_place(name: str, us_only: bool) -> Place | None:
     vocab = _vocabulary()
-    words = vocab.metro_words.match(name)
-    if words is not None:  # "Greater Seattle Area": both
-        inner = words.group("after") or words.group("before")
+    inner = _metro_inner(name)
+    if inner is not None:  # "Greater Seattle Area": both
         return _bare_place(inner, us_only) or _metro_place(inner, us_only)
     parts = [p.strip() for p in re.split(r"[-\u2013]", name)]
     if len(parts) > 1 and all(normalize(p) in vocab.us_cities for p in parts):
