@@ -229,12 +229,14 @@ def city_pieces(rows: Sequence[CityRow]) -> list[dict[str, Any]]:
 
 
 def cities_title(rows: Sequence[CityRow], role: str | None = None) -> str:
-    """A title that says whether every city had the same salary or its own estimate (of the
-    named role's salary, when given)."""
+    """A title that says whether every city had the same salary or its own estimate (of
+    ``role``'s salary, a role as `get_role` reads it, when given)."""
     salaries = {row.gross_annual for row in rows}
     if len(salaries) == 1:
         return f"Monthly take-home on ${salaries.pop():,.0f} a year, after taxes, rent and living"
-    whose = f"estimated {role} salary" if role else "estimated salary"
+    from rolediff.roles import get_role
+
+    whose = f"estimated {get_role(role).short_name} salary" if role else "estimated salary"
     return f"Monthly take-home on each metro's {whose}, after taxes, rent and living"
 
 

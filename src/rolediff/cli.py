@@ -329,7 +329,6 @@ def cities_command(
     """Rank every US metro by monthly take-home for a salary or a role."""
     from rolediff import answers
     from rolediff.charts import check_chart_path, cities_title, save_cities_chart
-    from rolediff.roles import get_role
     from rolediff.views import cities_tables
 
     if chart is not None:
@@ -349,8 +348,7 @@ def cities_command(
     emit(dump(rows), cities_tables(rows, sort), fmt)
     _note_role_unused(salary, role)
     if chart is not None:
-        named = get_role(role).short_name if role and salary is None else None
-        saved = save_cities_chart(rows, chart, cities_title(rows, named))
+        saved = save_cities_chart(rows, chart, cities_title(rows, role))
         typer.echo(f"Chart written to {saved}", err=True)
 
 

@@ -359,10 +359,8 @@ def add_pages(app: FastAPI) -> None:
 
         def charts() -> list[tuple[str, ChartSpec]]:
             from rolediff.charts import cities_chart, cities_title
-            from rolediff.roles import get_role
 
-            named = get_role(chosen_role).short_name if chosen_role and salary is None else None
-            title = cities_title(rows, named)
+            title = cities_title(rows, chosen_role)  # with a salary, its own title
             return [(title, cities_chart(rows, title))]
 
         return _page(
