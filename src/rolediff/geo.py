@@ -351,6 +351,13 @@ def _shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
+def county_metro(name: str, state: str) -> str | None:
+    """The CBSA code of the metro or micro area that holds the county so named in ``state``
+    ("Wake County", "NC": "39580"), or None."""
+    found = (c for c in _index().counties.get(normalize(name), ()) if c.state_abbr == state)
+    return next((c.cbsa_code for c in found), None)
+
+
 def _county_error(query: str, name: str, state: str | None) -> UnknownPlaceError:
     """A county is not a city: name its metro and the principal cities in it."""
     index = _index()

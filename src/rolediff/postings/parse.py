@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
 from rolediff import data
 from rolediff.errors import UnknownPlaceError
-from rolediff.geo import Place, normalize, resolve_place
+from rolediff.geo import Place, county_metro, normalize, resolve_place
 from rolediff.postings.scan import LEVEL, PAY, REMOTE, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
@@ -876,8 +876,6 @@ class _PlaceVocabulary:
     """"Greater X" (group `after` is X), "X Metropolitan Area" (group `before`): `_metro_inner`"""
     foreign_cities: dict[str, str]
     """normalised name or alias of a city outside the US → its country code"""
-    counties: dict[tuple[str, str], str]
-    """(normalised county name, state) → the CBSA code of a county in a metro or micro area"""
 
 
 @cache
@@ -922,9 +920,6 @@ def _vocabulary() -> _PlaceVocabulary:
     foreign = {normalize(c.city): c.country for c in foreign_cities()}
     for alias, name in conventions.foreign_city_aliases.items():
         foreign[normalize(alias)] = foreign[normalize(name)]
-    counties = {
-        (normalize(c.county_name), c.state_abbr): c.cbsa_code for c in data.metro_counties()
-    }
     return _PlaceVocabulary(
         countries=by_name,
         codes=codes,
@@ -940,7 +935,6 @@ def _vocabulary() -> _PlaceVocabulary:
         same_name={name: tuple(v) for name, v in same_name.items()},
         metro_words=metro_words,
         foreign_cities=foreign,
-        counties=counties,
     )
 
 
@@ -1153,7 +1147,7 @@ def _read_city(name: str, region: _Token, reading: _Reading) -> bool:
         if place is not None:
             reading.add_us(place.label, place.city, place.state, place)
             return True
-        metro = vocab.counties.get((normalize(name), region.state))
+        metro = county_metro(name, region.state)
         if metro is not None:  # "Wake County, NC": the county's metro, no city
             reading.add_us_area(f"{name}, {region.state}", region.state, metro)
             return True
