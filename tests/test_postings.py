@@ -356,26 +356,30 @@ _KEY_FRAGMENTS = [
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_KEY_FRAGMENTS), max_size=25).map("".join))
 def test_the_kernel_finds_what_the_scan_automaton_finds(text: str) -> None:
-    from rolediff.postings.scan import _automaton, _key_table
+    _assert_kernel_scans_as_the_automaton(text)
+
+
+def _assert_kernel_scans_as_the_automaton(text: str) -> int:
+    """The kernel's skill matches and places equal the automaton's, placed in Python; how many."""
+    from rolediff.postings.scan import _automaton, _key_table, _place_matches
     from rolediff.skills import Prepared
 
     kernel = compiled_kernel()
     prepared = Prepared.of(text)
-    expected = list(_automaton().iter(f" {prepared.spaced} "))
-    assert kernel.find_keys(prepared.codes, _key_table()) == expected
+    expected_groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [], [])
+    matches = list(_automaton().iter(f" {prepared.spaced} "))
+    expected = _place_matches(matches, prepared.text, expected_groups)
+    groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [], [])
+    assert kernel.scan_keys(prepared.codes, _key_table(), prepared.text, groups) == expected
+    assert groups == expected_groups
+    return len(matches)
 
 
 def test_the_kernel_finds_the_scan_automatons_matches_in_real_postings() -> None:
-    from rolediff.postings.scan import _automaton, _key_table
-    from rolediff.skills import Prepared
-
-    kernel = compiled_kernel()
-    matches = 0
-    for name in ("sre.txt", "devops.txt", "other.txt"):
-        prepared = Prepared.of(fixture(name))
-        expected = list(_automaton().iter(f" {prepared.spaced} "))
-        assert kernel.find_keys(prepared.codes, _key_table()) == expected
-        matches += len(expected)
+    matches = sum(
+        _assert_kernel_scans_as_the_automaton(fixture(name))
+        for name in ("sre.txt", "devops.txt", "other.txt")
+    )
     assert matches > 40
 
 
@@ -406,10 +410,24 @@ def test_the_key_table_refuses_inconsistent_tables() -> None:
             kernel.key_table(*args)
     with pytest.raises(ValueError, match="distinct"):
         kernel.key_table(np.asarray([7, 7], dtype=u64), np.asarray([0, -1], dtype=i32), *good[2:])
+    groups: tuple[list[tuple[int, int]], ...] = ([],)
     with pytest.raises(TypeError):
-        kernel.find_keys(np.zeros(3, dtype=np.uint16), kernel.key_table(*good))
+        kernel.scan_keys(np.zeros(3, dtype=np.uint16), kernel.key_table(*good), "abc", groups)
     with pytest.raises(ValueError):
-        kernel.find_keys(np.zeros(3, dtype=np.uint8), "not a table")
+        kernel.scan_keys(np.zeros(3, dtype=np.uint8), "not a table", "abc", groups)
+    b = np.asarray([ord("b")], dtype=np.uint8)
+    with pytest.raises(TypeError):  # the needle's value is not (length, entries)
+        kernel.scan_keys(b, kernel.key_table(*good), "b", groups)
+    table = kernel.key_table(*good[:12], ("key", (1, ((3, None),))))
+    with pytest.raises(ValueError, match="group"):  # a group with no list
+        kernel.scan_keys(b, table, "b", groups)
+    with pytest.raises(ValueError, match="text"):  # a text shorter than the codes
+        kernel.scan_keys(b, table, "", ([],) * 4)
+    table = kernel.key_table(*good[:12], ("key", (1, ((0, frozenset({"B"})),))))
+    kernel.scan_keys(b, table, "b", groups)
+    assert groups == ([],)  # "b" is not a spelling the group accepts
+    kernel.scan_keys(b, table, "B", groups)
+    assert groups == ([(0, 1)],)
 
 
 def test_scan_on_real_postings_and_its_skill_matches() -> None:

@@ -1,10 +1,10 @@
 /* Optional compiled kernels for posting analysis. Each does exactly what a path of the package
- * does in NumPy (or, for find_keys, with the pyahocorasick automaton), and the tests check the
- * two agree; when this module is not built (no C compiler at install time) or
+ * does in NumPy or in plain Python (for scan_keys, with the pyahocorasick automaton), and the
+ * tests check the two agree; when this module is not built (no C compiler at install time) or
  * ROLEDIFF_PURE_PYTHON is set, rolediff uses those paths.
  *
- * key_table(...) -> table; find_keys(codes, table) -> [(end, value), ...]   scan.scan's
- *   automaton: see the comment above key_table.
+ * key_table(...) -> table; scan_keys(codes, table, text, groups) -> [(end, value), ...]
+ *   scan.scan's automaton and scan._place_matches: see the comment above key_table.
  * prepare(text, lower, spaced, out_codes) -> low | None                skills.Prepared.of
  * count_terms(codes, slots, multipliers, shift, bucket_mask, n_keys, out_idx, out_counts)
  *   -> n                                                              skills.HashIndex.count_terms
@@ -426,18 +426,21 @@ done:
     return result;
 }
 
-/* ---- find_keys: the scan automaton's matches, found by words instead ---------------------
+/* ---- scan_keys: the scan automaton's matches, found by words instead ---------------------
  *
  * key_table(prefixes, prefix_groups, group_starts, group_keys, cores, core_starts, leads,
  *           trails, needles, needle_starts, max_words, max_gap, values) -> capsule
- * find_keys(codes, table) -> [(end, value), ...]                          scan.scan's automaton
+ * scan_keys(codes, table, text, groups) -> [(end, value), ...]  scan._automaton's matches,
+ *                                                              placed by scan._place_matches
  *
  * The scan automaton (scan._automaton) looks in the padded spaced text f" {spaced} " for two
  * kinds of key: skill keys, a run of whole words with given spaces between them and at least
  * `lead` spaces before and `trail` after (" ci cd "), and needles, short strings found anywhere
- * ("dev", "on site"). find_keys returns what iterating the automaton over that text returns:
+ * ("dev", "on site"). The matches are those of iterating the automaton over that text:
  * (end, value) for every occurrence of every key, `end` the padded index of its last code
- * point, ordered by end and, for one end, longest key first.
+ * point, ordered by end and, for one end, longest key first. scan_keys returns the skill
+ * keys' matches, and appends each needle's place (start, end) in `text` (the original text)
+ * to the lists of `groups` its value names, as scan._place_matches does.
  *
  * Skill keys are found word by word: a table holds the hash (skills.hash_terms' polynomial,
  * code * BASE**offset, over the code points) of every word-prefix of every key's core (the key
@@ -725,9 +728,66 @@ static int add_match(KeyMatch **matches, Py_ssize_t *n, Py_ssize_t *room, Py_ssi
 FIND_KEYS(find_keys_narrow, uint8_t)
 FIND_KEYS(find_keys_wide, uint32_t)
 
-static PyObject *find_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "find_keys takes codes and a key table");
+/* The value of a needle key is (length, ((group, accepted), ...)): appends (start, end) to
+ * groups[group] for each entry whose accepted spellings (a frozenset, or None for any) hold
+ * text[start:end]. 0, or -1 with an error set. */
+static int add_needle(PyObject *value, PyObject *text, PyObject *groups, Py_ssize_t end) {
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 2 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(value, 1))) {
+        PyErr_SetString(PyExc_TypeError, "scan_keys: a needle's value is (length, entries)");
+        return -1;
+    }
+    Py_ssize_t length = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 0));
+    if (length == -1 && PyErr_Occurred()) return -1;
+    Py_ssize_t start = end - length;
+    if (start < 0 || end > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "scan_keys: the text is not the one the codes spell");
+        return -1;
+    }
+    PyObject *entries = PyTuple_GET_ITEM(value, 1), *span = NULL, *spelling = NULL;
+    int failed = 0;
+    for (Py_ssize_t e = 0; !failed && e < PyTuple_GET_SIZE(entries); e++) {
+        PyObject *entry = PyTuple_GET_ITEM(entries, e);
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2) {
+            PyErr_SetString(PyExc_TypeError, "scan_keys: a needle entry is (group, accepted)");
+            failed = 1;
+            break;
+        }
+        Py_ssize_t group = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 0));
+        PyObject *accepted = PyTuple_GET_ITEM(entry, 1);
+        if (group == -1 && PyErr_Occurred()) {
+            failed = 1;
+            break;
+        }
+        if (group < 0 || group >= PyTuple_GET_SIZE(groups) ||
+            !PyList_Check(PyTuple_GET_ITEM(groups, group))) {
+            PyErr_SetString(PyExc_ValueError, "scan_keys: no list for a needle's group");
+            failed = 1;
+            break;
+        }
+        if (accepted != Py_None) {
+            if (spelling == NULL && (spelling = PyUnicode_Substring(text, start, end)) == NULL) {
+                failed = 1;
+                break;
+            }
+            int holds = PySet_Contains(accepted, spelling);
+            if (holds < 0) failed = 1;
+            if (holds <= 0) continue;
+        }
+        if (span == NULL && (span = Py_BuildValue("(nn)", start, end)) == NULL) {
+            failed = 1;
+            break;
+        }
+        if (PyList_Append(PyTuple_GET_ITEM(groups, group), span) < 0) failed = 1;
+    }
+    Py_XDECREF(span);
+    Py_XDECREF(spelling);
+    return failed ? -1 : 0;
+}
+
+static PyObject *scan_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyUnicode_Check(args[2]) || !PyTuple_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "scan_keys takes codes, a key table, a str and a tuple");
         return NULL;
     }
     KeyTable *t = PyCapsule_GetPointer(args[1], "rolediff.KeyTable");
@@ -757,19 +817,24 @@ static PyObject *find_keys(PyObject *self, PyObject *const *args, Py_ssize_t nar
             matches[j] = m;
         }
     }
-    result = PyList_New(found);
+    result = PyList_New(0);
     if (result == NULL) goto done;
     for (Py_ssize_t i = 0; i < found; i++) {
-        PyObject *end = PyLong_FromSsize_t(matches[i].end);
-        PyObject *item = end == NULL ? NULL : PyTuple_New(2);
-        if (item == NULL) {
-            Py_XDECREF(end);
+        PyObject *value = PyTuple_GET_ITEM(t->values, matches[i].id);
+        if (matches[i].id >= t->n_skill_keys) {
+            if (add_needle(value, args[2], args[3], matches[i].end) < 0) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            continue;
+        }
+        PyObject *item = Py_BuildValue("(nO)", matches[i].end, value);
+        if (item == NULL || PyList_Append(result, item) < 0) {
+            Py_XDECREF(item);
             Py_CLEAR(result);
             goto done;
         }
-        PyTuple_SET_ITEM(item, 0, end);
-        PyTuple_SET_ITEM(item, 1, Py_NewRef(PyTuple_GET_ITEM(t->values, matches[i].id)));
-        PyList_SET_ITEM(result, i, item);
+        Py_DECREF(item);
     }
 done:
     PyMem_Free(matches);
@@ -785,9 +850,9 @@ static PyMethodDef methods[] = {
     {"top_terms", (PyCFunction)(void (*)(void))top_terms, METH_FASTCALL,
      "The terms that pull hardest toward a label, strongest first."},
     {"key_table", (PyCFunction)(void (*)(void))key_table, METH_FASTCALL,
-     "The tables find_keys reads, built once from the scan automaton's keys."},
-    {"find_keys", (PyCFunction)(void (*)(void))find_keys, METH_FASTCALL,
-     "The scan automaton's matches in a spaced text, found by words."},
+     "The tables scan_keys reads, built once from the scan automaton's keys."},
+    {"scan_keys", (PyCFunction)(void (*)(void))scan_keys, METH_FASTCALL,
+     "The scan automaton's skill matches in a spaced text; its other places, by group."},
     {"prepare", (PyCFunction)(void (*)(void))prepare, METH_FASTCALL,
      "The lower-case text and its spaced codes, for text of the Basic Multilingual Plane."},
     {NULL, NULL, 0, NULL},

@@ -1,3 +1,5 @@
+from typing import Any
+
 import numpy as np
 
 SOURCE_DIGEST: str
@@ -50,4 +52,10 @@ def key_table(
     values: tuple[object, ...],
     /,
 ) -> object: ...
-def find_keys(codes: np.ndarray, table: object, /) -> list[tuple[int, object]]: ...
+def scan_keys(
+    codes: np.ndarray,
+    table: object,
+    text: str,
+    groups: tuple[list[tuple[int, int]], ...],
+    /,
+) -> list[tuple[int, Any]]: ...

@@ -289,7 +289,7 @@ class Words:
 def text_hash(text: str) -> int:
     """The polynomial hash of a text's code points, sum of code * BASE**offset modulo 2**64:
     a word's hash in Words, and of a run of words with the spaces between them (the compiled
-    kernel's find_keys extends it word by word)."""
+    kernel's scan_keys extends it word by word)."""
     h, power = 0, 1
     for char in text:
         h = (h + ord(char) * power) & 0xFFFFFFFFFFFFFFFF

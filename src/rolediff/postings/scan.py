@@ -140,7 +140,7 @@ def _automaton() -> Any:
 
 @cache
 def _key_table() -> Any:
-    """The compiled kernel's tables for the same keys (rolediff._speedups.find_keys: skill keys
+    """The compiled kernel's tables for the same keys (rolediff._speedups.scan_keys: skill keys
     found word by word, needles where their first two code points are)."""
     import numpy as np
 
@@ -197,15 +197,29 @@ def scan(text: str | Prepared) -> Found:
     """Every place in the text that a reader asked for (overlapping places included), and the
     skill matcher's automaton matches."""
     prepared = text if isinstance(text, Prepared) else Prepared.of(text)
-    original, low = prepared.text, prepared.low
     groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [], [])
-    skills = []
     kernel = speedups()
-    matches = (
-        kernel.find_keys(prepared.codes, _key_table())
-        if kernel is not None
-        else _automaton().iter(f" {prepared.spaced} ")
-    )
+    if kernel is not None:
+        skills = kernel.scan_keys(prepared.codes, _key_table(), prepared.text, groups)
+    else:
+        matches = _automaton().iter(f" {prepared.spaced} ")
+        skills = _place_matches(matches, prepared.text, groups)
+    low = prepared.low
+    for symbol, symbol_groups in _needles()[1].items():
+        at = low.find(symbol)
+        while at != -1:
+            for group in symbol_groups:
+                groups[group].append((at, at + 1))
+            at = low.find(symbol, at + 1)
+    return Found(groups, skills)
+
+
+def _place_matches(
+    matches: Iterable[tuple[int, Any]], original: str, groups: tuple[list[tuple[int, int]], ...]
+) -> list[tuple[int, SkillPattern]]:
+    """The skill keys' matches of the automaton; the needles' places, (start, end) in the
+    original text, appended to the groups that asked for them (in the spellings they accept)."""
+    skills = []
     for end, value in matches:
         if len(value) == 5:
             skills.append((end, value))
@@ -215,10 +229,4 @@ def scan(text: str | Prepared) -> Found:
         for group, accepted in entries:
             if accepted is None or original[start:end] in accepted:
                 groups[group].append((start, end))
-    for symbol, symbol_groups in _needles()[1].items():
-        at = low.find(symbol)
-        while at != -1:
-            for group in symbol_groups:
-                groups[group].append((at, at + 1))
-            at = low.find(symbol, at + 1)
-    return Found(groups, skills)
+    return skills
