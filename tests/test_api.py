@@ -454,6 +454,50 @@ def test_a_page_form_takes_blank_fields_and_dollars(client: TestClient) -> None:
     assert twin.json() == client.get("/api/v1/pay?city=Raleigh&salary=150000").json()
 
 
+@pytest.mark.parametrize("typed", ["120k", "$120,000", "120,000", "$120K", " 1.2e5 "])
+def test_a_page_form_reads_a_salary_as_the_cli_does(client: TestClient, typed: str) -> None:
+    api = client.get("/api/v1/pay?city=Raleigh&salary=120000").json()
+    for page in ("/pay", "/cities"):
+        shown = client.get(page, params={"city": "Raleigh", "salary": typed})
+        assert shown.status_code == 200, shown.text
+        assert 'name="salary" value="120000"' in shown.text  # read, and shown as a number
+    twin = client.get("/pay", params={"city": "Raleigh", "salary": typed, "format": "json"})
+    assert twin.status_code == 200 and twin.json() == api
+    ranked = client.get("/cities", params={"salary": typed, "top": "2", "format": "json"})
+    assert ranked.json() == client.get("/api/v1/cities?salary=120000&top=2").json()
+
+
+def test_every_dollar_field_of_a_form_reads_commas_dollar_signs_and_k(client: TestClient) -> None:
+    typed = {"salary": "$100k", "pretax": "$20,000", "hsa": "4k", "rent": "$1,500"}
+    twin = client.get(
+        "/pay", params={"city": "Raleigh", **typed, "living": "1,000", "format": "json"}
+    )
+    assert twin.status_code == 200, twin.text
+    plain = "salary=100000&pretax=20000&hsa=4000&rent=1500&living=1000"
+    assert twin.json() == client.get(f"/api/v1/pay?city=Raleigh&{plain}").json()
+
+
+@pytest.mark.parametrize(
+    ("page", "field"), [("/pay", "salary"), ("/pay", "rent"), ("/cities", "salary")]
+)
+def test_a_form_amount_that_is_no_amount_gets_the_cli_message_and_keeps_the_input(
+    client: TestClient, cli: Any, page: str, field: str
+) -> None:
+    said = cli("pay", "--city", "Raleigh", "--salary", "12x")
+    assert said.code == 2
+    (line,) = [line for line in said.err.splitlines() if line.startswith("Error:")]
+    message = line.split(": ", 2)[-1]  # after "Error: Invalid value for '--salary' / '-s'"
+    assert message.startswith("'12x' is not an amount of dollars")
+    query = {"city": "Raleigh", "salary": "100000", field: "12x", "state": "NC"}
+    shown = client.get(page, params=query)
+    assert shown.status_code == 422 and shown.headers["content-type"].startswith("text/html")
+    assert f'role="alert" data-status="422">{escape_html(f"{field}: {message}")}<' in shown.text
+    assert f'name="{field}" value="12x"' in shown.text  # the form as it was filled
+    twin = client.get(page, params={**query, "format": "json"})
+    assert twin.status_code == 422
+    assert twin.json() == {"error": {"status": 422, "message": f"{field}: {message}"}}
+
+
 def test_characters_that_do_not_print_are_shown_escaped_in_every_message(
     client: TestClient,
 ) -> None:

@@ -321,6 +321,25 @@ def test_a_form_error_keeps_the_input_and_the_mended_form_answers(server: str, p
     charts_drawn(page, "pay-mended")
 
 
+def test_a_form_reads_dollars_as_the_cli_does(server: str, page: Any) -> None:
+    page.goto(f"{server}/pay")
+    page.fill("input[name=city]", "Raleigh, NC")
+    page.select_option("#role", "")
+    page.fill("input[name=salary]", "12x")
+    page.press("input[name=salary]", "Enter")
+    page.wait_for_selector("[role=alert]")
+    assert "'12x' is not an amount of dollars" in page.inner_text("[role=alert]")
+    assert page.input_value("input[name=salary]") == "12x"
+    page.fill("input[name=salary]", "$120k")
+    page.fill("input[name=rent]", "$1,500")
+    with page.expect_navigation():
+        page.press("input[name=salary]", "Enter")
+    assert page.locator("[role=alert]").count() == 0
+    assert page.input_value("input[name=salary]") == "120000"
+    assert page.input_value("input[name=rent]") == "1500"
+    charts_drawn(page, "pay-dollars")
+
+
 def test_a_refused_posting_file_keeps_the_pasted_text(server: str, page: Any) -> None:
     page.goto(f"{server}/posting")
     page.fill("textarea[name=text]", "Kubernetes, on-call <b>SLOs</b>")

@@ -9,8 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
+import typer
 
 from rolediff.cli import app
+from rolediff.cli_common import Format
+from rolediff.render import OutputFormat, Table, emit
 from tests.conftest import run_process
 
 FORMATS = ["table", "json", "csv", "markdown"]
@@ -187,6 +190,72 @@ def test_piped_tables_keep_short_cells_whole(monkeypatch: pytest.MonkeyPatch) ->
     out = io.StringIO()
     emit({}, [Table("Long", ["text"], prose)], OutputFormat.table, out)
     assert max(map(len, out.getvalue().splitlines())) <= PIPED_MAX_WIDTH
+
+
+LONG_URL = "https://example.org/" + "/".join(f"section-{i}" for i in range(20)) + "/page.html"
+LONG_NOTE = (
+    "Source: a note longer than any terminal, folded nowhere when piped so that it can be "
+    f"copied or grepped whole, ending with its link {LONG_URL}"
+)
+
+
+note_app = typer.Typer(add_completion=False)
+
+
+@note_app.command()
+def show_a_long_note(fmt: Format = OutputFormat.table) -> None:
+    """One table with a long note and a long URL, printed as every command prints."""
+    table = Table("Links", ["name", "url"], [["guide", LONG_URL]], notes=[LONG_NOTE])
+    emit({"url": LONG_URL, "note": LONG_NOTE}, [table], fmt)
+
+
+def _piped(target, *argv: str) -> str:  # type: ignore[no-untyped-def]
+    """What a command writes to a pipe: typer's CliRunner is no terminal."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner(env={"COLUMNS": None, "LINES": None, "FORCE_COLOR": None})
+    result = runner.invoke(target, list(argv))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_piped_output_keeps_long_notes_and_urls_on_one_line(fmt: str) -> None:
+    out = _piped(note_app, "--format", fmt)
+    lines = out.splitlines()
+    if fmt == "json":
+        assert json.loads(out) == {"url": LONG_URL, "note": LONG_NOTE}
+    elif fmt == "csv":
+        assert list(csv.reader(io.StringIO(out))) == [["name", "url"], ["guide", LONG_URL]]
+    elif fmt == "markdown":
+        assert f"> {LONG_NOTE}" in lines and f"| guide | {LONG_URL} |" in lines
+    else:
+        assert f"  {LONG_NOTE}" in lines  # whole, on its own line
+        assert any(LONG_URL in line for line in lines[:-1])  # the table's cell, unfolded too
+        assert all(line == line.rstrip() for line in lines if "│" not in line)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_piped_command_prints_its_cited_sources_whole(fmt: str) -> None:
+    from rolediff.data import sources
+    from rolediff.roles import get_role
+    from rolediff.views import role_tables
+
+    profile = get_role("sre")
+    cited = {s: sources()[s] for s in profile.sources}
+    notes = [note for table in role_tables(profile, cited) for note in table.notes]
+    assert any(len(note) > 160 and "https://" in note for note in notes)  # longer than a row
+    out = _piped(app, "role", "sre", "--format", fmt)
+    lines = out.splitlines()
+    if fmt == "table":
+        assert all(f"  {note}" in lines for note in notes)
+    elif fmt == "markdown":
+        assert all(f"> {note}" in lines for note in notes)
+    elif fmt == "json":
+        assert json.loads(out) == profile.model_dump(mode="json")
+    else:
+        rows = list(csv.reader(io.StringIO(out)))
+        assert len({len(row) for row in rows}) == 1 and len(rows) > 2
 
 
 def test_a_path_that_cannot_be_written_is_a_user_error(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from rolediff import amounts
 from rolediff.errors import RolediffError, check_is_file
 from rolediff.render import OutputFormat
 
@@ -26,30 +26,13 @@ Format = Annotated[
 ]
 
 
-_AMOUNT = re.compile(
-    r"(?P<sign>[-+]?)\$?(?P<number>(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?)(?P<k>k?)",
-    re.IGNORECASE,
-)
-
-
 def parse_dollars(value: str | float) -> float:
-    """An amount of dollars as people type it: 120000, 1e5, 120,000, $120,000 or $120k (the
-    dashboard's forms take "$" and "," too); an option's default passes as it is. Range checks
-    are the library's."""
-    if isinstance(value, int | float):
-        return float(value)
-    text = value.strip()
+    """An amount of dollars as people type it (:func:`rolediff.amounts.parse_dollars`, which the
+    dashboard's forms use too), for a dollar option: text that is none is a usage error."""
     try:
-        return float(text)
-    except ValueError:
-        pass
-    amount = _AMOUNT.fullmatch(text)
-    if amount is None or not any(c.isdigit() for c in amount["number"]):
-        raise typer.BadParameter(
-            f"{text!r} is not an amount of dollars; write it as 120000, 120,000 or $120k."
-        )
-    number = float(amount["number"].replace(",", "")) * (1000 if amount["k"] else 1)
-    return -number if amount["sign"] == "-" else number
+        return amounts.parse_dollars(value)
+    except amounts.AmountError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def dump(models: Sequence[Any]) -> list[Any]:

@@ -10,7 +10,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class OutputFormat(StrEnum):
@@ -115,19 +118,11 @@ def _markdown(tables: list[Table], out: TextIO) -> None:
 
 
 def _rich(tables: list[Table], out: TextIO) -> None:
-    from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
     widths = [_column_widths(t) if t.rows else [] for t in tables]
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        # A terminal folds tables to its width; a file or pipe gets rows unbroken up to a limit
-        # (rich's default there is 80 columns, which cut "$133,989" in two), unless COLUMNS
-        # says otherwise.
-        widest = max((_table_width(w) for w in widths if w), default=0)
-        width = min(max(console.width, widest), PIPED_MAX_WIDTH)
-        console = Console(file=out, highlight=False, soft_wrap=False, width=width)
+    console = _console(out, max((_table_width(w) for w in widths if w), default=0))
     for i, table in enumerate(tables):
         if i:
             console.print()
@@ -139,8 +134,16 @@ def _rich(tables: list[Table], out: TextIO) -> None:
         # A table that fits unfolded gets its columns' widths up front: rich then skips
         # measuring every cell again (most of the time of a ranking of every metro).
         fits = bool(widths[i]) and _table_width(widths[i]) <= console.width
+        # Folded to a file or pipe, a column never cuts a URL: it widens to the longest, even
+        # past the width (soft wrap: nothing is cropped), to copy or grep whole.
+        urls = [None] * len(table.columns) if fits or console.is_terminal else _url_widths(table)
         for j, column in enumerate(table.columns):
-            grid.add_column(Text(column), overflow="fold", width=widths[i][j] if fits else None)
+            grid.add_column(
+                Text(column),
+                overflow="fold",
+                width=widths[i][j] if fits else None,
+                min_width=urls[j],
+            )
         for row in table.rows:
             grid.add_row(*map(Text, row))
         console.print(grid if table.rows else f"{_escape(table.title)}\n  (none)")
@@ -148,8 +151,30 @@ def _rich(tables: list[Table], out: TextIO) -> None:
             console.print(f"  [dim]{_escape(note)}[/dim]")
 
 
+def _console(out: TextIO, widest: int) -> Console:
+    """The console that prints tables to ``out``, ``widest`` columns wide unfolded.
+
+    A terminal folds tables and notes to its width. A file or pipe gets rows unbroken up to
+    ``PIPED_MAX_WIDTH`` (rich's default there is 80 columns, which cut "$133,989" in two), or
+    ``COLUMNS`` when set, and notes never wrapped: a note or a URL stays on one line, whole, to
+    copy or grep."""
+    from rich.console import Console
+
+    console = Console(file=out, highlight=False, soft_wrap=False)
+    if console.is_terminal:
+        return console
+    width = (
+        console.width
+        if "COLUMNS" in os.environ
+        else min(max(console.width, widest), PIPED_MAX_WIDTH)
+    )
+    # soft_wrap: text is printed as it is, neither wrapped nor cropped (tables still lay
+    # themselves out to the width, folding the cells of one wider than it).
+    return Console(file=out, highlight=False, soft_wrap=True, width=width)
+
+
 PIPED_MAX_WIDTH = 160
-"""Widest table written to a file or pipe; wider ones fold their cells."""
+"""Widest table written to a file or pipe; wider ones fold their cells (but not a URL)."""
 
 
 def _column_widths(table: Table) -> list[int]:
@@ -160,6 +185,22 @@ def _column_widths(table: Table) -> list[int]:
         max(cell_len(line) for cell in (header, *cells) for line in cell.split("\n"))
         for header, *cells in zip(table.columns, *table.rows, strict=True)
     ]
+
+
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def _url_widths(table: Table) -> list[int | None]:
+    """Each column's longest URL, or None for one without any."""
+    from rich.cells import cell_len
+
+    widths: list[int | None] = []
+    for j in range(len(table.columns)):
+        found = [
+            cell_len(url) for row in table.rows if "://" in row[j] for url in _URL.findall(row[j])
+        ]
+        widths.append(max(found) if found else None)
+    return widths
 
 
 def _table_width(widths: list[int]) -> int:

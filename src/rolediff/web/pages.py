@@ -25,10 +25,12 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rolediff import answers
 from rolediff._version import __version__
+from rolediff.amounts import AmountError, parse_dollars
 from rolediff.api import (
     NO_STORE,
     Bedrooms,
@@ -124,14 +126,31 @@ def error_page(
 
 
 def _form_number(value: Any) -> Any:
-    """A number typed in a form: a blank field is none given, "$120,000" is 120000."""
+    """A count typed in a form (top, year, percentile, bedrooms): a blank field is none given,
+    "1,000" is 1000."""
     if isinstance(value, str):
         return value.strip().replace(",", "").replace("$", "") or None
     return value
 
 
+def _form_dollars(value: Any) -> Any:
+    """An amount typed in a form, read as the CLI reads its dollar options (120000, 120,000,
+    $120,000, $120k: :func:`rolediff.amounts.parse_dollars`, with its message for anything
+    else); a blank field is none given."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return parse_dollars(value)
+    except AmountError as exc:  # the message as it is, not "Value error, ..."
+        raise PydanticCustomError("dollars", "{message}", {"message": str(exc)}) from None
+
+
 FormNumber = BeforeValidator(_form_number)
 """Read before the value's own type (shared with the API), which then checks it as the API does."""
+FormDollars = BeforeValidator(_form_dollars)
+"""The same for amounts of dollars: the value's type then checks its range as the API does."""
 
 
 def _format(request: Request) -> str:
@@ -332,7 +351,7 @@ def add_pages(app: FastAPI) -> None:
     def cities(
         request: Request,
         role: Annotated[str | None, Query(max_length=100)] = None,
-        salary: Annotated[Salary | None, FormNumber, Query()] = None,
+        salary: Annotated[Salary | None, FormDollars, Query()] = None,
         percentile: Annotated[int | None, FormNumber, Query()] = None,
         top: Annotated[Top | None, FormNumber, Query()] = None,
         state: Annotated[str | None, Query(max_length=100)] = None,
@@ -386,15 +405,15 @@ def add_pages(app: FastAPI) -> None:
     def pay(
         request: Request,
         city: Annotated[str, Query(max_length=200)] = "Raleigh, NC",
-        salary: Annotated[Salary | None, FormNumber, Query()] = None,
+        salary: Annotated[Salary | None, FormDollars, Query()] = None,
         role: Annotated[str | None, Query(max_length=100)] = None,
         percentile: Annotated[int | None, FormNumber, Query()] = None,
         year: Annotated[Year | None, FormNumber, Query()] = None,
         filing: FilingParam = "single",
-        pretax: Annotated[Dollars | None, FormNumber, Query()] = None,
-        hsa: Annotated[Dollars | None, FormNumber, Query()] = None,
-        rent: Annotated[MonthlyCost | None, FormNumber, Query()] = None,
-        living: Annotated[MonthlyCost | None, FormNumber, Query()] = None,
+        pretax: Annotated[Dollars | None, FormDollars, Query()] = None,
+        hsa: Annotated[Dollars | None, FormDollars, Query()] = None,
+        rent: Annotated[MonthlyCost | None, FormDollars, Query()] = None,
+        living: Annotated[MonthlyCost | None, FormDollars, Query()] = None,
         bedrooms: Annotated[Bedrooms | None, FormNumber, Query()] = None,
     ) -> Response:
         from rolediff.views import take_home_tables
