@@ -134,6 +134,50 @@ def test_a_top_coded_percentile_is_a_flagged_lower_bound(top_coded_p90: None) ->
     assert "lower bounds" in result.method
 
 
+# --- the percentiles come from the data ----------------------------------------------------
+
+
+def test_percentiles_are_those_the_wages_file_lists() -> None:
+    listed = tuple(data.read_toml("wages/role_proxies.toml")["percentiles"])
+    assert estimate.percentiles() == listed == (10, 25, 50, 75, 90)
+    result = estimate.estimate_salary("sre", None)
+    assert tuple(result.percentiles) == listed
+    assert estimate.estimate_salary_all("sre").percentiles.shape[1] == len(listed)
+    wages_files = {d.path: d.files for d in data.datasets()}["wages"]
+    assert estimate.proxy_config().oews_file in wages_files
+
+
+@pytest.fixture
+def fewer_percentiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The wages data listing only the 10th, 50th and 90th percentiles."""
+    config = estimate.proxy_config().model_copy(update={"percentiles": (10, 50, 90)})
+    monkeypatch.setattr(estimate, "proxy_config", lambda: config)
+    estimate.oews_wages.cache_clear()
+    estimate._anchor.cache_clear()
+    yield
+    monkeypatch.undo()
+    estimate.oews_wages.cache_clear()
+    estimate._anchor.cache_clear()
+
+
+def test_estimates_follow_the_percentiles_in_the_data(fewer_percentiles: None) -> None:
+    raleigh = resolve_place("Raleigh, NC")
+    result = estimate.estimate_salary("sre", raleigh, 90)
+    assert list(result.percentiles) == [10, 50, 90]
+    assert result.annual == result.percentiles[90]
+    # The median, and so the metro factor, is still read from the median column.
+    assert estimate.estimate_salary("sre", raleigh).annual == pytest.approx(161_372, abs=0.5)
+    with pytest.raises(ValueError, match="one of 10, 50, 90; got 25"):
+        estimate.estimate_salary("sre", raleigh, 25)
+
+
+def test_percentiles_must_ascend_and_hold_the_median() -> None:
+    raw = data.read_toml("wages/role_proxies.toml")
+    for bad in ([10, 25, 75, 90], [50, 25, 90], [0, 50], [50, 100]):
+        with pytest.raises(ValueError):
+            estimate.ProxyConfig.model_validate({**raw, "percentiles": bad})
+
+
 # --- input --------------------------------------------------------------------------------
 
 
@@ -159,7 +203,7 @@ def test_role_names_and_titles_are_accepted() -> None:
 @given(st.sampled_from(data.ROLE_IDS), st.integers(0, 392))
 def test_percentiles_ascend_everywhere(role: str, i: int) -> None:
     result = estimate.estimate_salary(role, metro_places()[i])
-    values = [result.percentiles[p] for p in estimate.PERCENTILES]
+    values = [result.percentiles[p] for p in estimate.percentiles()]
     assert all(a < b for a, b in pairwise(values))
     assert result.percentiles[result.percentile] == result.annual
 

@@ -104,10 +104,61 @@ def test_bad_bedrooms_name_the_choices(bedrooms: int) -> None:
         living.living_costs(resolve_place("Raleigh, NC"), bedrooms)
 
 
+# --- releases: every vintage, date, URL and file name comes from releases.toml -----------------
+
+
+def test_results_name_the_releases_in_the_data() -> None:
+    release = data.read_toml("living/releases.toml")
+    rent, prices = release["rent"], release["prices"]
+    costs = living.living_costs(resolve_place("Raleigh, NC"))
+    assert costs.rent_source == f"{rent['publisher']} {rent['title']} {rent['vintage']}"
+    assert costs.rent_as_of == rent["as_of"]
+    assert costs.sources[0] == rent["url"] and costs.sources[-1] == prices["url"]
+    assert f"({rent['measure']})" in costs.method
+    assert f"{prices['publisher']} {prices['short_title']} {prices['vintage']} (" in costs.method
+    assert costs.food.source.endswith(
+        f"priced by {prices['publisher']} {prices['title']} {prices['vintage']} of the "
+        "Raleigh-Cary, NC metro"
+    )
+    assert living.bedroom_counts() == tuple(rent["bedrooms"])
+    files = {d.path: d.files for d in data.datasets()}["living"]
+    assert {rent["file"], prices["file"], release["spending"]["file"]} <= set(files)
+
+
+@pytest.fixture
+def next_release(monkeypatch: pytest.MonkeyPatch) -> None:
+    """releases.toml naming other vintages, dates and URLs, and fewer bedroom counts (the data
+    files, read by the real names first, stay cached)."""
+    living.living_costs(resolve_place("Raleigh, NC"))
+    current = living.releases()
+    rent = current.rent.model_copy(
+        update={
+            "vintage": "FY2099",
+            "as_of": "2098-10-01",
+            "url": "https://example.org/fmr",
+            "bedrooms": (0, 1, 2, 3),
+        }
+    )
+    prices = current.prices.model_copy(update={"vintage": "2097"})
+    changed = current.model_copy(update={"rent": rent, "prices": prices})
+    monkeypatch.setattr(living, "releases", lambda: changed)
+
+
+def test_labels_follow_the_releases_file(next_release: None) -> None:
+    costs = living.living_costs(resolve_place("Raleigh, NC"))
+    assert costs.rent_source == "HUD Fair Market Rents FY2099"
+    assert costs.rent_as_of == "2098-10-01"
+    assert costs.sources[0] == "https://example.org/fmr"
+    assert "rent: HUD FY2099 1-bedroom Fair Market Rent" in costs.method
+    assert "BEA RPP 2097" in costs.method and "Regional Price Parities 2097" in costs.food.source
+    with pytest.raises(ValueError, match=r"one of 0, 1, 2, 3 \(HUD Fair Market Rents cover 0 to 3"):
+        living.check_bedrooms(4)
+
+
 # --- every metro --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bedrooms", living.BEDROOMS)
+@pytest.mark.parametrize("bedrooms", living.bedroom_counts())
 def test_batch_equals_single_place(bedrooms: int) -> None:
     table = living.living_costs_all(bedrooms)
     assert len(table.cbsa_code) == 393 == len(set(table.cbsa_code))

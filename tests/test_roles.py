@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rolediff import RolediffError, UnknownRoleError, compare, get_role, list_roles
+from rolediff import RolediffError, UnknownRoleError, compare, data, get_role, list_roles, roles
 from rolediff.data import ROLE_IDS
+from rolediff.pay.take_home import take_home
 
 ARTICLE_SHARED = [
     "infrastructure-automation",
@@ -171,6 +172,39 @@ def test_compare_with_a_city_carries_take_home_top_cities_and_the_article_check(
     assert [n for n in c.salaries.notes if said in n]
     plain = compare("sre", "devops")
     assert plain.salaries.take_home is None and plain.salaries.article_check == []
+
+
+def test_the_article_is_checked_under_the_tax_year_in_its_figures_file() -> None:
+    check = data.read_toml("article/figures.toml")["tax_check"]
+    # The article is dated 2023-01-30: its figures are compared under that year's law.
+    assert check["tax_year"] == 2023 == int(check["as_of"][:4])
+    assert check["as_of"] == data.sources()["article"].date
+    assert roles.article_tax_year() == check["tax_year"]
+    c = compare("devops", "sre", city="Houston, TX")
+    assert {k.tax_year for k in c.salaries.article_check} == {check["tax_year"]}
+    assert [n for n in c.salaries.notes if f"under {check['tax_year']} law" in n]
+
+
+def test_the_article_check_follows_the_tax_year_in_the_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    figures = data.published_figures()
+    later = figures.tax_check.model_copy(update={"tax_year": 2025})
+    monkeypatch.setattr(
+        data, "published_figures", lambda: figures.model_copy(update={"tax_check": later})
+    )
+    c = compare("devops", "sre", city="Dallas, TX")
+    assert {k.tax_year for k in c.salaries.article_check} == {2025}
+    check = next(k for k in c.salaries.article_check if k.city == "Dallas, TX")
+    assert (
+        check.computed_after_tax_monthly
+        == take_home(check.monthly_salary * 12, "Dallas, TX", year=2025).after_tax_monthly
+    )
+    assert (
+        check.computed_after_tax_monthly
+        != take_home(check.monthly_salary * 12, "Dallas, TX", year=2023).after_tax_monthly
+    )
+    assert [n for n in c.salaries.notes if "under 2025 law" in n]
 
 
 def test_compare_shows_postings_based_prospects_from_the_snapshot() -> None:

@@ -489,20 +489,24 @@ def _salaries(a: str, b: str, place: Place | None) -> Salaries:
     return salaries if place is None else _with_take_home(salaries, a, b, place)
 
 
-ARTICLE_TAX_YEAR = 2023
-"""The earliest tax year rolediff models; the article (January 2023) used 2022 figures."""
 TOP_CITIES = 10
+
+
+def article_tax_year() -> int:
+    """The tax year under whose law the article's after-tax figures are checked: the year of the
+    article's date (``tax_check`` in ``data/article/figures.toml`` says why)."""
+    return data.published_figures().tax_check.tax_year
 
 
 def _with_take_home(salaries: Salaries, a: str, b: str, place: Place) -> Salaries:
     """Add both roles' take-home in the place, their top cities, and the article check."""
     from rolediff.pay.take_home import rank_cities, take_home
 
-    checks, filing = [], ""
+    checks, filing, tax_year = [], "", article_tax_year()
     for row in data.published_figures().city_table:
         if row.role not in (a, b):
             continue
-        ours = take_home(row.monthly_salary * 12, row.place, year=ARTICLE_TAX_YEAR)
+        ours = take_home(row.monthly_salary * 12, row.place, year=tax_year)
         gap, filing = ours.after_tax_monthly - row.monthly_after_tax, ours.filing_status
         checks.append(
             ArticleCheck(
@@ -513,14 +517,14 @@ def _with_take_home(salaries: Salaries, a: str, b: str, place: Place) -> Salarie
                 computed_after_tax_monthly=ours.after_tax_monthly,
                 difference_monthly=round(gap, 2),
                 difference_share=round(gap / row.monthly_after_tax, 4),
-                tax_year=ARTICLE_TAX_YEAR,
+                tax_year=tax_year,
             )
         )
     notes = list(salaries.notes)
     if checks:
         shares = sorted(k.difference_share for k in checks)
         notes.append(
-            f"On the same gross pay, rolediff's after-tax pay under {ARTICLE_TAX_YEAR} law "
+            f"On the same gross pay, rolediff's after-tax pay under {tax_year} law "
             f"({filing.replace('_', ' ')} filer, standard deduction) differs from the "
             f"article's by {shares[0]:+.1%} to {shares[-1]:+.1%} across its {len(checks)} "
             "city rows (the article check sets them side by side)."

@@ -194,12 +194,23 @@ class DataNote(Record):
     source: Slug
 
 
+class TaxCheck(Record):
+    """The tax year under whose law rolediff recomputes the article's after-tax figures, and why
+    (the article's date)."""
+
+    tax_year: int
+    why: str = Field(min_length=1)
+    source: Slug
+    as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
 class PublishedFigures(Record):
     salaries: list[PublishedSalary]
     openings: list[PublishedOpenings]
     city_table: list[PublishedCityRow]
     claims: list[PublishedClaim]
     notes: list[DataNote]
+    tax_check: TaxCheck
 
 
 # --- places ------------------------------------------------------------------------------

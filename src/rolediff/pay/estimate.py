@@ -1,6 +1,7 @@
 """Salary estimates for a role in a metro, for when the user names a role but not a salary.
 
-The estimate is ``national anchor * metro factor``, for the 10th to 90th percentiles:
+The estimate is ``national anchor * metro factor``, for each percentile OEWS publishes (listed in
+``data/wages/role_proxies.toml``):
 
 - Each role has proxy occupations with weights (``data/wages/role_proxies.toml``). The proxies'
   national OEWS percentiles, blended by weight, give the distribution.
@@ -17,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from math import isclose, isnan
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -32,9 +34,8 @@ from rolediff.pay.living import metro_places
 from rolediff.pay.models import ProxyWage, SalaryEstimate, WageArea
 from rolediff.roles import get_role
 
-PERCENTILES = (10, 25, 50, 75, 90)
-_COLUMNS = ("annual_mean", "annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90")
-_MEDIAN = _COLUMNS.index("annual_median")
+MEDIAN = 50
+"""The median as a percentile: the metro factor compares medians."""
 
 Array = npt.NDArray[np.float64]
 
@@ -73,15 +74,17 @@ class ProxyConfig(Model):
     oews_release: str
     oews_published: str
     oews_url: str = Field(pattern=r"^https?://")
-    percentiles: tuple[int, ...]
+    oews_file: str = Field(pattern=r"^[a-z0-9_]+\.csv$")
+    percentiles: tuple[Annotated[int, Field(gt=0, lt=100)], ...] = Field(min_length=1)
+    """The annual wage percentiles OEWS publishes, ascending; the median among them."""
     topcode_annual: float = Field(gt=0)
     wage_growth: WageGrowth
     roles: tuple[RoleProxies, ...]
 
     @model_validator(mode="after")
     def _consistent(self) -> ProxyConfig:
-        if self.percentiles != PERCENTILES:
-            raise ValueError(f"percentiles must be {PERCENTILES}")
+        if any(b <= a for a, b in pairwise(self.percentiles)) or MEDIAN not in self.percentiles:
+            raise ValueError("percentiles must ascend and include the median (50)")
         if sorted(r.id for r in self.roles) != sorted(data.ROLE_IDS):
             raise ValueError("role_proxies.toml must describe every role exactly once")
         return self
@@ -92,14 +95,36 @@ def proxy_config() -> ProxyConfig:
     return ProxyConfig.model_validate(data.read_toml("wages/role_proxies.toml"))
 
 
+def percentiles() -> tuple[int, ...]:
+    """The wage percentiles OEWS publishes, so those an estimate gives, ascending."""
+    return proxy_config().percentiles
+
+
+def _columns() -> tuple[str, ...]:
+    """The OEWS columns read: the annual mean, then one per percentile (the median's is named
+    ``annual_median``)."""
+    names = ("annual_median" if p == MEDIAN else f"annual_p{p}" for p in percentiles())
+    return ("annual_mean", *names)
+
+
+def _oews_path() -> str:
+    return f"wages/{proxy_config().oews_file}"
+
+
+def _median() -> int:
+    """Index of the median in a row of :func:`oews_wages`."""
+    return 1 + percentiles().index(MEDIAN)
+
+
 @cache
 def oews_wages() -> dict[tuple[str, str, str], Array]:
-    """(area type, area, SOC) → annual mean and p10 to p90; NaN where BLS published none."""
+    """(area type, area, SOC) → annual mean and each percentile; NaN where BLS published none."""
     table = {}
-    for row in data.read_csv("wages/oews_may2025.csv"):
-        values = np.array([float(row[c]) if row[c] else np.nan for c in _COLUMNS])
+    columns, path = _columns(), _oews_path()
+    for row in data.read_csv(path):
+        values = np.array([float(row[c]) if row[c] else np.nan for c in columns])
         if np.any(values <= 0):
-            raise data.DataError(f"wages/oews_may2025.csv: non-positive wage in {row}")
+            raise data.DataError(f"{path}: non-positive wage in {row}")
         table[row["area_type"], row["area"], row["soc_code"]] = values
     return table
 
@@ -114,11 +139,11 @@ class SalaryTable:
     role: str
     cbsa_code: tuple[str, ...]
     percentiles: Array
-    """One row per metro, columns p10, p25, p50, p75, p90."""
+    """One row per metro, one column per percentile of :func:`percentiles`."""
     metro_factor: Array
 
-    def annual(self, percentile: int = 50) -> Array:
-        column: Array = self.percentiles[:, PERCENTILES.index(check_percentile(percentile))]
+    def annual(self, percentile: int = MEDIAN) -> Array:
+        column: Array = self.percentiles[:, percentiles().index(check_percentile(percentile))]
         return column
 
 
@@ -132,9 +157,10 @@ class _Anchor:
 
 
 def check_percentile(percentile: int) -> int:
-    if percentile not in PERCENTILES:
+    published = percentiles()
+    if percentile not in published:
         raise RolediffError(
-            f"percentile must be one of {', '.join(map(str, PERCENTILES))}; got {percentile!r}."
+            f"percentile must be one of {', '.join(map(str, published))}; got {percentile!r}."
         )
     return percentile
 
@@ -143,7 +169,7 @@ def _national(soc: str) -> Array:
     try:
         return oews_wages()["national", "US", soc]
     except KeyError as exc:
-        raise data.DataError(f"wages/oews_may2025.csv has no national row for {soc}") from exc
+        raise data.DataError(f"{_oews_path()} has no national row for {soc}") from exc
 
 
 @cache
@@ -154,8 +180,8 @@ def _anchor(role_id: str) -> _Anchor:
     # A withheld (top-coded) national percentile counts at the top code: a lower bound.
     blocked = [
         pct
-        for pct in PERCENTILES
-        if any(isnan(_national(x.soc)[1 + PERCENTILES.index(pct)]) for x in role.proxies)
+        for i, pct in enumerate(percentiles(), 1)
+        if any(isnan(_national(x.soc)[i]) for x in role.proxies)
     ]
     floored: Array = np.sum(
         [
@@ -190,14 +216,14 @@ def _state_metro_ratio(state: str, soc: str) -> float | None:
     publishes ``soc``'s median, of that median over the national one; None below
     MIN_STATE_METROS such metros. A typical metro of the state: the state's own median leans
     toward its largest metro (New York's toward New York City)."""
-    wages = oews_wages()
-    national = _national(soc)[_MEDIAN]
+    wages, median = oews_wages(), _median()
+    national = _national(soc)[median]
     ratios = [
-        value[_MEDIAN] / national
+        value[median] / national
         for place in metro_places()
         if place.state == state and place.metro_type == "metro"
         if (value := wages.get(("msa", place.cbsa_code, soc))) is not None
-        and not isnan(value[_MEDIAN])
+        and not isnan(value[median])
     ]
     return float(np.median(ratios)) if len(ratios) >= MIN_STATE_METROS else None
 
@@ -206,19 +232,20 @@ def _proxy_wage(proxy: Proxy, place: Place | None) -> ProxyWage:
     def found(area: WageArea, ratio: float) -> ProxyWage:
         return ProxyWage(soc=proxy.soc, weight=proxy.weight, area=area, median_ratio=ratio)
 
-    national = _national(proxy.soc)[_MEDIAN]
+    median = _median()
+    national = _national(proxy.soc)[median]
     wages = oews_wages()
     if place is not None:
         if place.metro_type == "metro":
             value = wages.get(("msa", place.cbsa_code, proxy.soc))
-            if value is not None and not isnan(value[_MEDIAN]):
-                return found("metro", value[_MEDIAN] / national)
+            if value is not None and not isnan(value[median]):
+                return found("metro", value[median] / national)
         typical = _state_metro_ratio(place.state, proxy.soc)
         if typical is not None:
             return found("state metros", typical)
         value = wages.get(("state", place.state, proxy.soc))
-        if value is not None and not isnan(value[_MEDIAN]):
-            return found("state", value[_MEDIAN] / national)
+        if value is not None and not isnan(value[median]):
+            return found("state", value[median] / national)
     return found("national", 1.0)
 
 
@@ -254,11 +281,11 @@ def label() -> str:
     )
 
 
-def estimate_salary(role: str, place: Place | None, percentile: int = 50) -> SalaryEstimate:
+def estimate_salary(role: str, place: Place | None, percentile: int = MEDIAN) -> SalaryEstimate:
     """Estimated annual base salary of ``role`` in ``place`` (None: national) at ``percentile``.
 
-    Raises UnknownRoleError for an unknown role and a ValueError for a percentile other than
-    10, 25, 50, 75 or 90.
+    Raises UnknownRoleError for an unknown role and a RolediffError for a percentile OEWS does
+    not publish (see :func:`percentiles`).
     """
     role_id = get_role(role).id
     check_percentile(percentile)
@@ -281,8 +308,8 @@ def estimate_salary(role: str, place: Place | None, percentile: int = 50) -> Sal
         place=None if place is None else place.label,
         cbsa_code=None if place is None else place.cbsa_code,
         percentile=percentile,
-        annual=float(values[PERCENTILES.index(percentile)]),
-        percentiles={p: float(v) for p, v in zip(PERCENTILES, values, strict=True)},
+        annual=float(values[percentiles().index(percentile)]),
+        percentiles={p: float(v) for p, v in zip(percentiles(), values, strict=True)},
         lower_bound_percentiles=list(anchor.lower_bound),
         premium=anchor.premium,
         metro_factor=factor,

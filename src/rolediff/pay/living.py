@@ -1,23 +1,25 @@
 """Monthly living costs in a place: rent, and the non-rent costs of one adult living alone.
 
-Rent is HUD's FY2026 Fair Market Rent (a 40th-percentile gross rent, utilities included) of the
+Rent is HUD's Fair Market Rent (a 40th-percentile gross rent, utilities included) of the
 principal city's county, or its town in New England. Non-rent costs are what one-person consumer
 units spend nationally on food, transportation, health care and other necessities (BLS Consumer
-Expenditure Surveys 2024), each category priced in the metro by the matching BEA Regional Price
-Parity 2024 (goods, other services or all items) relative to the U.S. level of that component.
+Expenditure Surveys), each category priced in the metro by the matching BEA Regional Price Parity
+(goods, other services or all items) relative to the U.S. level of that component.
 ``data/living/SOURCE.md`` explains the choices, including why EPI's family budgets are not used.
-Every figure comes from ``data/living/``; the user can override both rent and living costs.
+Every figure comes from ``data/living/``, and so do the releases and vintages the results name
+(``releases.toml``); the user can override both rent and living costs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from rolediff import data
 from rolediff.errors import RolediffError
@@ -25,22 +27,71 @@ from rolediff.geo import Place, resolve_place
 from rolediff.pay.common import Model
 from rolediff.pay.models import CostComponent, LivingCosts, PriceArea
 
-BEDROOMS = (0, 1, 2, 3, 4)
 Component = Literal["food", "transportation", "health_care", "other_necessities"]
 COMPONENTS: tuple[Component, ...] = ("food", "transportation", "health_care", "other_necessities")
 PriceComponent = Literal["all_items", "goods", "other_services"]
 PRICE_COMPONENTS: tuple[PriceComponent, ...] = ("all_items", "goods", "other_services")
 
-RENT_SOURCE = "HUD Fair Market Rents FY2026"
-RENT_AS_OF = "2025-10-01"
-RENT_URL = "https://www.huduser.gov/portal/datasets/fmr.html"
-PRICE_SOURCE = "BEA Regional Price Parities 2024"
-PRICE_URL = "https://www.bea.gov/data/prices-inflation/regional-price-parities-state-and-metro-area"
-
 Array = npt.NDArray[np.float64]
 
 
 # --- data ---------------------------------------------------------------------------------
+
+
+class Release(Model):
+    """Which release of a source a file holds, and how results name it."""
+
+    url: str = Field(pattern=r"^https?://")
+    publisher: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    vintage: str = Field(min_length=1)
+    file: str = Field(pattern=r"^[a-z0-9_]+\.csv$")
+
+    @property
+    def name(self) -> str:
+        """E.g. "HUD Fair Market Rents FY2026"."""
+        return f"{self.publisher} {self.title} {self.vintage}"
+
+
+class RentRelease(Release):
+    as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    """When the rents took effect."""
+    measure: str = Field(min_length=1)
+    """What a rent is, as the method states it."""
+    bedrooms: tuple[int, ...] = Field(min_length=1)
+    """The bedroom counts the file has a rent for (columns ``fmr_<n>br``), ascending."""
+
+    @model_validator(mode="after")
+    def _ascending(self) -> RentRelease:
+        if any(b <= a for a, b in pairwise(self.bedrooms)) or self.bedrooms[0] < 0:
+            raise ValueError("bedrooms must be ascending counts from 0 up")
+        return self
+
+
+class PriceRelease(Release):
+    short_title: str = Field(min_length=1)
+
+
+class SpendingRelease(Model):
+    file: str = Field(pattern=r"^[a-z0-9_]+\.toml$")
+
+
+class Releases(Model):
+    """``data/living/releases.toml``: the release each living-cost file holds."""
+
+    rent: RentRelease
+    prices: PriceRelease
+    spending: SpendingRelease
+
+
+@cache
+def releases() -> Releases:
+    return Releases.model_validate(data.read_toml("living/releases.toml"))
+
+
+def bedroom_counts() -> tuple[int, ...]:
+    """The bedroom counts HUD publishes a Fair Market Rent for."""
+    return releases().rent.bedrooms
 
 
 class SpendingCategory(Model):
@@ -70,7 +121,8 @@ class FairMarketRent(Model):
     fips: str = Field(pattern=r"^(\d{5}|\d{10})$")
     hud_area_code: str
     hud_area_name: str
-    rents: tuple[float, float, float, float, float]
+    rents: tuple[float, ...]
+    """One rent per bedroom count of :func:`bedroom_counts`, in its order."""
 
 
 @dataclass(frozen=True)
@@ -85,15 +137,16 @@ class _Prices:
 
 @cache
 def national_spending() -> NationalSpending:
-    return NationalSpending.model_validate(data.read_toml("living/ce_2024_one_person.toml"))
+    path = f"living/{releases().spending.file}"
+    return NationalSpending.model_validate(data.read_toml(path))
 
 
 @cache
 def fair_market_rents() -> dict[str, FairMarketRent]:
-    """FY2026 FMRs by 5-digit county or 10-digit New England town code."""
+    """FMRs by 5-digit county or 10-digit New England town code."""
     rows = {}
-    for row in data.read_csv("living/fmr_fy2026.csv"):
-        rents = tuple(float(row[f"fmr_{b}br"]) for b in BEDROOMS)
+    for row in data.read_csv(f"living/{releases().rent.file}"):
+        rents = tuple(float(row[f"fmr_{b}br"]) for b in bedroom_counts())
         rows[row["fips"]] = FairMarketRent(
             fips=row["fips"],
             hud_area_code=row["hud_area_code"],
@@ -106,10 +159,11 @@ def fair_market_rents() -> dict[str, FairMarketRent]:
 @cache
 def _prices() -> _Prices:
     by_type: dict[str, dict[str, Array]] = {}
-    for row in data.read_csv("living/rpp_2024.csv"):
+    path = f"living/{releases().prices.file}"
+    for row in data.read_csv(path):
         values = np.array([float(row[c]) for c in PRICE_COMPONENTS])
         if np.any(values <= 0):
-            raise data.DataError(f"living/rpp_2024.csv: non-positive RPP for {row['area']}")
+            raise data.DataError(f"{path}: non-positive RPP for {row['area']}")
         by_type.setdefault(row["area_type"], {})[row["area"]] = values
     return _Prices(
         by_type["us"]["US"], by_type["msa"], by_type["state_metro"], by_type["state_nonmetro"]
@@ -152,21 +206,24 @@ class LivingCostsTable:
 
 
 def check_bedrooms(bedrooms: int) -> int:
-    if bedrooms not in BEDROOMS:
+    rent = releases().rent
+    if bedrooms not in rent.bedrooms:
         raise RolediffError(
-            f"bedrooms must be one of {', '.join(map(str, BEDROOMS))} (HUD Fair Market Rents "
-            f"cover 0 to 4 bedrooms); got {bedrooms!r}."
+            f"bedrooms must be one of {', '.join(map(str, rent.bedrooms))} ({rent.publisher} "
+            f"{rent.title} cover {rent.bedrooms[0]} to {rent.bedrooms[-1]} bedrooms); "
+            f"got {bedrooms!r}."
         )
     return bedrooms
 
 
 def rent_row(place: Place) -> FairMarketRent:
-    """The HUD FY2026 row of the place's New England town or county."""
+    """The HUD row of the place's New England town or county."""
     key = _ne_towns().get(place.place_fips, place.county_fips)
     try:
         return fair_market_rents()[key]
     except KeyError as exc:
-        raise data.DataError(f"no FY2026 Fair Market Rent for {place.label} ({key})") from exc
+        vintage = releases().rent.vintage
+        raise data.DataError(f"no {vintage} Fair Market Rent for {place.label} ({key})") from exc
 
 
 def price_parities(place: Place) -> tuple[PriceArea, Array]:
@@ -196,7 +253,9 @@ def _price_note(area: PriceArea, place: Place) -> str:
         "metro": f"the {place.metro_name} metro",
         "state nonmetro": f"{place.state_name}'s nonmetropolitan portion",
         "state metro": f"{place.state_name}'s metropolitan portion",
-        "national": "the U.S. (BEA publishes no price parity for this area)",
+        "national": (
+            f"the U.S. ({releases().prices.publisher} publishes no price parity for this area)"
+        ),
     }[area]
 
 
@@ -207,8 +266,10 @@ def living_costs(place: Place, bedrooms: int = 1) -> LivingCosts:
     area, parities = price_parities(place)
     parts = _non_rent(parities)
     spending = national_spending()
+    release = releases()
+    prices = release.prices
     ce = f"BLS Consumer Expenditure Surveys {spending.year}, one-person consumer units"
-    source = f"{ce}, priced by {PRICE_SOURCE} of {_price_note(area, place)}"
+    source = f"{ce}, priced by {prices.name} of {_price_note(area, place)}"
     components = {
         name: CostComponent(monthly=float(value), source=source, as_of=str(spending.year))
         for name, value in zip(COMPONENTS, parts, strict=True)
@@ -221,21 +282,23 @@ def living_costs(place: Place, bedrooms: int = 1) -> LivingCosts:
         bedrooms=bedrooms,
         rent_monthly=rent_monthly,
         rent_area=rent.hud_area_name,
-        rent_source=RENT_SOURCE,
-        rent_as_of=RENT_AS_OF,
+        rent_source=release.rent.name,
+        rent_as_of=release.rent.as_of,
         **components,
         non_rent_monthly=non_rent,
         total_monthly=rent_monthly + non_rent,
         price_index=float(parities[0]),
         price_area=area,
         method=(
-            f"rent: HUD FY2026 {bedrooms}-bedroom Fair Market Rent of {rent.hud_area_name} "
-            f"(gross rent incl. utilities, 40th percentile); non-rent: national average spending "
-            f"of one-person consumer units ({ce}) in {len(spending.categories)} categories, each "
-            f"scaled by the ratio of {_price_note(area, place)}'s BEA RPP 2024 (goods, other "
-            "services or all items) to the U.S. value of the same component"
+            f"rent: {release.rent.publisher} {release.rent.vintage} {bedrooms}-bedroom Fair "
+            f"Market Rent of {rent.hud_area_name} ({release.rent.measure}); non-rent: national "
+            f"average spending of one-person consumer units ({ce}) in "
+            f"{len(spending.categories)} categories, each scaled by the ratio of "
+            f"{_price_note(area, place)}'s {prices.publisher} {prices.short_title} "
+            f"{prices.vintage} (goods, other services or all items) to the U.S. value of the "
+            "same component"
         ),
-        sources=[RENT_URL, spending.url, PRICE_URL],
+        sources=[release.rent.url, spending.url, prices.url],
     )
 
 

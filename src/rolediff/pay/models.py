@@ -40,7 +40,8 @@ class LivingCosts(BaseModel):
     non_rent_monthly: float
     total_monthly: float
     price_index: float
-    """BEA RPP 2024, all items (U.S. = 100), of the area in ``price_area``."""
+    """BEA Regional Price Parity, all items (U.S. = 100), of the area in ``price_area`` (the
+    release is named in ``data/living/releases.toml``)."""
     price_area: PriceArea
     method: str
     sources: list[str]

@@ -2,8 +2,9 @@
 
 FICA comes from ``data/tax_federal/fica.toml``; each state's employee programs (disability, paid
 leave, long-term care, transit, unemployment) from ``data/tax_payroll/<state>.toml``. Amounts are
-yearly liabilities; wages are assumed paid evenly over the year. Cafeteria-plan (section 125)
-contributions lower every payroll-tax base; 401(k)-type deferrals lower none.
+yearly liabilities; wages are assumed paid evenly over the year (a weekly cap over the weekly
+pay periods of ``data/tax_payroll/pay_periods.csv``). Cafeteria-plan (section 125) contributions
+lower every payroll-tax base; 401(k)-type deferrals lower none.
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ from rolediff.pay.common import (
     check_status,
     check_year,
 )
-
-WEEKS_PER_YEAR = 52
-"""Weekly caps become yearly ones on the assumption that wages are paid evenly over 52 weeks."""
 
 Share = Annotated[float, Field(gt=0, le=1)]
 
@@ -64,6 +62,13 @@ class ProgramYear(Dated):
     max_weekly_contribution: Dollars | None = None
     max_contribution: Dollars | None = None
     share_of_year: Share = 1.0
+
+
+class PayPeriods(Dated):
+    """Pay periods in a year of one payroll frequency (a row of ``pay_periods.csv``)."""
+
+    frequency: str = Field(pattern=r"^[a-z]+$")
+    periods_per_year: int = Field(gt=0)
 
 
 class PayrollProgram(Model):
@@ -140,6 +145,22 @@ def medicare_of_covered(
     params = _fica(year)
     extra = np.maximum(covered - params.additional_medicare_threshold.of(status), 0.0)
     return params.medicare_rate * covered + params.additional_medicare_rate * extra
+
+
+@cache
+def pay_periods() -> dict[str, PayPeriods]:
+    """Pay periods per year by payroll frequency (``data/tax_payroll/pay_periods.csv``)."""
+    rows = (PayPeriods.model_validate(row) for row in data.read_csv("tax_payroll/pay_periods.csv"))
+    return {row.frequency: row for row in rows}
+
+
+def weeks_per_year() -> int:
+    """The weekly pay periods of a year: a weekly cap becomes a yearly one on the assumption that
+    wages are paid evenly over them."""
+    try:
+        return pay_periods()["weekly"].periods_per_year
+    except KeyError as exc:
+        raise data.DataError("tax_payroll/pay_periods.csv has no weekly row") from exc
 
 
 @cache
@@ -226,7 +247,7 @@ def _program_tax(
         base = np.minimum(base, params.wage_base)
     tax = params.rate * params.employee_share * base
     if params.max_weekly_contribution is not None:
-        weeks = WEEKS_PER_YEAR * params.share_of_year
+        weeks = weeks_per_year() * params.share_of_year
         tax = np.minimum(tax, params.max_weekly_contribution * weeks)
     if params.max_contribution is not None:
         tax = np.minimum(tax, params.max_contribution)
