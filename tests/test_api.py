@@ -785,3 +785,19 @@ def test_the_cities_chart_names_the_role_whose_salary_it_estimates(client) -> No
     assert "estimated SRE salary" in svg
     same = client.get("/cities?salary=120000&top=3&format=svg&chart=0").text
     assert "$120,000 a year" in same and "estimated" not in same
+
+
+def test_percentiles_and_bedrooms_offered_are_the_datas(client: TestClient) -> None:
+    from rolediff.pay.estimate import percentiles
+    from rolediff.pay.living import bedroom_counts
+
+    spec = client.get("/openapi.json").json()
+    params = {p["name"]: p for p in spec["paths"]["/api/v1/pay"]["get"]["parameters"]}
+    assert params["percentile"]["schema"]["enum"] == list(percentiles())
+    bounds = params["bedrooms"]["schema"]
+    assert (bounds["minimum"], bounds["maximum"]) == (min(bedroom_counts()), max(bedroom_counts()))
+    page = client.get("/pay").text
+    for p in percentiles():
+        assert f'<option value="{p}"' in page
+    for b in bedroom_counts():
+        assert f'<option value="{b}"' in page

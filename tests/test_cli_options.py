@@ -4,6 +4,7 @@ them: every refusal one line with status 2, and the same question the same answe
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,17 @@ def test_a_monthly_cost_is_bounded_as_the_api_bounds_it(cli, option: str) -> Non
     assert (
         result.err == f"Error: {name} must be at most $10,000,000 a month; got 1,000,000,000,000.\n"
     )
+
+
+def test_help_lists_the_percentiles_and_bedrooms_the_data_has() -> None:
+    """The CLI's help names them without loading the data (a fast --help); the dashboard and the
+    API read them from it. This keeps the help true to the data."""
+    from rolediff import cli
+    from rolediff.pay.estimate import percentiles
+    from rolediff.pay.living import bedroom_counts
+
+    source = Path(cli.__file__).read_text(encoding="utf-8")
+    assert f"Salary percentile for --role: {', '.join(map(str, percentiles()))}." in source
+    counts = bedroom_counts()
+    assert counts == tuple(range(counts[0], counts[-1] + 1))
+    assert f"Bedrooms for the HUD rent, {counts[0]}-{counts[-1]}." in source

@@ -35,6 +35,8 @@ from rolediff.fit import FitReport
 from rolediff.geo import Place
 from rolediff.market import MarketReport, MarketSnapshot
 from rolediff.pay.coverage import CoverageEntry
+from rolediff.pay.estimate import percentiles
+from rolediff.pay.living import bedroom_counts
 from rolediff.pay.models import CityRow, TakeHome
 from rolediff.pay.take_home import MAX_SALARY, SalaryMatch
 from rolediff.postings.analyze import PostingAnalysis
@@ -232,7 +234,7 @@ Salary = Annotated[float, Field(gt=0, le=MAX_SALARY, allow_inf_nan=False)]
 Dollars = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
 MonthlyCost = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
-Bedrooms = Annotated[int, Field(ge=0, le=4)]
+Bedrooms = Annotated[int, Field(ge=min(bedroom_counts()), le=max(bedroom_counts()))]
 Top = Annotated[int, Field(ge=1, le=10_000)]
 
 RoleParam = Annotated[str, Query(min_length=1, max_length=100, description="devops, sre, ...")]
@@ -243,8 +245,10 @@ SalaryParam = Annotated[Salary | None, Query(description="Gross salary, dollars 
 PercentileParam = Annotated[
     int,
     Query(
-        description="Salary percentile for an estimated salary: 10, 25, 50, 75 or 90.",
-        json_schema_extra={"enum": [10, 25, 50, 75, 90]},
+        description="Salary percentile for an estimated salary: "
+        + ", ".join(map(str, percentiles()))
+        + ".",
+        json_schema_extra={"enum": list(percentiles())},
     ),
 ]
 """A query string carries text: a Literal of ints would refuse "75"; the library checks it."""

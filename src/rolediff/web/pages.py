@@ -47,6 +47,8 @@ from rolediff.api import (
 )
 from rolediff.charts import ChartSpec
 from rolediff.errors import RolediffError
+from rolediff.pay.estimate import percentiles
+from rolediff.pay.living import bedroom_counts
 from rolediff.render import Table
 
 HERE = Path(__file__).parent
@@ -81,7 +83,12 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(version=__version__, role_ids=ROLE_IDS)
+    env.globals.update(
+        version=__version__,
+        role_ids=ROLE_IDS,
+        percentiles=[str(p) for p in percentiles()],
+        bedroom_counts=[str(b) for b in bedroom_counts()],
+    )
     return env
 
 
