@@ -274,3 +274,17 @@ def test_ohio_exemption_needs_modified_agi_below_the_threshold() -> None:
     for year, threshold in ((2025, 750_000), (2026, 500_000)):
         oh = state_income_tax_breakdown("oh", year, "single", [threshold - 1, threshold])
         assert oh.deductions.tolist() == [1_900, 0]
+
+
+def test_new_york_rounds_the_recapture_share_as_its_data_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = state_tax_data("ny")
+    year = data.years[2026]
+    rule = year.ny_supplemental_tax
+    assert rule is not None and rule.share_decimals == 4  # the worksheets' rounding
+    wages = rule.start_agi + rule.phase_in * 0.123456  # partway through the phase-in
+    as_published = float(state_income_tax("ny", 2026, "single", wages))
+    coarser = rule.model_copy(update={"share_decimals": 1})
+    monkeypatch.setitem(data.years, 2026, year.model_copy(update={"ny_supplemental_tax": coarser}))
+    assert float(state_income_tax("ny", 2026, "single", wages)) != pytest.approx(as_published)

@@ -38,11 +38,13 @@ class NySupplementalTax(Model):
     the lower rates is taken back, phased in over ``phase_in`` dollars of AGI per bracket, until
     all taxable income is taxed at the rate of its top bracket.
 
-    ``first_bracket`` is the index of the first bracket whose rate is recaptured, per status.
+    ``first_bracket`` is the index of the first bracket whose rate is recaptured, per status;
+    ``share_decimals`` the decimals the worksheets round the phase-in share to.
     """
 
     start_agi: Dollars
     phase_in: Dollars = Field(gt=0)
+    share_decimals: int = Field(ge=0, le=12)
     first_bracket: dict[FilingStatus, int]
 
 
@@ -60,7 +62,7 @@ def ny_supplemental_tax(
     For the bracket ``k`` holding the taxable income the tax is the schedule tax, plus the
     benefit already recaptured by the brackets below (``base``), plus the rest of the benefit of
     flat taxation at rate ``k`` in proportion to AGI's progress through its phase-in band
-    (the worksheets round that proportion to four decimals).
+    (rounded as the worksheets round it: ``share_decimals``).
     """
     lower = np.asarray(thresholds, dtype=np.float64)
     rate = np.asarray(rates, dtype=np.float64)
@@ -69,7 +71,7 @@ def ny_supplemental_tax(
     start = np.where(k == first, rule.start_agi, lower[k])
     prev = np.maximum(k - 1, 0)
     base = np.where(k == first, 0.0, rate[prev] * lower[k] - bracket_tax(lower[k], lower, rate))
-    share = np.round(np.clip((agi - start) / rule.phase_in, 0.0, 1.0), 4)
+    share = np.round(np.clip((agi - start) / rule.phase_in, 0.0, 1.0), rule.share_decimals)
     recaptured = base + (rate[k] * taxable - tax - base) * share
     return np.where(agi > rule.start_agi, tax + np.maximum(recaptured, 0.0), tax)
 
