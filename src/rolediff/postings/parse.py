@@ -8,7 +8,7 @@ seniority thresholds, country names) are data in ``rolediff/data/postings``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -211,32 +211,44 @@ class Salary(_Frozen):
 
 
 # A number as postings write it: 120,000 · 120000.0 · 60.000 (European) · 12,00,000 (Indian) ·
-# 13 600 · 57,582.12 · 1.200,00. `_number` decides which separator is the decimal one.
+# 13 600 · 120'000 (Swiss; also with U+2019 for the apostrophe) · 57,582.12 · 1.200,00. `_number`
+# decides which separator is the decimal one.
 _NUMBER = (
     r"(?:\d{1,2}(?:,\d{2})+,\d{3}"
     r"|\d{1,3}(?:,\d{3})+"
     r"|\d{1,3}(?:\.\d{3})+"
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"|\d{1,3}(?:['\u2019]\d{3})+"
     r"|\d+)"
     r"(?:[.,]\d{1,2})?(?!\d)"
 )
+# "120'000.-" (or an en or em dash): a Swiss whole amount (no centimes), read as the number.
+_WHOLE_MARK = r"(?:\.[-\u2013\u2014](?![-\u2013\u2014]?\s?\d))?"
+_NUMBER_SEPARATORS = str.maketrans("", "", " \u00a0\u202f'\u2019")
 # k → thousands; lakh/crore → Indian units; m/bn/million → a company-scale sum, never pay.
 _MULTIPLIER = (
     r"\s?(?:[kK](?![a-z])"
     r"|(?i:lakhs?|lacs?|lpa|crores?)(?![a-zA-Z])"
     r"|(?:mm|MM|[mMbB]n?|(?i:million|billion))(?![a-zA-Z]))"
 )
-_INLINE_INTERVAL = r"\s?(?:/|(?i:per|an?)\s)\s?(?i:year|yr|annum|hour|hr|month|mo|week|wk|day)\b"
+_INDIAN_UNITS_CURRENCY = "INR"
+"""The currency of an amount in lakh or crore that names none ("12-15 LPA", "18 Lacs")."""
+_INLINE_INTERVAL = (
+    r"\s?(?:/|(?i:per|an?)\s)\s?(?i:years?|yrs?|annum|hours?|hrs?|months?|mos?|weeks?|wks?|days?)\b"
+)
 _RANGE_SEPARATOR = (
     r"\s*(?:\\?-|\u2013|\u2014|~|(?i:\bto\b|\band\b|\bthrough\b)|/(?=\s)|(?=[$£€]))\s*"
 )
 
 _INTERVAL_WORDS: tuple[tuple[Interval, str], ...] = (
-    ("hour", r"hourly|per\s+hour|an\s+hour|/\s?h(?:ou)?r|p/h"),
-    ("day", r"daily|per\s+day|a\s+day|/\s?day|day\s+rate"),
-    ("week", r"weekly|per\s+week|a\s+week|/\s?w(?:ee)?k"),
-    ("month", r"monthly|(?:per|a|each|every)\s+month|/\s?mo(?:nth)?|pcm"),
-    ("year", r"annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|/\s?y(?:ea)?r|p\.a\.|pa|lpa"),
+    ("hour", r"hourly|per\s+hour|an\s+hour|/\s?h(?:ou)?rs?|p/h"),
+    ("day", r"daily|per\s+day|a\s+day|/\s?day|day\s+rate|p/d"),
+    ("week", r"weekly|per\s+week|a\s+week|/\s?w(?:ee)?ks?"),
+    ("month", r"monthly|(?:per|a|each|every)\s+month|/\s?mo(?:nth)?s?|pcm|p/m"),
+    (
+        "year",
+        r"annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|/\s?y(?:ea)?rs?|p\.a\.|p/a|pa|lpa",
+    ),
 )
 _INTERVAL_AFTER = re.compile(
     "|".join(rf"(?P<{name}>(?<![a-z]){words}(?![a-z]))" for name, words in _INTERVAL_WORDS),
@@ -249,7 +261,10 @@ _INTERVAL_BEFORE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _WINDOW_STOP = re.compile(r"[\n$£€₹\d]")
-_UP_TO = re.compile(r"(?:up\s+to|max(?:imum)?(?:\s+of)?|as\s+much\s+as)\s*[:\-]?\s*$", re.I)
+# "to £65k" with no figure before it is a British recruiter's "up to" ("Salary to £65k").
+_UP_TO = re.compile(
+    r"(?:up\s+to|max(?:imum)?(?:\s+of)?|as\s+much\s+as|^\D*\bto)\s*[:\-]?\s*$", re.I
+)
 _AT_LEAST = re.compile(
     r"(?:from|between|starting(?:\s+at)?|at\s+least"
     r"|min(?:imum)?(?:\s+of|\s+(?:annual\s+)?(?:salary|pay|base|rate))?)\s*[:\-]?\s*$",
@@ -335,13 +350,14 @@ def _pay_grammar() -> _PayGrammar:
     # "100 €" is written, "100 $" hardly ever: a "$" after an amount starts the next one.
     post_symbols = "|".join(re.escape(s) for s in symbol_currency if not s.endswith("$"))
 
+    # Markdown emphasis may close between an amount and its code ("**130,000.00** USD").
     def amount(tag: str) -> str:
         return (
             rf"(?:(?P<code_pre{tag}>(?i:\b(?:{codes})))\b\)?\s?)?"
             rf"(?P<symbol{tag}>{symbols})?\s?"
-            rf"(?P<number{tag}>{_NUMBER})"
+            rf"(?P<number{tag}>{_NUMBER}){_WHOLE_MARK}"
             rf"(?P<multiplier{tag}>{_MULTIPLIER})?"
-            rf"(?:\s?(?P<code_post{tag}>(?i:(?:{codes})\b)|{post_symbols})|(?![a-z]))"
+            rf"(?:(?:\*\*|__)?\s?(?P<code_post{tag}>(?i:(?:{codes})\b)|{post_symbols})|(?![a-z]))"
             rf"(?P<interval{tag}>{_INLINE_INTERVAL})?"
         )
 
@@ -351,7 +367,8 @@ def _pay_grammar() -> _PayGrammar:
         rf"(?<![\w.,/])(?=\D{{0,9}}\d){amount('_a')}(?:{_RANGE_SEPARATOR}{amount('_b')})?"
     )
     # "$" stands for "US$", "CA$" and the rest: one needle per distinct last character.
-    needles = {s[-1] for s in symbol_currency} | {"lakh", "Lakh", "LPA"}
+    needles = {s[-1] for s in symbol_currency}
+    needles |= {"lakh", "Lakh", "Lacs", "lacs", "LPA", "lpa", "crore", "Crore"}
     needles |= {*conventions.currencies, *(c.capitalize() for c in conventions.currencies)}
     return _PayGrammar(money, symbol_currency, tuple(sorted(needles)))
 
@@ -388,7 +405,7 @@ class _Mention:
 
 
 def _number(raw: str) -> float:
-    digits = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    digits = raw.translate(_NUMBER_SEPARATORS)
     whole, decimals = digits, ""
     if len(digits) >= 3 and digits[-3] in ".,":
         whole, decimals = digits[:-3], digits[-2:]
@@ -425,6 +442,8 @@ def _amount(m: re.Match[str], tag: str, grammar: _PayGrammar) -> _Amount:
         currency = grammar.symbol_currency[symbol]
     if currency is None and code:  # a sign written after the amount: "100 €", "5 000 zł"
         currency = grammar.symbol_currency.get(code)
+    if currency is None and factor > 1000:  # lakh, lac, LPA, crore: Indian units, in rupees
+        currency = _INDIAN_UNITS_CURRENCY
     inline = m.group(f"interval{tag}")
     if inline:
         interval = _interval_of(_INTERVAL_AFTER.search(inline)) or _inline_unit(inline)
@@ -447,12 +466,32 @@ def _inline_unit(inline: str) -> Interval | None:
     return next((i for i, prefixes in _UNIT_PREFIXES if unit.startswith(prefixes)), None)
 
 
+def _glued_sign(m: re.Match[str], grammar: _PayGrammar) -> str | None:
+    """The currency of a sign glued to the word before an amount, where markup was stripped or
+    markdown wraps it ("Pay Range$96,800", "_$135,000_"): the money pattern starts after such a
+    sign (no word character may precede an amount), so it is read here, on the matches only."""
+    at, text = m.start(), m.string
+    if at < 2 or (text[at - 2] not in _GLUE_BEFORE_SIGN) or m.group("symbol_a"):
+        return None
+    return grammar.symbol_currency.get(text[at - 1])
+
+
+_GLUE_BEFORE_SIGN = frozenset("abcdefghijklmnopqrstuvwxyz_")
+"""What a glued sign may follow: a lower-case word's end or markdown's "_" ("HK$", "NT$" are
+other dollars)."""
+
+
 def _mention(m: re.Match[str], grammar: _PayGrammar) -> _Mention:
     a = _amount(m, "_a", grammar)
+    start = m.start()
+    glued = _glued_sign(m, grammar) if a.currency is None else None
+    if glued is not None:
+        a = replace(a, currency=glued)
+        start -= 1
     if m.group("number_b") is None:
         return _Mention(
             a.value, a.value, False, a.currency, a.currency is not None, a.interval, a.big,
-            m.start(), m.end(),
+            start, m.end(),
         )  # fmt: skip
     b = _amount(m, "_b", grammar)
     low, high = a.value, b.value
@@ -471,7 +510,7 @@ def _mention(m: re.Match[str], grammar: _PayGrammar) -> _Mention:
     currency = codes[0] if codes else (a.currency or b.currency)
     return _Mention(
         low, high, True, currency, currency is not None, a.interval or b.interval,
-        a.big or b.big, m.start(), m.end(),
+        a.big or b.big, start, m.end(),
     )  # fmt: skip
 
 
@@ -693,10 +732,10 @@ def find_salary_in_description(
         if score < _MIN_DESCRIPTION_SCORE or (best is not None and score <= best[0]):
             continue
         salary, _ = _salary(
-            description, mention, "description", whole_text=False, span=(m.start(), m.end())
+            description, mention, "description", whole_text=False, span=(mention.start, m.end())
         )
         if salary is not None:
-            best = (score, *_with_top(description, m.start(), m.end(), salary, grammar))
+            best = (score, *_with_top(description, mention.start, m.end(), salary, grammar))
             if score == _MAX_DESCRIPTION_SCORE:  # nothing after it can win (ties go to the first)
                 break
     return _labelled(description, best[2], best[1]) if best else None
