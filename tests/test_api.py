@@ -399,7 +399,7 @@ def test_errors_under_api_are_json_and_on_pages_are_pages(client: TestClient) ->
         response = client.get(url)
         assert response.status_code == 404 and response.json()["error"]["status"] == 404, url
     wrong_method = client.post("/compare")
-    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET"
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET, HEAD"
     assert wrong_method.headers["content-type"].startswith("text/html")
     assert client.post("/compare?format=json").json()["error"]["status"] == 405
 
@@ -801,3 +801,100 @@ def test_percentiles_and_bedrooms_offered_are_the_datas(client: TestClient) -> N
         assert f'<option value="{p}"' in page
     for b in bedroom_counts():
         assert f'<option value="{b}"' in page
+
+
+def _selected(html: str) -> dict[str, str | None]:
+    """Each select of a page's form and the value it sends as shown (None: the browser's first)."""
+    chosen: dict[str, str | None] = {}
+    for name, options in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
+        picked = re.search(r'<option value="([^"]*)" selected', options)
+        chosen[name] = picked.group(1) if picked else None
+    return chosen
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/pay?filing=mfj&role=Platform", {"filing": "married_joint", "role": "platform"}),
+        ("/cities?role=SRE&filing=hoh", {"filing": "head_of_household", "role": "sre"}),
+        (
+            "/fit?skills=linux&target=SRE&from_role=DevOps&to_role=Site%20Reliability%20Engineer",
+            {"target": "sre", "from_role": "devops", "to_role": "sre"},
+        ),
+    ],
+)
+def test_a_form_shown_with_its_answer_sends_the_same_question_again(
+    client: TestClient, url: str, expected: dict[str, str]
+) -> None:
+    """A role or filing status written as the API takes it ("mfj", "SRE") was selected in no
+    list, so the browser showed the first option ("single", "(use salary)") and the next
+    submit asked another question."""
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    chosen = _selected(page.text)
+    assert {name: chosen[name] for name in expected} == expected
+
+
+def test_a_form_shown_with_an_error_keeps_a_choice_its_list_does_not_hold(
+    client: TestClient,
+) -> None:
+    page = client.get("/pay?city=Atlantis&role=nurse&filing=mfj")
+    assert page.status_code == 400
+    assert _selected(page.text)["role"] == "nurse" and _selected(page.text)["filing"] == "mfj"
+
+
+def test_the_cities_page_takes_the_tax_year_as_its_api_does(client: TestClient) -> None:
+    """The page dropped ``year``: its twin answered for the latest year, unlike the API."""
+    api = client.get("/api/v1/cities?salary=100000&year=2023&top=25").json()
+    twin = client.get("/cities?salary=100000&year=2023&format=json").json()
+    assert twin == api
+    assert twin != client.get("/cities?salary=100000&format=json").json()
+    page = client.get("/cities?salary=100000&year=2023")
+    assert 'name="year" value="2023"' in page.text
+
+
+def test_an_empty_fit_form_sent_says_what_to_give(client: TestClient) -> None:
+    """Sending the form with no skills, résumé or roles showed the empty form again, silently."""
+    page = client.post("/fit", data={"skills": " ", "target": "sre"})
+    assert page.status_code == 400
+    assert '<p class="error" role="alert" data-status="400">Give your skills' in page.text
+    assert _selected(page.text)["target"] == "sre"
+    assert client.get("/fit").status_code == 200  # a first visit is the form alone
+
+
+def test_the_market_page_json_link_keeps_its_filters(store: Path) -> None:
+    client = TestClient(create_app(db=store))
+    page = client.get("/market?role=SRE&since=2024-01")
+    assert page.status_code == 200, page.text
+    links = re.findall(r'<p class="json"><a href="([^"]+)">JSON</a>', page.text)
+    assert links, "no JSON link"
+    shown = client.get(unescape(links[0])).json()
+    assert shown == client.get("/api/v1/market?role=sre&since=2024-01").json()
+    assert _selected(page.text)["role"] == "sre"
+    assert _selected(client.get("/market?role=other").text)["role"] == "other"
+
+
+def test_many_malformed_records_are_counted_not_all_listed(client: TestClient) -> None:
+    upload = {"file": ("x.jsonl", b'{"description": "sre kubernetes"}\n' + b"oops\n" * 500)}
+    header = client.post("/api/v1/postings/analyze-file", files=upload).headers
+    assert header["x-rolediff-skipped"].endswith("; and 480 more")
+    page = client.post("/posting", files=upload)
+    assert page.status_code == 200 and "and 480 more</p>" in page.text
+    assert page.text.count("invalid JSON") == 20
+
+
+def test_a_page_without_a_chart_says_so_when_asked_for_one(client: TestClient) -> None:
+    """Cloud and Platform have no published salaries: no chart, and no "chart=0..-1"."""
+    page = client.get("/compare?a=cloud&b=platform")
+    assert page.status_code == 200 and 'class="chart"' not in page.text
+    svg = client.get("/compare?a=cloud&b=platform&format=svg&chart=0")
+    assert svg.status_code == 400 and "This page has no chart" in svg.text
+    assert "-1" not in svg.text
+
+
+def test_a_wrong_method_lists_head_where_get_is_answered(client: TestClient) -> None:
+    refused = client.delete("/api/v1/roles")
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "GET, HEAD"
+    assert client.head("/api/v1/roles").status_code == 200
+    assert client.get("/api/v1/postings/analyze").headers["allow"] == "POST"

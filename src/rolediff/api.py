@@ -58,6 +58,8 @@ NO_STORE = (
 )
 """Said with 503: the missing store is for the server's operator to fix, not the client."""
 UNEXPECTED = "Something went wrong on the server; its log has the details."
+SHOWN_SKIPPED = 20
+"""Malformed records a posting answer lists (header and page); past these, it counts the rest."""
 SHOWN_ERRORS = 5
 """Problems a 422 message lists; a list of 2,000 bad items is summed up after these."""
 
@@ -270,7 +272,9 @@ def skipped_header(skipped: Sequence[Malformed]) -> dict[str, str]:
     """The ``X-Rolediff-Skipped`` header listing malformed records as ``line: reason``."""
     if not skipped:
         return {}
-    listed = "; ".join(f"{m.line}: {m.reason}" for m in skipped[:20])
+    listed = "; ".join(f"{m.line}: {m.reason}" for m in skipped[:SHOWN_SKIPPED])
+    if len(skipped) > SHOWN_SKIPPED:
+        listed += f"; and {len(skipped) - SHOWN_SKIPPED:,} more"
     return {"X-Rolediff-Skipped": listed.encode("ascii", "replace").decode("ascii")}
 
 
@@ -319,7 +323,11 @@ def _errors(app: FastAPI) -> None:
 
     async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        return error_response(request, exc.status_code, str(exc.detail), exc.headers)
+        headers = dict(exc.headers or {})
+        allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+        if "GET" in allowed and "HEAD" not in allowed:  # HeadAsGet answers HEAD wherever GET is
+            headers["Allow"] = ", ".join([*allowed, "HEAD"])
+        return error_response(request, exc.status_code, str(exc.detail), headers or None)
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         """A bug: a generic message, no traceback (Starlette re-raises it to the server's log)."""

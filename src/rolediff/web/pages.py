@@ -33,6 +33,7 @@ from rolediff._version import __version__
 from rolediff.amounts import AmountError, parse_dollars
 from rolediff.api import (
     NO_STORE,
+    SHOWN_SKIPPED,
     Bedrooms,
     Dollars,
     FilingParam,
@@ -203,6 +204,8 @@ def _page(
 
         specs = charts()
         index = request.query_params.get("chart", "0")
+        if not specs:
+            raise RolediffError("This page has no chart for these choices.")
         if not (index.isascii() and index.isdigit()) or int(index) >= len(specs):
             raise RolediffError(f"This page has {len(specs)} chart(s): chart=0..{len(specs) - 1}.")
         return Response(svg(specs[int(index)][1]), media_type="image/svg+xml")
@@ -232,6 +235,31 @@ def _text(value: str | None) -> str | None:
     """A form field: stripped, and None when empty (browsers send empty fields)."""
     value = (value or "").strip()
     return value or None
+
+
+def _role_choice(value: str | None) -> str:
+    """A role as the forms' role lists name it ("SRE", "Site Reliability Engineer" are "sre"), so
+    that the form shown with an answer sends the same question again; blank for none, and a
+    value rolediff does not know as it was sent."""
+    from rolediff.roles import get_role
+
+    text = _text(value)
+    if text is None:
+        return ""
+    try:
+        return get_role(text).id
+    except RolediffError:
+        return text
+
+
+def _filing_choice(value: str) -> str:
+    """A filing status as the forms' list names it ("mfj" is "married_joint")."""
+    from rolediff.pay.common import check_status
+
+    try:
+        return check_status(value)
+    except RolediffError:
+        return value
 
 
 def highlight(text: str, marks: Sequence[tuple[int, int, str, str]]) -> Markup:
@@ -363,6 +391,7 @@ def add_pages(app: FastAPI) -> None:
         top: Annotated[Top | None, FormNumber, Query()] = None,
         state: Annotated[str | None, Query(max_length=100)] = None,
         sort: SortParam = "take_home",
+        year: Annotated[Year | None, FormNumber, Query()] = None,
         filing: FilingParam = "single",
         bedrooms: Annotated[Bedrooms | None, FormNumber, Query()] = None,
     ) -> Response:
@@ -379,6 +408,7 @@ def add_pages(app: FastAPI) -> None:
             top=shown,
             state=_text(state),
             sort=sort,
+            year=year,
             filing=filing,
             bedrooms=bedrooms,
         )
@@ -397,13 +427,14 @@ def add_pages(app: FastAPI) -> None:
             title="Cities ranked by monthly take-home",
             tables=cities_tables(rows, sort),
             form={
-                "role": chosen_role or "",
+                "role": _role_choice(chosen_role),
                 "salary": _shown(salary),
                 "percentile": str(percentile),
                 "top": str(shown),
                 "state": state or "",
                 "sort": sort,
-                "filing": filing,
+                "year": _shown(year),
+                "filing": _filing_choice(filing),
                 "bedrooms": str(bedrooms),
             },
         )
@@ -457,10 +488,10 @@ def add_pages(app: FastAPI) -> None:
             form={
                 "city": city,
                 "salary": _shown(salary),
-                "role": chosen_role or "",
+                "role": _role_choice(chosen_role),
                 "percentile": str(percentile),
                 "year": _shown(year),
-                "filing": filing,
+                "filing": result.filing_status,
                 "pretax": _shown(pretax),
                 "hsa": _shown(hsa),
                 "rent": _shown(rent),
@@ -532,6 +563,8 @@ def add_pages(app: FastAPI) -> None:
         if resume is not None and resume.filename:
             resume_text = answers.resume(resume.file.read(), resume.filename)
         asked = any(_text(v) for v in (skills, resume_text, from_role, to_role))
+        if not asked and _format(request) == "html" and request.method == "POST":
+            raise RolediffError("Give your skills or a résumé (or the roles to move from and to).")
         if not asked and _format(request) == "html":  # the twins get the API's answer: an error
             html = (
                 templates()
@@ -562,7 +595,10 @@ def add_pages(app: FastAPI) -> None:
             title="Your fit to each role",
             report=report,
             tables=fit_tables(report, True),
-            form=form,
+            form={
+                **form,
+                **{k: _role_choice(v) for k, v in form.items() if k != "skills"},
+            },
         )
 
     @app.get("/fit", response_class=HTMLResponse, include_in_schema=False)
@@ -619,7 +655,11 @@ def add_pages(app: FastAPI) -> None:
                 title="Job market",
                 tables=market_tables(result),
                 source="store",
-                form=form,
+                form={
+                    **form,
+                    "role": form["role"].strip().lower(),
+                    "vs": form["vs"].strip().lower(),
+                },
             )
         if any(_text(v) for v in form.values()):  # filters need the store the server lacks
             raise StarletteHTTPException(503, NO_STORE)
@@ -710,6 +750,7 @@ def _posting_file_page(request: Request, file: UploadFile) -> Response:
         results=results,
         file_name=file.filename,
         skipped=skipped,
+        shown_skipped=SHOWN_SKIPPED,
         tables=posting_tables(results, detailed=True),
         form={},
     )
