@@ -635,3 +635,94 @@ def test_a_skill_list_item_given_many_times_counts_once() -> None:
     assert [r.id for r in report.recognised] == ["kubernetes"]
     assert [(u.text, u.count) for u in report.unrecognised] == [("foobarx", 5_000)]
     assert report.scores == fit(skills="k8s, foobarx", market=PROFILE_ONLY).scores
+
+
+# --- certifications, résumé forms, nothing recognised ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("certification", "skill", "reference"),
+    [
+        ("CKA", "kubernetes", "lf-cka"),
+        ("CKS", "kubernetes", "lf-cka"),
+        ("RHCSA", "linux", "lf-lfcs"),
+    ],
+)
+def test_a_certification_credits_the_skill_it_certifies(
+    certification: str, skill: str, reference: str
+) -> None:
+    """A CKA holder knows Kubernetes: it is neither a gap's missing prerequisite nor a step to
+    learn, and the report says where the credit came from."""
+    for target in ("platform", "devsecops", "sre"):
+        report = fit(skills=f"{certification}, docker", market=SNAPSHOT, target=target)
+        held = {r.id: r.matched for r in report.recognised}
+        assert held[skill] == [certification]
+        assert skill not in {s.id for s in report.path}
+        for gap in report.gaps[target]:
+            assert skill not in gap.missing_prerequisites, gap.id
+        assert reference in report.references
+    # and the score is that of naming the skill beside the certification
+    alone = fit(skills=certification, market=SNAPSHOT).scores
+    both = fit(skills=f"{certification}, {skill}", market=SNAPSHOT).scores
+    assert alone == both
+    assert breakdown("sre", certification, SNAPSHOT) == breakdown(
+        "sre", f"{certification}, {skill}", SNAPSHOT
+    )
+
+
+def test_a_certification_at_a_level_credits_its_skill_at_that_level() -> None:
+    report = fit(profile={"skills": [{"name": "CKA", "level": "beginner"}]}, market=SNAPSHOT)
+    kubernetes = next(r for r in report.recognised if r.id == "kubernetes")
+    assert kubernetes.level == "beginner"
+    stronger = fit(profile={"skills": ["kubernetes", {"name": "CKA", "level": "beginner"}]})
+    assert next(r for r in stronger.recognised if r.id == "kubernetes").level is None
+
+
+def test_certifications_data_names_known_skills_and_references() -> None:
+    graph = prerequisite_graph()
+    assert {c.certification for c in graph.certifies} >= {
+        "kubernetes-certification",
+        "linux-certification",
+    }
+    raw = read_toml("prerequisites/prerequisites.toml")
+    raw["certifies"] = [*raw["certifies"], {**raw["certifies"][0], "skills": ["no-such-skill"]}]
+    with pytest.raises(DataError, match="unknown skill"):
+        PrerequisiteGraph.from_data(raw)
+    raw["certifies"][-1] = {**raw["certifies"][0], "references": ["nowhere"]}
+    with pytest.raises(DataError, match="undefined reference"):
+        PrerequisiteGraph.from_data(raw)
+
+
+def test_a_match_across_a_line_break_is_shown_on_one_line() -> None:
+    """A .docx table's rows are lines: "Terraform" ending one and "Cloud" starting the next
+    read as Terraform Cloud (an alias of Terraform); the form shown has no line break."""
+    text = "Skills | Kubernetes, Helm, Terraform\nCloud | AWS, GCP"
+    report = fit(resume_text=text, market=SNAPSHOT)
+    matched = [m for r in report.recognised for m in r.matched]
+    assert "Terraform Cloud" in matched
+    assert not any("\n" in m for m in matched)
+
+
+def test_company_suffixes_of_other_countries_are_not_unrecognised_skills() -> None:
+    text = (
+        "Site Reliability Engineer, Beispiel GmbH (2019 - heute)\n"
+        "Systemadministrator, Muster AG; Example Ltd; Exemple SARL; Voorbeeld B.V.\n"
+        "Kenntnisse: Linux, Kubernetes, Docker, Python"
+    )
+    report = fit(resume_text=text, market=SNAPSHOT)
+    assert {u.text.lower() for u in report.unrecognised} & {"gmbh", "ag", "sarl"} == set()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"resume_text": "https://github.com/someone\nsomeone.dev\n[Blog](https://k8s.io/me)"},
+        {"skills": "foo, bar baz"},
+    ],
+)
+def test_a_report_without_any_recognised_skill_says_so(given: dict[str, str]) -> None:
+    report = fit(market=SNAPSHOT, **given)  # type: ignore[arg-type]
+    assert report.recognised == []
+    assert set(report.scores.values()) == {0.0}
+    assert any(note.startswith("No skill was recognised") for note in report.notes)
+    assert not any("No skill" in n for n in fit(skills="linux", market=SNAPSHOT).notes)

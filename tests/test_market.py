@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -745,3 +746,162 @@ def test_a_run_names_its_files_and_output_by_absolute_path(
     named = (result.output, result.report.db, result.files, result.malformed_records[0].source)
     posting_file = str(tmp_path / "in" / "postings.jsonl")
     assert named == (str(tmp_path / "out"), str(tmp_path / "out"), [posting_file], posting_file)
+
+
+def _small_report(n: int, part: int) -> market.MarketReport:
+    """A report of n postings, ``part`` of them devsecops, remote, asking for Terraform,
+    stating pay and classified a hybrid, with the store's rounded shares."""
+    share = market._share(part, n)
+    return market.MarketReport(
+        db="m.duckdb",
+        filters=market.ReportFilters(
+            role=None, vs=None, metro=None, metro_cbsa=None, metro_name=None, since=None
+        ),
+        n=n,
+        date_range=market.DateSpan(first=None, last=None, dated=0),
+        small_sample_threshold=market.SMALL_SAMPLE,
+        openings=market.Openings(
+            n=n,
+            by_role=[
+                market.Count(
+                    key="devsecops", label="devsecops", n=part, share=share, small_sample=True
+                )
+            ],
+            by_site=[],
+            by_metro=[],
+            by_month=[],
+        ),
+        work_mode=[
+            market.WorkMode(
+                role="devsecops",
+                n=n,
+                remote_share=share,
+                hybrid_share=0.0,
+                onsite_share=0.0,
+                unknown_share=market._share(n - part, n),
+                hybrid_role_share=share,
+                small_sample=True,
+            )
+        ],
+        skills=[
+            market.RoleSkills(
+                role="devsecops",
+                n=n,
+                small_sample=True,
+                skills=[
+                    market.SkillShare(id="terraform", name="Terraform", postings=part, share=share)
+                ],
+            )
+        ],
+        distinctive=market.Distinctive(
+            a="devsecops",
+            b="devops",
+            n_a=n,
+            n_b=n,
+            small_sample=True,
+            method="m",
+            prior_pseudo_counts=1.0,
+            skills=[
+                market.DistinctiveSkill(
+                    id="terraform",
+                    name="Terraform",
+                    postings_a=part,
+                    postings_b=part,
+                    share_a=share,
+                    share_b=share,
+                    log_odds=0.0,
+                    z=0.0,
+                    favours="devsecops",
+                )
+            ],
+        ),
+        pay=[
+            market.RolePay(
+                role="devsecops",
+                n=n,
+                disclosed=part,
+                disclosed_share=share,
+                n_usd=part,
+                p10=None,
+                p50=None,
+                p90=None,
+                small_sample=True,
+            )
+        ],
+        notes=[],
+    )
+
+
+@pytest.mark.parametrize(("part", "n", "shown"), [(15, 19, "78.9%"), (2, 58, "3.4%")])
+def test_tables_show_shares_from_counts_not_rounded_twice(part: int, n: int, shown: str) -> None:
+    """15 of 19 is 78.947%, stored as 0.7895; printed from that it would read 79.0%."""
+    from rolediff.market_views import market_tables
+
+    assert f"{market._share(part, n):.1%}" != shown  # the share the report holds rounds wrong
+    tables = market_tables(_small_report(n, part))
+    cells = [cell for table in tables for row in table.rows for cell in row]
+    assert f"{part} ({shown})" in cells  # openings
+    assert shown in cells  # remote, hybrid of two roles, stating pay
+    assert f"{shown} ({part} postings)" in cells
+    assert f"z +0.00 (devsecops {shown}, devops {shown})" in cells
+    assert sum(cell == shown for cell in cells) == 3
+
+
+@pytest.mark.parametrize("tables", [["sales"], ["postings"]])
+def test_a_duckdb_database_that_is_not_a_store_is_refused_and_left_alone(
+    tmp_path: Path, tables: list[str]
+) -> None:
+    """Not taken for an old store: ingest would add the store's tables to it (or crash on a
+    table of the same name), and "run ingest" would be the wrong advice."""
+    import duckdb
+
+    db = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(db))
+    for name in tables:
+        con.execute(f"CREATE TABLE {name} (id INTEGER, body VARCHAR)")
+    con.close()
+    for command, argv in (("ingest", [str(POSTINGS)]), ("report", [])):
+        result = _invoke(command, *argv, "--db", str(db))
+        assert result.exit_code == 2, result.output
+        assert "is a DuckDB database but not a market store" in result.output
+        assert tables[0] in result.output
+    con = duckdb.connect(str(db), read_only=True)
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == tables
+    con.close()
+
+
+def test_an_empty_duckdb_file_reports_as_empty_and_ingests(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "new.duckdb"
+    duckdb.connect(str(db)).close()
+    with pytest.raises(RolediffError, match="is empty: run 'rolediff market ingest FILE'"):
+        market.report(db)
+    assert market.ingest([POSTINGS], db=db, workers=1).new == GOOD
+
+
+def test_a_damaged_store_is_refused_with_a_message(store: Path, tmp_path: Path) -> None:
+    """A store cut short (a partial copy) opens, then fails on reading or writing: one message
+    naming the store, never a DuckDB traceback."""
+    cut = tmp_path / "cut.duckdb"
+    cut.write_bytes(store.read_bytes()[: store.stat().st_size // 2])
+    with pytest.raises(RolediffError, match=r"Cannot read the market store .*cut\.duckdb"):
+        market.report(cut)
+    with pytest.raises(RolediffError, match=r"market store .*cut\.duckdb"):
+        market.ingest([POSTINGS], db=cut, workers=1)
+    garbled = tmp_path / "garbled.duckdb"
+    data = bytearray(store.read_bytes())
+    data[20:40] = b"\xff" * 20  # the header, under its checksum
+    garbled.write_bytes(bytes(data))
+    with pytest.raises(RolediffError, match=r"Cannot open the market store .*garbled\.duckdb"):
+        market.report(garbled)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("broken.json", '{"postings": [1, 2'), ("broken.csv", "a,b\n1,2\n")]
+)
+def test_an_unreadable_file_among_several_is_named(tmp_path: Path, name: str, text: str) -> None:
+    bad = tmp_path / name
+    bad.write_text(text)
+    with pytest.raises(RolediffError, match=rf"^{re.escape(str(bad))}: "):
+        market.ingest([POSTINGS, bad], db=tmp_path / "m.duckdb", workers=1)

@@ -212,6 +212,17 @@ class PrerequisiteEdge(BaseModel):
     note: str = Field(min_length=1)
 
 
+class Certifies(BaseModel):
+    """Holding ``certification`` means knowing each of ``skills`` (CKA → Kubernetes)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    certification: Slug
+    skills: list[Slug] = Field(min_length=1)
+    references: list[Slug] = Field(min_length=1)
+    note: str = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class PrerequisiteGraph:
     """Which skills to learn before which; an edge into an area holds for its members too."""
@@ -220,27 +231,33 @@ class PrerequisiteGraph:
     references: Mapping[str, Source]
     direct: Mapping[str, frozenset[str]]
     """skill id → the ids that come directly before it"""
+    certifies: tuple[Certifies, ...] = ()
+    """certifications and the skills whose knowledge they attest"""
 
     @classmethod
     def from_data(cls, raw: Mapping[str, Any]) -> PrerequisiteGraph:
         """Validate: known skill ids, defined references, and no cycle (DataError otherwise)."""
         try:
             edges = tuple(PrerequisiteEdge.model_validate(e) for e in raw.get("edge", []))
+            certifies = tuple(Certifies.model_validate(c) for c in raw.get("certifies", []))
             refs = {r.id: r for r in (Source.model_validate(x) for x in raw.get("reference", []))}
         except ValidationError as exc:
             raise data.DataError(f"prerequisites: {exc}") from exc
         known = taxonomy().by_id
-        for edge in edges:
-            unknown = [i for i in (edge.before, edge.after) if i not in known]
+        for ids, cited in [
+            *(((e.before, e.after), e.references) for e in edges),
+            *(((c.certification, *c.skills), c.references) for c in certifies),
+        ]:
+            unknown = [i for i in ids if i not in known]
             if unknown:
                 raise data.DataError(f"prerequisites: unknown skill id(s) {unknown}")
-            missing = [r for r in edge.references if r not in refs]
+            missing = [r for r in cited if r not in refs]
             if missing:
                 raise data.DataError(f"prerequisites: undefined reference(s) {missing}")
         direct: dict[str, set[str]] = {}
         for edge in edges:
             direct.setdefault(edge.after, set()).add(edge.before)
-        graph = cls(edges, refs, {k: frozenset(v) for k, v in direct.items()})
+        graph = cls(edges, refs, {k: frozenset(v) for k, v in direct.items()}, certifies)
         cycle = graph.find_cycle()
         if cycle:
             raise data.DataError(f"prerequisites: cycle {' → '.join(cycle)}")
@@ -274,11 +291,15 @@ class PrerequisiteGraph:
                 return found
         return []
 
-    def cited(self, pairs: Iterable[tuple[str, str]]) -> dict[str, Source]:
-        """The references behind the given (before, after) edges."""
+    def cited(
+        self, pairs: Iterable[tuple[str, str]], certifications: Iterable[str] = ()
+    ) -> dict[str, Source]:
+        """The references behind the given (before, after) edges and certifications."""
         wanted = set(pairs)
-        ids = sorted({r for e in self.edges if (e.before, e.after) in wanted for r in e.references})
-        return {i: self.references[i] for i in ids}
+        held = set(certifications)
+        ids = {r for e in self.edges if (e.before, e.after) in wanted for r in e.references}
+        ids |= {r for c in self.certifies if c.certification in held for r in c.references}
+        return {i: self.references[i] for i in sorted(ids)}
 
 
 @cache
@@ -459,6 +480,8 @@ def fit(
     if resume_text is not None:
         inputs.append("resume")
         unrecognised += _add_resume(resume_text, held)
+    graph = prerequisite_graph()
+    certified = _add_certified(held, graph)
     recognised_order = list(held)
     if not inputs:
         if from_role is None:
@@ -471,7 +494,6 @@ def fit(
 
     factors = {h.id: h.factor for h in held.values()}
     known = _known(factors)
-    graph = prerequisite_graph()
     roles = list_roles()
     scores: dict[str, float] = {}
     gaps: dict[str, list[Gap]] = {}
@@ -487,12 +509,18 @@ def fit(
     if from_role is not None and to_role is not None:
         change = _transition(get_role(from_role), get_role(to_role), gaps[get_role(to_role).id])
     used = _used_edges(graph, [*gaps.values()], path, known)
+    notes = [weights.note] if weights.note else []
+    if not held:
+        notes.append(
+            "No skill was recognised in the input, so every role scores 0 and the learning"
+            " path starts from the beginning; see 'Not recognised' for what was left out."
+        )
     return FitReport(
         version=FIT_VERSION,
         inputs=inputs,
         weights_source="market" if any(weights.has(r.id) for r in roles) else "profile",
         market_as_of=weights.as_of,
-        notes=[weights.note] if weights.note else [],
+        notes=notes,
         scores=ranked,
         difference=_difference(ranked, path_role, change),
         recognised=[_recognised(held[i]) for i in recognised_order],
@@ -501,7 +529,7 @@ def fit(
         target=path_role,
         path=path,
         transition=change,
-        references=graph.cited(used),
+        references=graph.cited(used, certified),
     )
 
 
@@ -532,6 +560,7 @@ def breakdown(
     coverage); ``docs/fit.md`` shows one."""
     held: dict[str, _Held] = {}
     _add_items(_split_items(skills), held)
+    _add_certified(held, prerequisite_graph())
     factors = {h.id: h.factor for h in held.values()}
     return [
         AreaWeight(
@@ -620,7 +649,9 @@ def _add_resume(text: str, held: dict[str, _Held]) -> list[Unrecognised]:
         if hit.spans:
             hits.append(hit)
     for hit in hits:
-        forms = list(dict.fromkeys(text[a:b] for a, b in hit.spans))
+        # One space for any run of white space: a match may run across a line break (the cells
+        # "Terraform" and "Cloud" of a table's rows read as "Terraform Cloud").
+        forms = list(dict.fromkeys(" ".join(text[a:b].split()) for a, b in hit.spans))
         for form in forms:
             _hold(held, hit.id, 1.0, form)
         held[hit.id].count = hit.count
@@ -628,6 +659,24 @@ def _add_resume(text: str, held: dict[str, _Held]) -> list[Unrecognised]:
     for skill_id, form in listed:
         _hold(held, skill_id, 1.0, form)
     return unrecognised
+
+
+def _add_certified(held: dict[str, _Held], graph: PrerequisiteGraph) -> list[str]:
+    """Credit each certification held with the skills it attests (a CKA holder knows
+    Kubernetes), at the certification's own level, matched by the certification's text; the
+    certifications that added a skill are returned (their references are cited)."""
+    used = []
+    for rule in graph.certifies:
+        cert = held.get(rule.certification)
+        if cert is None:
+            continue
+        for skill_id in rule.skills:
+            if skill_id in held and held[skill_id].factor >= cert.factor:
+                continue
+            used.append(rule.certification)
+            for form in cert.matched:
+                _hold(held, skill_id, cert.factor, form, level=cert.level, years=cert.years)
+    return list(dict.fromkeys(used))
 
 
 def _recognised(h: _Held) -> Recognised:
@@ -1041,6 +1090,21 @@ _RESUME_WORDS = frozenset(
         "ltd",
         "corp",
         "co",
+        "plc",
+        "gmbh",
+        "ag",
+        "kg",
+        "ug",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ab",
+        "oy",
+        "pty",
         "bs",
         "ba",
         "ms",

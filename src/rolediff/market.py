@@ -363,10 +363,26 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)  # the default's data directory
         con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise RolediffError(f"Cannot open the market store {path}: {exc}") from None
+    except duckdb.Error as exc:  # also a damaged file ("Corrupt database file"), not only I/O
+        raise RolediffError(f"Cannot open the market store {path}: {_first_line(exc)}") from None
     try:
-        version = _schema_version(con)
+        try:
+            version = _schema_version(con)
+            foreign = _other_tables(con) if version == 0 else []
+        except duckdb.Error as exc:
+            raise RolediffError(
+                f"Cannot read the market store {path}: {_first_line(exc)}"
+            ) from None
+        if foreign:  # a DuckDB database of something else: never add the store's tables to it
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise RolediffError(
+                f"{path} is a DuckDB database but not a market store (it holds {shown});"
+                " give --db a new file or a store 'rolediff market ingest' made."
+            )
+        if version == 0 and read_only:
+            raise RolediffError(
+                f"The market store {path} is empty: run 'rolediff market ingest FILE' first."
+            )
         if version > SCHEMA_VERSION:
             raise RolediffError(
                 f"{path} was written by a newer rolediff (schema {version}); upgrade rolediff."
@@ -393,6 +409,20 @@ def _is_duckdb_file(path: Path) -> bool:
             return file.read(12)[8:] == b"DUCK"
     except OSError as exc:
         raise RolediffError(f"Cannot read the market store {path}: {exc.strerror}.") from None
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _other_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables and views of a database without a schema version: none in a new store."""
+    rows = con.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables"
+        " WHERE table_catalog = current_database() ORDER BY table_schema, table_name"
+    ).fetchall()
+    return [name if schema == "main" else f"{schema}.{name}" for schema, name in rows]
 
 
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -757,15 +787,22 @@ def ingest_records(
             sources.setdefault(source)
             yield source, record
 
+    import duckdb
+
     workers = workers or os.cpu_count() or 1
     pool = _start_pool(workers)  # before the store opens: fork a process without DuckDB threads
     try:
         con = connect(db)
         try:
-            job = _Ingestion(con, pool, workers, batch_size)
-            yield from job.run(noted())
-            store = {t: _count(con, t) for t in ("postings", "analyses", "skills")}
             path = _db_path(con)
+            job = _Ingestion(con, pool, workers, batch_size)
+            try:
+                yield from job.run(noted())
+                store = {t: _count(con, t) for t in ("postings", "analyses", "skills")}
+            except duckdb.Error as exc:  # a damaged store (a file cut short) opens, then fails
+                raise RolediffError(
+                    f"Cannot write to the market store {path}: {_first_line(exc)}"
+                ) from None
         finally:
             con.close()
     finally:
@@ -871,7 +908,15 @@ def read_file(path: Path) -> Iterator[Record]:
         kind = sniff(data.decode("utf-8-sig", errors="surrogateescape"), path.name)
         if kind not in ("json", "jsonl", "csv"):
             raise RolediffError(f"{path}: expected JSONL, JSON, CSV or Parquet postings.")
-        yield from read_posting_input(data, str(path), kind).records
+        try:
+            records = read_posting_input(data, str(path), kind).records
+        except RolediffError as exc:  # "Input is not valid JSON": name the file, of several
+            message = exc.message
+            raise RolediffError(
+                message if str(path) in message else f"{path}: {message}",
+                suggestions=exc.suggestions,
+            ) from None
+        yield from records
 
 
 def _read_jsonl(path: Path) -> Iterator[Record]:
@@ -1392,10 +1437,16 @@ def report(
 ) -> MarketReport:
     """Market statistics from the store, for one role (or all), a metro and postings since a
     month; with ``vs``, the skills that set ``role`` and ``vs`` apart."""
+    import duckdb
+
     selection = select(role, vs, metro, since)
     con = connect(db, read_only=True)
     try:
         return compute_report(duckdb_query(con), _db_path(con), selection)
+    except duckdb.Error as exc:  # a damaged store (a file cut short) opens, then fails here
+        raise RolediffError(
+            f"Cannot read the market store {_db_path(con)}: {_first_line(exc)}"
+        ) from None
     finally:
         con.close()
 

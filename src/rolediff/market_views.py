@@ -18,7 +18,19 @@ def _flag(small: bool, threshold: int) -> str:
     return f"small sample (n < {threshold})" if small else ""
 
 
-def _pct(share: float) -> str:
+def _pct(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a percentage, from the counts: the report's shares are rounded
+    to four decimals, and rounding those again to one decimal of a percent can go the wrong way
+    (15 of 19 is 78.947%, stored as 0.7895, which would print as 79.0%)."""
+    return f"{part / whole:.1%}" if whole else f"{0:.1%}"
+
+
+def _pct_of(share: float, n: int) -> str:
+    """A share of ``n`` postings given only rounded (a work mode's): shown from the count it
+    was computed from, which the share identifies while n is below 10,000."""
+    part = round(share * n)
+    if n and abs(part / n - share) <= 0.00005:
+        return _pct(part, n)
     return f"{share:.1%}"
 
 
@@ -32,7 +44,7 @@ def _openings(title: str, counts: list[Count], total: int, threshold: int) -> Ta
         [
             c.label,
             "openings",
-            f"{c.n:,} ({_pct(c.share)})",
+            f"{c.n:,} ({_pct(c.n, total)})",
             f"{total:,}",
             _flag(c.small_sample, threshold),
         ]
@@ -68,12 +80,12 @@ def market_tables(r: MarketReport) -> list[Table]:
             ("not stated", w.unknown_share),
             ("hybrid of two roles", w.hybrid_role_share),
         ):
-            work.append([w.role, measure, _pct(share), f"{w.n:,}", flag])
+            work.append([w.role, measure, _pct_of(share, w.n), f"{w.n:,}", flag])
     skills = [
         [
             s.role,
             k.name,
-            f"{_pct(k.share)} ({k.postings:,} postings)",
+            f"{_pct(k.postings, s.n)} ({k.postings:,} postings)",
             f"{s.n:,}",
             _flag(s.small_sample, t),
         ]
@@ -92,7 +104,13 @@ def market_tables(r: MarketReport) -> list[Table]:
             ]
         )
         pay.append(
-            [p.role, "postings stating pay", _pct(p.disclosed_share), f"{p.n:,}", _flag(p.n < t, t)]
+            [
+                p.role,
+                "postings stating pay",
+                _pct(p.disclosed, p.n),
+                f"{p.n:,}",
+                _flag(p.n < t, t),
+            ]
         )
         if p.disclosed > p.n_usd:
             other = p.disclosed - p.n_usd
@@ -113,7 +131,8 @@ def market_tables(r: MarketReport) -> list[Table]:
             [
                 f"{s.favours} over {d.b if s.favours == d.a else d.a}",
                 s.name,
-                f"z {s.z:+.2f} ({d.a} {_pct(s.share_a)}, {d.b} {_pct(s.share_b)})",
+                f"z {s.z:+.2f} ({d.a} {_pct(s.postings_a, d.n_a)}, "
+                f"{d.b} {_pct(s.postings_b, d.n_b)})",
                 f"{d.n_a:,} + {d.n_b:,}",
                 _flag(d.small_sample, t),
             ]
