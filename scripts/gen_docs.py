@@ -61,8 +61,8 @@ def cli_reference() -> str:
     parts = [
         "# CLI reference\n",
         "Generated from `--help` by `scripts/gen_docs.py`; a test fails when it is stale.\n",
-        "Commands that print results take `--format` (`-f`): `table`, `json`, `csv` or "
-        "`markdown` (some also `jsonl`; `report` writes `html` or `md`), as each help below "
+        "Commands that print results take `--format` (`-f`): `table`, `json`, `jsonl`, `csv` "
+        "or `markdown` (`md` for short; `report` writes `html` or `md`), as each help below "
         'lists. CSV gives amounts as plain numbers ("-$1,200.50" is -1200.50). Bad input '
         "exits with status 2 and a one-line `Error: …` message on stderr (a missing argument "
         "also gets the command's usage line).\n",

@@ -409,3 +409,91 @@ def test_the_cities_chart_file_names_the_role(cli, tmp_path: Path) -> None:  # t
     chart = tmp_path / "cities.svg"
     assert cli("cities", "--role", "devsecops", "--top", "3", "--chart", str(chart)).code == 0
     assert "estimated DevSecOps salary" in chart.read_text(encoding="utf-8")
+
+
+def test_match_names_what_either_place_leaves_out(cli) -> None:  # type: ignore[no-untyped-def]
+    """pay and cities warn that a Kentucky city's local tax is not charged; match to it printed
+    a lower needed salary with no word of it (and no tax year)."""
+    out = cli("match", "-s", "100000", "--from", "Raleigh, NC", "--to", "Owensboro, KY").out
+    assert "Owensboro, KY: Not included: Kentucky cities and counties levy" in out
+    assert "Tax year 2026, single filer." in out
+    for fmt in ("markdown", "csv"):
+        assert (
+            cli("match", "-s", "1e5", "--from", "Raleigh", "--to", "Raleigh", "-f", fmt).code == 0
+        )
+
+
+def test_compare_take_home_says_which_salary_and_what_it_leaves_out(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("compare", "devops", "sre", "--city", "Owensboro, KY").out
+    take_home = out[out.index("5. Take-home in Owensboro, KY") : out.index("5. Best metros")]
+    assert "50th percentile (the median) of each role's salaries in Owensboro, KY" in take_home
+    assert "Not included: Kentucky cities and counties levy" in take_home
+
+
+def test_pay_says_which_percentile_of_whose_salary(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("pay", "-c", "Raleigh, NC", "-r", "sre", "-p", "90").out
+    assert "Salary: 90th percentile of SRE salaries in Raleigh, NC; estimate:" in out
+
+
+def test_cities_csv_keeps_place_names_and_flags_the_local_tax_in_a_column(cli) -> None:  # type: ignore[no-untyped-def]
+    """CSV drops notes, so the "*" after a name ("Owensboro, KY *") was left unexplained and the
+    city no longer matched the JSON's place."""
+    argv = ("cities", "-r", "sre", "--state", "KY")
+    rows = list(csv.DictReader(io.StringIO(cli(*argv, "-f", "csv").out)))
+    data = json.loads(cli(*argv, "-f", "json").out)
+    assert [r["city"] for r in rows] == [d["place"] for d in data]
+    flags = [r["local tax not charged"] == "yes" for r in rows]
+    assert flags == [d["local_tax_not_modelled"] for d in data] and any(flags)
+    table = cli(*argv, "-p", "75").out
+    assert "Owensboro, KY *" in table and "* The city levies a local tax" in table
+    assert "Gross: each metro's estimated SRE salary, 75th percentile;" in table
+    assert "Gross:" not in cli("cities", "-s", "1e5", "-n", "2").out
+
+
+def test_posting_table_tells_a_hybrid_of_roles_from_hybrid_work(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A column headed "hybrid" said "no" beside a place "Denver, CO (hybrid)"."""
+    path = tmp_path / "job.txt"
+    path.write_text("Own CI/CD and Terraform on AWS; on-call and SLOs. Hybrid.", encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(cli("posting", str(path), "-f", "csv").out)))
+    assert rows[0][3] == "hybrid of roles"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["roles", "-f", "xml"],
+        ["report", "devops", "sre", "-o", "r.md", "-f", "pdf"],
+        ["market", "run", "-i", "x", "-o", "y", "--engine", "flink"],
+    ],
+)
+def test_a_value_not_among_the_choices_is_refused_in_plain_words(cli, argv: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Typer worded it "Value error, 'xml' is not one of ...", its validator's prefix."""
+    result = cli(*argv)
+    assert result.code == 2 and not result.out
+    (error,) = [line for line in result.err.splitlines() if line.startswith("Error:")]
+    assert "is not one of" in error and "Value error" not in error
+
+
+def test_md_is_markdown_for_every_format_option(cli) -> None:  # type: ignore[no-untyped-def]
+    """`report -f md` worked and `roles -f md` was refused."""
+    assert cli("roles", "-f", "MD").out == cli("roles", "-f", "markdown").out
+    assert cli("roles", "-f", "Json").code == 0
+
+
+def test_vs_without_role_names_the_options(cli) -> None:  # type: ignore[no-untyped-def]
+    """The library said "vs needs a role to set apart from it (role)."."""
+    for argv in (["market", "report"], ["market", "run", "-i", "x", "-o", "y"]):
+        result = cli(*argv, "--vs", "devops")
+        assert result.code == 2
+        assert result.err.startswith("Error: --vs needs a role to set apart from 'devops':")
+        assert "give --role too" in result.err
+
+
+def test_the_same_option_reads_the_same_in_every_command(cli) -> None:  # type: ignore[no-untyped-def]
+    """fit showed --resume <str> where report showed --resume FILE; report had --year but not
+    the -y that pay, cities and match have."""
+    fit, report = cli("fit", "-h").out, cli("report", "-h").out
+    assert "--resume FILE" in fit and "--resume FILE" in report
+    assert "--profile FILE" in fit and "--save FILE" in fit
+    for command in ("pay", "cities", "match", "report"):
+        assert "-y, --year <int>" in cli(command, "-h").out, command

@@ -493,3 +493,15 @@ def test_rolediff_cli_exits_2_on_a_bad_report_name(tmp_path: Path) -> None:
     assert cli.run(["report", "devops", "nope", "-o", str(tmp_path / "r.html")]) == 2
     assert cli.run(["report", "devops", "sre", "-c", "Raleigh", "-o", str(tmp_path / "r.htm")]) == 0
     assert list(tmp_path.iterdir()) == [tmp_path / "r.htm"]
+
+
+def test_education_prose_says_not_listed_rather_than_a_dash(report: Report) -> None:
+    """The paragraph read "Master's in computer science or engineering: DevOps —, SRE
+    preferred": a dash is a table's empty cell, not a word."""
+    markdown = render_markdown(report)
+    (line,) = [x for x in markdown.splitlines() if x.startswith("Where the two differ: ")]
+    assert "—" not in line
+    assert (
+        "Master's in computer science or engineering: not listed for DevOps, preferred for SRE"
+        in line
+    )

@@ -329,7 +329,7 @@ def cities_command(
     """Rank every US metro by monthly take-home for a salary or a role."""
     from rolediff import answers
     from rolediff.charts import check_chart_path, cities_title, save_cities_chart
-    from rolediff.views import cities_tables
+    from rolediff.views import cities_tables, estimated_salary_note
 
     if chart is not None:
         check_chart_path(chart)  # fail before the ranking work
@@ -345,7 +345,9 @@ def cities_command(
         filing=filing,
         bedrooms=bedrooms,
     )
-    emit(dump(rows), cities_tables(rows, sort), fmt)
+    basis = estimated_salary_note(role, percentile) if salary is None and role else None
+    tables = cities_tables(rows, sort, basis=basis, for_csv=fmt is OutputFormat.csv)
+    emit(dump(rows), tables, fmt)
     _note_role_unused(salary, role)
     if chart is not None:
         saved = save_cities_chart(rows, chart, cities_title(rows, role))

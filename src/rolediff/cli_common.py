@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -14,14 +15,43 @@ from rolediff.errors import RolediffError, check_is_file
 from rolediff.render import OutputFormat
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(kind: type[E], aliases: dict[str, E] | None = None) -> Callable[[str | E], E]:
+    """A parser of one of ``kind``'s values (or ``aliases``), in any case. Typer's own choice
+    check words its refusal "Value error, 'xml' is not one of ...", a leftover of the library's
+    validation."""
+
+    def parse(value: str | E) -> E:
+        if isinstance(value, kind):
+            return value
+        wanted = str(value).strip().casefold()
+        for member in kind:
+            if member.value == wanted:
+                return member
+        if aliases and wanted in aliases:
+            return aliases[wanted]
+        raise typer.BadParameter(
+            f"{value!r} is not one of {', '.join(repr(m.value) for m in kind)}."
+        )
+
+    return parse
+
+
+def choices_metavar(kind: type[StrEnum]) -> str:
+    """ "<table|json|...>", as typer shows a choice of an enum."""
+    return "<" + "|".join(m.value for m in kind) + ">"
+
 
 Format = Annotated[
     OutputFormat,
     typer.Option(
         "--format",
         "-f",
-        case_sensitive=False,
-        help="Output format: table (default), json, jsonl, csv or markdown.",
+        parser=choice(OutputFormat, {"md": OutputFormat.markdown}),  # as `report -f md`
+        metavar=choices_metavar(OutputFormat),
+        help="Output format: table (default), json, jsonl, csv or markdown (md).",
     ),
 ]
 

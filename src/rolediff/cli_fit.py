@@ -19,12 +19,18 @@ def fit_command(
     resume: Annotated[
         str | None,
         typer.Option(
-            "--resume", help="Your résumé (.txt, .md, .pdf, .docx), read on this machine only."
+            "--resume",
+            metavar="FILE",
+            help="Your résumé (.txt, .md, .pdf, .docx), read on this machine only.",
         ),
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option("--profile", help="A YAML file of skills with optional level and years."),
+        typer.Option(
+            "--profile",
+            metavar="FILE",
+            help="A YAML file of skills with optional level and years.",
+        ),
     ] = None,
     target: Annotated[
         str | None,
@@ -38,7 +44,11 @@ def fit_command(
     ] = None,
     save: Annotated[
         str | None,
-        typer.Option("--save", help="Also write the text extracted from --resume to this file."),
+        typer.Option(
+            "--save",
+            metavar="FILE",
+            help="Also write the text extracted from --resume to this file.",
+        ),
     ] = None,
     fmt: Format = OutputFormat.table,
 ) -> None:

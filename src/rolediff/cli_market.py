@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from rolediff.cli_common import Format, with_progress
+from rolediff.cli_common import Format, choice, choices_metavar, with_progress
 from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
@@ -49,6 +49,15 @@ Metro = Annotated[
 Since = Annotated[
     str | None, typer.Option("--since", help="Only postings from this month on (2024-01).")
 ]
+
+
+def _check_vs(role: str | None, vs: str | None) -> None:
+    """--vs sets --role apart from another role: without --role it has nothing to compare (the
+    library's own message names its parameters, not the options)."""
+    if vs is not None and role is None:
+        raise RolediffError(
+            f"--vs needs a role to set apart from {vs!r}: give --role too (--role sre --vs devops)."
+        )
 
 
 def _run(steps: Generator[int, None, S], total: int, label: str) -> S:
@@ -155,6 +164,7 @@ def report_command(
     else:
         from rolediff.market import report
 
+        _check_vs(role, vs)
         result = report(db=db, role=role, vs=vs, metro=metro, since=since)
     emit(result.model_dump(mode="json"), market_tables(result), fmt)
     if chart is not None:
@@ -195,6 +205,8 @@ def run_command(
         Engine,
         typer.Option(
             "--engine",
+            parser=choice(Engine),
+            metavar=choices_metavar(Engine),
             help="duckdb: this machine, all cores; spark: Apache Spark "
             "(pip install 'rolediff[spark]', Java 17+).",
         ),
@@ -227,6 +239,7 @@ def run_command(
     'rolediff market report --from DIR'); the same statistics on either engine."""
     from rolediff.market_views import run_tables
 
+    _check_vs(role, vs)
     if engine is Engine.spark:
         if workers is not None:
             raise RolediffError("--workers is for --engine duckdb; Spark uses its executors.")

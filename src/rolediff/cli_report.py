@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from rolediff.cli_common import choice, choices_metavar
+
 
 class ReportFormatOption(StrEnum):
     html = "html"
@@ -55,14 +57,15 @@ def report_command(
         ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Tax year (default: the latest covered).")
+        int | None, typer.Option("--year", "-y", help="Tax year (default: the latest covered).")
     ] = None,
     fmt: Annotated[
         ReportFormatOption | None,
         typer.Option(
             "--format",
             "-f",
-            case_sensitive=False,
+            parser=choice(ReportFormatOption),
+            metavar=choices_metavar(ReportFormatOption),
             help="html or md (markdown); by default from the suffix of --output.",
         ),
     ] = None,

@@ -635,7 +635,11 @@ def _skills_blocks(r: Report) -> list[Block]:
         blocks.append(
             Para(
                 "Where the two differ: "
-                + "; ".join(f"{e.name}: {a} {e.a or ABSENT}, {b} {e.b or ABSENT}" for e in differ)
+                # In prose a dash reads as nothing at all: "DevOps —, SRE preferred".
+                + "; ".join(
+                    f"{e.name}: {e.a or 'not listed'} for {a}, {e.b or 'not listed'} for {b}"
+                    for e in differ
+                )
                 + "."
             )
         )

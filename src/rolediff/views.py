@@ -13,7 +13,7 @@ from rolediff.skills import taxonomy
 
 if TYPE_CHECKING:
     from rolediff.pay.coverage import CoverageEntry
-    from rolediff.pay.models import CityRow, TakeHome
+    from rolediff.pay.models import CityRow, SalaryEstimate, TakeHome
     from rolediff.pay.take_home import SalaryMatch
     from rolediff.postings.analyze import PostingAnalysis
     from rolediff.postings.parse import PostingLocation, Salary
@@ -271,9 +271,18 @@ def _comparison_pay_tables(c: Comparison, columns: list[str]) -> list[Table]:
         )
         mine = [cell if k.role == c.a.id else ABSENT, cell if k.role == c.b.id else ABSENT]
         checks.append([f"{k.city}: after tax / month", *mine])
-    label = a.salary_estimate.label if a.salary_estimate else ""
+    basis = (
+        ["Estimated salary: " + salary_basis(a.salary_estimate, "each role's")]
+        if a.salary_estimate
+        else []
+    )
     tables = [
-        Table(f"5. Take-home in {a.place} (tax year {a.year})", columns, rows, notes=[label]),
+        Table(
+            f"5. Take-home in {a.place} (tax year {a.year})",
+            columns,
+            rows,
+            notes=[*basis, *_caveats(a)],
+        ),
         Table("5. Best metros by monthly take-home", columns, best),
     ]
     if checks:
@@ -388,7 +397,10 @@ def _place_text(p: PostingLocation | None) -> str:
 
 def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[Table]:
     """A summary row per posting; with ``detailed``, a single posting's evidence and skills."""
-    columns = ["posting", "title", "role", "hybrid", "top skills", "pay", "place", "seniority"]
+    # "hybrid of roles", not "hybrid": the place column says "hybrid" of a work mode.
+    columns = [
+        "posting", "title", "role", "hybrid of roles", "top skills", "pay", "place", "seniority",
+    ]  # fmt: skip
     rows = [
         [
             r.id or str(i),
@@ -481,27 +493,73 @@ def take_home_tables(t: TakeHome) -> list[Table]:
             t.take_home_monthly,
         ),
     ]
-    salary_note = [f"Salary: {t.salary_estimate.label}"] if t.salary_estimate is not None else []
+    salary_note = [f"Salary: {salary_basis(t.salary_estimate)}"] if t.salary_estimate else []
     notes = [
         f"{t.place} (CBSA {t.metro_cbsa}), tax year {t.year}, {t.filing_status.replace('_', ' ')}.",
         f"Effective tax rate {_pct(t.effective_tax_rate)}; marginal {_pct(t.marginal_tax_rate)}.",
         *salary_note,
-        *(f"Not included: {gap}" for gap in t.not_modelled),
-        *(
-            [f"Figures not yet checked against their source: {', '.join(t.unverified)}."]
-            if t.unverified
-            else []
-        ),
+        *_caveats(t),
         *(f"Source: {s}" for s in t.sources),
     ]
     return [Table("Take-home pay", columns, rows, notes=notes)]
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def salary_basis(e: SalaryEstimate, whose: str | None = None) -> str:
+    """What an estimated salary is: "90th percentile of SRE salaries in Raleigh, NC; estimate:
+    ..." (the percentile asked for is said, not only the method). ``whose`` replaces "SRE"."""
+    from rolediff.roles import get_role
+
+    where = f" in {e.place}" if e.place else ""
+    median = " (the median)" if e.percentile == 50 else ""
+    whose = whose or get_role(e.role).short_name
+    return f"{_ordinal(e.percentile)} percentile{median} of {whose} salaries{where}; {e.label}"
+
+
+def _caveats(t: TakeHome, prefix: str = "") -> list[str]:
+    """What a take-home leaves out (a local tax not charged) and figures not yet verified."""
+    return [
+        *(f"{prefix}Not included: {gap}" for gap in t.not_modelled),
+        *(
+            [f"{prefix}Figures not yet checked against their source: {', '.join(t.unverified)}."]
+            if t.unverified
+            else []
+        ),
+    ]
+
+
 RANKED_BY = {"take_home": "monthly take-home", "after_tax": "after-tax pay", "gross": "gross pay"}
 
 
-def cities_tables(rows: Sequence[CityRow], sort: str = "take_home") -> list[Table]:
-    """The ranking as a table, titled by what it is ranked by (a ``sort`` key of answers)."""
+def estimated_salary_note(role: str, percentile: int) -> str:
+    """Under a ranking on each metro's estimated salary: whose salary, which percentile."""
+    from rolediff.roles import get_role
+
+    profile = get_role(role)
+    median = " (the median)" if percentile == 50 else ""
+    return (
+        f"Gross: each metro's estimated {profile.short_name} salary, {_ordinal(percentile)} "
+        f"percentile{median}; `rolediff pay --city CITY --role {profile.id}` shows how it is "
+        "estimated."
+    )
+
+
+def cities_tables(
+    rows: Sequence[CityRow],
+    sort: str = "take_home",
+    *,
+    basis: str | None = None,
+    for_csv: bool = False,
+) -> list[Table]:
+    """The ranking as a table, titled by what it is ranked by (a ``sort`` key of answers).
+
+    ``basis`` is a note on where the salaries come from. ``for_csv``: CSV keeps no notes, so a
+    city whose local tax is not charged is flagged in a column of its own instead of by a "*"
+    after its name (which would no longer be the place's name)."""
     columns = [
         "rank",
         "city",
@@ -515,25 +573,30 @@ def cities_tables(rows: Sequence[CityRow], sort: str = "take_home") -> list[Tabl
     body = [
         [
             str(r.rank),
-            f"{r.place} *" if r.local_tax_not_modelled else r.place,
+            f"{r.place} *" if r.local_tax_not_modelled and not for_csv else r.place,
             dollars(r.gross_annual),
             dollars(r.total_taxes),
             dollars(r.after_tax_monthly),
             dollars(r.rent_monthly),
             dollars(r.living_costs_monthly),
             dollars(r.take_home_monthly),
+            *([_yes_no(r.local_tax_not_modelled)] if for_csv else []),
         ]
         for r in rows
     ]
-    notes = (
-        [
+    if for_csv:
+        columns.append("local tax not charged")
+    notes = [basis] if basis else []
+    if any(r.local_tax_not_modelled for r in rows):
+        notes.append(
             "* The city levies a local tax that rolediff does not charge: its take-home is"
             " overstated (rolediff pay --city names it)."
-        ]
-        if any(r.local_tax_not_modelled for r in rows)
-        else []
-    )
+        )
     return [Table(f"Metros ranked by {RANKED_BY[sort]}", columns, body, notes=notes)]
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def match_tables(m: SalaryMatch) -> list[Table]:
@@ -551,7 +614,12 @@ def match_tables(m: SalaryMatch) -> list[Table]:
     note = f"{b.place} needs {money(abs(m.difference))} a year {verb} for the same take-home."
     if m.difference == 0:
         note = f"{b.place} needs the same salary for the same take-home."
-    return [Table("Same take-home, another place", columns, rows, notes=[note])]
+    # What either side leaves out moves the answer: a local tax not charged at the destination
+    # makes the salary it needs look lower than it is.
+    places = [a] if a.place == b.place else [a, b]
+    caveats = [note for t in places for note in _caveats(t, f"{t.place}: ")]
+    context = f"Tax year {a.year}, {a.filing_status.replace('_', ' ')} filer."
+    return [Table("Same take-home, another place", columns, rows, notes=[note, context, *caveats])]
 
 
 def _years(years: Sequence[int]) -> str:
