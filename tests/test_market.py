@@ -202,6 +202,13 @@ def test_report_rejects_bad_input(store: Path, kwargs: dict[str, str], message: 
         market.report(store, **kwargs)  # type: ignore[arg-type]
 
 
+def test_report_names_roles_as_everywhere_else(store: Path) -> None:
+    by_id = market.report(store, role="sre", vs="devops")
+    by_name = market.report(store, role="Site Reliability Engineer", vs="DevOps")
+    assert by_name == by_id
+    assert market.report(store, role="Other").filters.role == "other"
+
+
 def test_report_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(RolediffError, match="market ingest"):
         market.report(tmp_path / "absent.duckdb")
@@ -905,3 +912,23 @@ def test_an_unreadable_file_among_several_is_named(tmp_path: Path, name: str, te
     bad.write_text(text)
     with pytest.raises(RolediffError, match=rf"^{re.escape(str(bad))}: "):
         market.ingest([POSTINGS, bad], db=tmp_path / "m.duckdb", workers=1)
+
+
+def test_a_missing_store_given_by_path_or_a_directory_is_named_plainly(tmp_path: Path) -> None:
+    with pytest.raises(RolediffError) as given:
+        market.report(tmp_path / "absent.duckdb")
+    assert "market ingest" in given.value.message and "--db" not in given.value.message
+    with pytest.raises(RolediffError, match="is a directory"):
+        market.report(tmp_path)
+
+
+def test_one_posting_is_not_postings_and_no_dates_is_said_plainly(store: Path) -> None:
+    from rolediff.market_views import market_tables
+
+    nothing = market.report(store, since="2099-01")
+    assert nothing.n == 0
+    (note,) = [n for t in market_tables(nothing) for n in t.notes if n.startswith("0 postings")]
+    assert "none dated" in note and "?" not in note
+    one = market.report(store, metro="Austin, TX")
+    assert one.n == 1
+    assert any(n.startswith("1 posting (") for t in market_tables(one) for n in t.notes)

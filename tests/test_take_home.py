@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -542,3 +543,26 @@ def test_ranking_puerto_rico_says_why_it_is_left_out() -> None:
         rank_cities(salary=100000, state="pr")
     with pytest.raises(RolediffError, match="No metro has its principal city in state 'ZZ'"):
         rank_cities(salary=100000, state="ZZ")
+
+
+def test_a_refund_of_a_fraction_of_a_cent_is_zero_not_minus_zero() -> None:
+    # The earned income credit on a salary of a cent refunds 0.08 cents: rounded, no "-0".
+    t = take_home(0.01, "Raleigh, NC")
+    assert math.copysign(1, t.federal_income_tax) == 1 and t.federal_income_tax == 0
+
+
+def test_sources_are_those_of_the_costs_used() -> None:
+    rent_url = "https://www.huduser.gov/portal/datasets/fmr.html"
+    hud_only = take_home(100_000, "Raleigh, NC", living=1_000).sources
+    assert rent_url in hud_only and not any("bls.gov/cex" in s or "bea.gov" in s for s in hud_only)
+    no_hud = take_home(100_000, "Raleigh, NC", rent=1_000).sources
+    assert rent_url not in no_hud and any("bea.gov" in s for s in no_hud)
+    neither = take_home(100_000, "Raleigh, NC", rent=1_000, living=1_000).sources
+    assert not any(s.startswith("https://") for s in neither)
+
+
+def test_ranked_by_gross_one_salary_ties_go_to_the_higher_take_home() -> None:
+    rows = rank_cities(salary=100_000, sort="gross", top=40)
+    assert {r.gross_annual for r in rows} == {100_000}
+    kept = [r.take_home_monthly for r in rows]
+    assert kept == sorted(kept, reverse=True)

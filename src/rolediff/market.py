@@ -351,9 +351,12 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     import duckdb
 
     path = store_path(db)
+    if read_only and path.is_dir():
+        raise RolediffError(f"{path} is a directory, not a market store: give the store's file.")
     if read_only and not path.is_file():
+        other = "" if db is not None else " (or give --db)"
         raise RolediffError(
-            f"No market store at {path}: run 'rolediff market ingest FILE' first (or give --db)."
+            f"No market store at {path}: run 'rolediff market ingest FILE' first{other}."
         )
     if not read_only and db is not None:
         check_output_file(path, "hold the market store")
@@ -1215,12 +1218,19 @@ class MarketReport(BaseModel):
 
 
 def _role_id(value: str) -> str:
+    """A role as the store labels it: an id, or a role named as everywhere else ("SRE", "Site
+    Reliability Engineer": :func:`rolediff.roles.get_role`); "other" for the rest."""
+    from rolediff.roles import get_role
+
     key = value.strip().lower()
-    if key not in _ROLES:
+    if key in _ROLES:
+        return key
+    try:
+        return get_role(value).id
+    except RolediffError:
         raise RolediffError(
             f"Unknown role '{value}': use {', '.join(_ROLES)}.", suggest(key, _ROLES)
-        )
-    return key
+        ) from None
 
 
 def _since(value: str | date | None) -> date | None:

@@ -53,10 +53,19 @@ def _openings(title: str, counts: list[Count], total: int, threshold: int) -> Ta
     return Table(title, COLUMNS, rows)
 
 
+def _postings(n: int) -> str:
+    return f"{n:,} posting" if n == 1 else f"{n:,} postings"
+
+
 def market_tables(r: MarketReport) -> list[Table]:
     t = r.small_sample_threshold
     o = r.openings
-    span = f"{r.date_range.first or '?'} to {r.date_range.last or '?'}"
+    dated = r.date_range.dated
+    span = (
+        f"posted {r.date_range.first} to {r.date_range.last} ({dated:,} dated)"
+        if dated and r.date_range.first and r.date_range.last
+        else "none dated"
+    )
     scope = ", ".join(
         f"{k} {v}"
         for k, v in (
@@ -67,7 +76,7 @@ def market_tables(r: MarketReport) -> list[Table]:
         if v
     )
     notes = [
-        f"{r.n:,} postings ({scope or 'all'}); posted {span} ({r.date_range.dated:,} dated).",
+        f"{_postings(r.n)} ({scope or 'all'}); {span}.",
         *r.notes,
     ]
     work = []
@@ -85,7 +94,7 @@ def market_tables(r: MarketReport) -> list[Table]:
         [
             s.role,
             k.name,
-            f"{_pct(k.postings, s.n)} ({k.postings:,} postings)",
+            f"{_pct(k.postings, s.n)} ({_postings(k.postings)})",
             f"{s.n:,}",
             _flag(s.small_sample, t),
         ]

@@ -24,7 +24,7 @@ from rolediff.pay import federal, local, payroll
 from rolediff.pay.common import Amount, FilingStatus, amounts, check_status
 from rolediff.pay.coverage import unverified
 from rolediff.pay.estimate import estimate_salary, estimate_salary_all
-from rolediff.pay.living import living_costs, living_costs_all, metro_places
+from rolediff.pay.living import living_costs, living_costs_all, metro_places, releases
 from rolediff.pay.models import CityRow, TakeHome
 from rolediff.pay.state_income import income_taxes_of_checked, state_tax_data
 
@@ -304,18 +304,30 @@ def take_home(
         unverified=list(
             unverified(where.state, tax_year, tuple(payroll_taxes), tuple(local_taxes))
         ),
-        sources=[SOURCES, *costs.sources, *(estimate.sources if estimate else [])],
+        sources=[
+            SOURCES,
+            *_used_sources(costs.sources, rent, living),
+            *(estimate.sources if estimate else []),
+        ],
     )
 
 
+def _used_sources(sources: list[str], rent: float | None, living: float | None) -> list[str]:
+    """The living-cost sources a take-home used: HUD's for the rent unless the user gave it, the
+    spending and price sources for the other costs unless the user gave them."""
+    rent_url = releases().rent.url
+    return [s for s in sources if (rent is None if s == rent_url else living is None)]
+
+
 def _r(value: float | np.floating) -> float:
-    return round(float(value), 2)
+    """To the cent; a tiny negative (a refund of a fraction of a cent) is 0, not -0."""
+    return round(float(value), 2) + 0.0
 
 
 def _cents(values: Array) -> Array:
     """``round(v, 2)`` of every value, as Python rounds (NumPy's rounding differs from it only
     where a value lies within a hair of half a cent: those few are rounded one by one)."""
-    rounded: Array = np.round(values, 2)
+    rounded: Array = np.round(values, 2) + 0.0  # no -0.0
     hundredths = values * 100
     near_half = np.abs(hundredths - np.floor(hundredths) - 0.5) < 1e-4
     if near_half.any():
@@ -405,7 +417,9 @@ def rank_cities(
     living = costs.non_rent_monthly[rows]
     kept = after_monthly - rent - living
     key = {"take_home": kept, "after_tax": after_monthly, "gross": gross}[sort]
-    order = np.argsort(-key, kind="stable")[: top or None].tolist()
+    # Ties (one salary everywhere, ranked by gross) go to the higher take-home, then to the
+    # metros' order.
+    order = np.lexsort((-kept, -key))[: top or None].tolist()
     # Python floats from here: each row is rounded as take_home() rounds its statement.
     arrays = (gross, shown, rent, living)
     columns = list(zip(*(a.tolist() for a in arrays), strict=True))
