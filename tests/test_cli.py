@@ -497,3 +497,10 @@ def test_the_same_option_reads_the_same_in_every_command(cli) -> None:  # type: 
     assert "--profile FILE" in fit and "--save FILE" in fit
     for command in ("pay", "cities", "match", "report"):
         assert "-y, --year <int>" in cli(command, "-h").out, command
+
+
+def test_match_of_a_shortfall_says_it_keeps_the_shortfall(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("match", "-s", "30000", "--from", "New York, NY", "--to", "Raleigh, NC").out
+    assert "exceed after-tax pay by $" in out and "keeps that shortfall" in out
+    comfortable = cli("match", "-s", "200000", "--from", "New York, NY", "--to", "Raleigh, NC")
+    assert "shortfall" not in comfortable.out

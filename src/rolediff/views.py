@@ -614,6 +614,11 @@ def match_tables(m: SalaryMatch) -> list[Table]:
     note = f"{b.place} needs {money(abs(m.difference))} a year {verb} for the same take-home."
     if m.difference == 0:
         note = f"{b.place} needs the same salary for the same take-home."
+    if a.take_home_monthly < 0:  # the same shortfall, not a surplus: say so
+        note += (
+            f" At this salary rent and living costs in {a.place} exceed after-tax pay by "
+            f"{money(-a.take_home_monthly)} a month; the match keeps that shortfall."
+        )
     # What either side leaves out moves the answer: a local tax not charged at the destination
     # makes the salary it needs look lower than it is.
     places = [a] if a.place == b.place else [a, b]
