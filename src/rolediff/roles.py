@@ -413,8 +413,8 @@ def _snapshot_postings(a: str, b: str) -> tuple[Pair[PostingsProspect | None], s
     span = corpus.get("date_range") or {}
     source = (
         f"{corpus['postings']:,} real postings ({span.get('first')} to {span.get('last')}), "
-        f"market snapshot of {snapshot['as_of']} (`rolediff compare --db` reads your own "
-        "store after `rolediff market ingest`)"
+        f"market snapshot of {snapshot['as_of']} (a store of your own postings, made by "
+        "`rolediff market ingest`, takes its place when given)"
     )
     total = corpus["postings"]
     return Pair(a=_postings(snapshot, a, total), b=_postings(snapshot, b, total)), source
