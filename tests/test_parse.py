@@ -33,6 +33,7 @@ from rolediff.postings.parse import (
     pay_conventions,
     place_conventions,
     seniority_conventions,
+    with_stated_currency,
 )
 
 CASES = Path(__file__).parent / "cases"
@@ -104,6 +105,33 @@ def test_seniority(case: dict[str, Any]) -> None:
 )
 def test_employment_type(text: str | None, expected: str | None) -> None:
     assert parse_employment_type(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "description", "currency"),
+    [
+        # A job board labels every figure it copies "USD"; the description names pounds.
+        ("USD 60000.0~70000.0", "**Salary:** £60,000 - £70,000", "GBP"),
+        ("USD 153000.0~210000.0", "Pay: CA$ 153,000 to CA$ 210,000 a year", "CAD"),
+        ("$350,700 - $474,400", "Base pay range: PLN 350,700 - 474,400", "PLN"),
+        (
+            "$107,200 - $160,800",
+            "Pay range: MIN: $107,200 - MID: $134,000 - MAX: $160,800 Currency: CAD",
+            "CAD",
+        ),
+        # Other figures, dollars that a label reads as Canadian, or none: the field's reading.
+        ("USD 60000.0~70000.0", "**Salary:** £50,000 - £70,000", "USD"),
+        ("$107,200 - $160,800 USD", "Pay: MIN: $107,200 - MAX: $160,800 Currency: CAD", "USD"),
+        ("USD 60000.0~70000.0", "Salary: $60,000 - $70,000", "USD"),
+        ("£60,000 - £70,000", "Salary: £60,000 - £70,000", "GBP"),
+    ],
+)
+def test_a_pay_field_takes_the_currency_the_description_states_its_figures_in(
+    field: str, description: str, currency: str
+) -> None:
+    salary = parse_salary(field, "field")
+    assert salary is not None
+    assert with_stated_currency(salary, description).currency == currency
 
 
 # --- the conventions files --------------------------------------------------------------------

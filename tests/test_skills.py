@@ -171,6 +171,43 @@ def test_ordinary_words_are_not_skills(text: str, skill: str) -> None:
         ("gpu-computing", "Our invention of the GPU changed gaming", "GPU clusters on Kubernetes"),
         ("timescaledb", "Within agreed timescale tolerances", "Postgres with Timescale"),
         ("sox", "A pair of sox", "SOX compliance"),
+        # Rules added by the review of the infrastructure-adjacent postings (skills/SOURCE.md).
+        (
+            "leadership",
+            "Work alongside product managers and leadership to define priorities",
+            "Strong leadership and communication skills",
+        ),
+        (
+            "leadership",
+            "You'll be recognized for your contributions, leadership, and impact",
+            "Provide technical leadership to the team",
+        ),
+        (
+            "leadership",
+            "Build and elevate executive thought leadership",
+            "Mentoring and leadership",
+        ),
+        (
+            "self-service-infrastructure",
+            "Develop self-service analytics capabilities for finance",
+            "Build self-service tooling for our engineers",
+        ),
+        (
+            "self-service-infrastructure",
+            "From self-service claim filing software to fraud detection",
+            "An internal developer platform that emphasizes self-service",
+        ),
+        ("aws-lambda", "Lambda is an Equal Opportunity employer", "AWS services: EC2, S3, Lambda"),
+        ("aws-lambda", "Design patterns (lambda, kappa, medallion)", "Serverless on Lambda"),
+        ("nexus", "Backed by Nexus Venture Partners", "Artifacts in Nexus or Artifactory"),
+        ("nexus", "Our team is the nexus between clients and data", "Jenkins, Nexus and SonarQube"),
+        ("snowflake", "Star and snowflake schemas", "Data in Snowflake and BigQuery"),
+        ("build-automation", "We build pipelines and prepare data", "Maintain build pipelines"),
+        (
+            "platform-as-a-product",
+            "Maintains the technical roadmap for the platform/product",
+            "We run the platform as a product",
+        ),
     ],
 )
 def test_context_rules_from_the_qa_audit(skill: str, ordinary: str, technical: str) -> None:

@@ -236,18 +236,34 @@ _INDIAN_UNITS_CURRENCY = "INR"
 _INLINE_INTERVAL = (
     r"\s?(?:/|(?i:per|an?)\s)\s?(?i:years?|yrs?|annum|hours?|hrs?|months?|mos?|weeks?|wks?|days?)\b"
 )
+# Also the "to" of German, Dutch and French ("bis", "tot", "à"), and of Spanish and Portuguese
+# ("a") where a currency sign follows ("R$ 18.000 a R$ 22.000").
 _RANGE_SEPARATOR = (
-    r"\s*(?:\\?-|\u2013|\u2014|~|(?i:\bto\b|\band\b|\bthrough\b)|/(?=\s)|(?=[$£€]))\s*"
+    r"\s*(?:\\?-|\u2013|\u2014|~|(?i:\bto\b|\band\b|\bthrough\b|\bbis\b|\btot\b|\u00e0)"
+    r"|\ba(?=\s*[A-Z]{0,3}[$£€])|/(?=\s)|(?=[$£€]))\s*"
 )
 
+# With the same words in German, Dutch, French, Spanish, Portuguese and Italian ("pro Monat",
+# "per maand", "par mois", "por mes", "por mês", "al mese", "brutto im Jahr", "por hora").
+_FOREIGN_PER = r"(?:per|pro|por|par|al|im|a)\s+"
 _INTERVAL_WORDS: tuple[tuple[Interval, str], ...] = (
-    ("hour", r"hourly|per\s+hour|an\s+hour|/\s?h(?:ou)?rs?|p/h"),
+    (
+        "hour",
+        r"hourly|per\s+hour|an\s+hour|/\s?h(?:ou)?rs?|p/h"
+        rf"|{_FOREIGN_PER}(?:stunde|uur|heure|hora|ora)|stündlich|/\s?std",
+    ),
     ("day", r"daily|per\s+day|a\s+day|/\s?day|day\s+rate|p/d"),
     ("week", r"weekly|per\s+week|a\s+week|/\s?w(?:ee)?ks?"),
-    ("month", r"monthly|(?:per|a|each|every)\s+month|/\s?mo(?:nth)?s?|pcm|p/m"),
+    (
+        "month",
+        r"monthly|(?:per|a|each|every)\s+month|/\s?mo(?:nth)?s?|pcm|p/m"
+        rf"|{_FOREIGN_PER}(?:monat|maand|mois|mes|mês|mese)|monatlich|maandelijks|mensu[ae]l"
+        r"|mensile|/\s?(?:monat|maand|mois|mes|mês)",
+    ),
     (
         "year",
-        r"annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|/\s?y(?:ea)?rs?|p\.a\.|p/a|pa|lpa",
+        r"annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|/\s?y(?:ea)?rs?|p\.a\.|p/a|pa|lpa"
+        rf"|{_FOREIGN_PER}(?:jahr|jaar|an|année|año|ano|anno)|jährlich|jaarlijks|annuel|anual",
     ),
 )
 _INTERVAL_AFTER = re.compile(
@@ -300,7 +316,7 @@ _NOT_PAY_AFTER = re.compile(
     r"(?:budget|allowance|stipend|benefit|perk|wellness|internet|phone|equipment|coworking"
     r"|reimburs|credit|grant|setup|set-up|set\s+up|fund|learning|signing|sign-on|relocation"
     r"|referral|valuation|bonus|in\s+(?:arr|revenue|sales|funding|gmv)|of\s+(?:funding|revenue)"
-    r"|per\s+(?!(?:hour|hr|year|yr|annum|month|week|day)\b)[a-z]+)",
+    r"|per\s+(?!(?:hour|hr|year|yr|annum|month|week|day|maand|jaar|uur|anno|mese|ora)\b)[a-z]+)",
     re.IGNORECASE,
 )
 # Every match of these two holds one of its words (in the letters IGNORECASE matches, see
@@ -693,10 +709,11 @@ def find_salary_in_description(
 ) -> Salary | None:
     """The most salary-like money mention in free text, or None.
 
-    Each mention with a currency is scored: pay words nearby (salary, base, range, ...) +3, a
-    range +2, a stated interval +1, a yearly-sized range +1; funding, budgets, perks and bonuses
-    -6. The best mention scoring at least 3 wins (the first on a tie); stated only from its bottom
-    ("from $168,600 ..."), it takes the top stated after it ("... up to $237,600", `_with_top`).
+    Each mention with a currency is scored: pay words nearby (salary, base, range, ...) or a rate
+    written with its unit per hour or year ("$60/hr") +3, a range +2, a stated interval +1, a
+    yearly-sized range +1; funding, budgets, perks and bonuses -6. The best mention scoring at
+    least 3 wins (the first on a tie); stated only from its bottom ("from $168,600 ..."), it takes
+    the top stated after it ("... up to $237,600", `_with_top`).
     """
     if not description:
         return None
@@ -718,7 +735,13 @@ def find_salary_in_description(
         line_before = _CLAUSE_BREAK.split(before[-50:])[-1]
         line_after = _CLAUSE_BREAK.split(description[mention.end : mention.end + 30])[0]
         score = 0
-        if _pay_words(before) or _pay_words(_window_after(description, mention.end)):
+        # A rate written with its unit ("$60/hr", "$150k per year") states pay as plainly as
+        # the pay words do.
+        if (
+            mention.interval in ("hour", "year")
+            or _pay_words(before)
+            or _pay_words(_window_after(description, mention.end))
+        ):
             score += 3
         if _not_pay_before(line_before) or _NOT_PAY_AFTER.search(line_after):
             score -= 6
@@ -742,19 +765,51 @@ def find_salary_in_description(
 
 
 def with_stated_currency(field: Salary, description: str, found: Found | None = None) -> Salary:
-    """A pay field's bare-dollar salary in the currency the description states the same figures
-    in: the field "$107,200 - $160,800" of a description saying "MIN: $107,200 - ... - MAX:
-    $160,800 Currency: CAD" is Canadian dollars."""
-    if not _bare_dollars(field) or not any(w in description for w in ("urrency", "URRENCY")):
-        return field  # (no lower-casing of the whole description: most have a pay field)
+    """A pay field's salary in the currency the description states the same figures in: the
+    field "$107,200 - $160,800" of a description saying "MIN: $107,200 - ... - MAX: $160,800
+    Currency: CAD" is Canadian dollars, and a job board's "USD 60000.0~70000.0" of a description
+    saying "Salary: £60,000 - £70,000" is pounds (boards label every figure they copy "USD").
+    A field naming its currency gives way only to a statement that names its own ("£", "CA$",
+    "PLN"), not to dollars a "Currency:" label reads as another country's."""
+    bare = _bare_dollars(field)
+    labelled = bare and any(w in description for w in ("urrency", "URRENCY"))
+    if not labelled:
+        # Only where the description writes money in some other currency than the field's (no
+        # lower-casing of the whole description: most have a pay field).
+        found = found or scan(description)
+        if not any(_other_currency(description, at, end, field) for at, end in found.of(PAY)):
+            return field
     stated = find_salary_in_description(description, found)
     if (
         stated is None
-        or stated.currency == "USD"
-        or (stated.min, stated.max) != (field.min, field.max)
+        or stated.currency == field.currency
+        or (labelled and stated.currency == "USD")
+        or (stated.min, stated.max, stated.interval) != (field.min, field.max, field.interval)
+        or not (bare or _names_currency(stated))
     ):
         return field
     return field.model_copy(update={"currency": stated.currency})
+
+
+def _names_currency(salary: Salary) -> bool:
+    """Whether a salary's text writes its own currency: its code, or a sign other than "$"."""
+    symbols = pay_conventions().currencies[salary.currency].symbols
+    text = salary.text
+    return salary.currency in text.upper() or any(s in text for s in symbols if s != "$")
+
+
+def _other_currency(text: str, start: int, end: int, field: Salary) -> bool:
+    """Whether the pay cue text[start:end] (a sign, a code, an Indian unit) may name another
+    currency than the field's: any but "$" and "USD" for US dollars, a "$" only after a letter
+    ("CA$", "A$") or "R"."""
+    cue = text[start:end]
+    if cue.isalpha() and (text[end : end + 1].isalpha() or text[start - 1 : start].isalpha()):
+        return False  # "Europe", "Audit": a word, not a code
+    if field.currency != "USD":
+        return True
+    if cue == "$":
+        return start > 0 and text[start - 1].isalpha()
+    return cue.upper() != "USD"
 
 
 def _with_top(
@@ -822,8 +877,9 @@ _NOT_REMOTE_FIELD = re.compile(
 _HYBRID_DESCRIPTION = re.compile(
     r"\bhybrid[\s-]+(?:role|position|work(?:ing|place)?|schedule|model|arrangement|opportunity"
     r"|job|remote|basis|setup|set-up|environment\s+\(|office)\b|\b(?:is|be)\s+(?:a\s+)?hybrid\b"
-    r"|\(hybrid\)|\b(?:on-?site|in[- ](?:the\s+)?office)\s+\w+\s+(?:days?|times)\s+(?:a|per)\s+week"
-    r"|\b\w+\s+days?\s+(?:a|per)\s+week\s+(?:on-?site|in[- ](?:the\s+|our\s+)?office)"
+    r"|\(hybrid\)|\b(?:on-?site|in[- ](?:the\s+)?office)\s+\w+\s+(?:days?|times)\s*"
+    r"(?:(?:a|per)\s+|/\s*)week"
+    r"|\b\w+\s+days?\s*(?:(?:a|per)\s+|/\s*)week\s+(?:on-?site|in[- ](?:the\s+|our\s+)?office)"
     r"|\bhybrid\b\W{1,3}(?:\d|one|two|three|four)\s+days?\s+"
     r"(?:on-?site|in[- ](?:the\s+|our\s+)?office)",
     re.IGNORECASE,
@@ -844,10 +900,14 @@ _ONSITE_DESCRIPTION = re.compile(
 # What a posting says of this job in so many words ("This is a remote position", "this role is
 # fully remote", "This is a Hybrid/Remote role", "this is an on-site contract") outranks the
 # modes the patterns above find anywhere (a benefits bullet "Hybrid workplace", "some teams work
-# fully remote"). Every match holds "this" or "position is" / "role is" / "job is".
+# fully remote"). So does a label heading the mode ("**Location:** Remote", "Workplace type:
+# Hybrid", "## Location\n\nRemote but ..."). Every match holds "this", "position is" / "role is" /
+# "job is", or the label's word.
 _EXPLICIT_DESCRIPTION = re.compile(
     r"\bthis\s+(?:is\s+an?|(?:role|position|job|opportunity)\s+is(?:\s+an?)?)\s+"
-    r"|\b(?:role|position|job)\s+is\s+(?=(?:(?:fully|100%|completely|entirely)\s+)?remote\b)",
+    r"|\b(?:role|position|job)\s+is\s+(?=(?:(?:fully|100%|completely|entirely)\s+)?remote\b)"
+    r"|\b(?:location|workplace(?:\s+type)?|work (?:mode|model|arrangement))"
+    r"(?:\s*(?:\*\*|__)?\s*[:\-\u2013\u2014]|[ \t]*\n)\s*(?:\*\*|__|#+)?\s*",
     re.IGNORECASE,
 )
 _EXPLICIT_MODE = re.compile(
@@ -855,7 +915,16 @@ _EXPLICIT_MODE = re.compile(
     r"|(?P<onsite>on-?site|in[- ]office|in[- ]person))\b",
     re.IGNORECASE,
 )
-_EXPLICIT_WORDS = ("this", "role", "position", "job")
+_EXPLICIT_WORDS = (
+    "this",
+    "role",
+    "position",
+    "job",
+    "location",
+    "workplace",
+    "work mode",
+    "work arr",
+)
 # Each phrase a pattern finds holds one of its words, so a window holding none of them (in the
 # letters IGNORECASE matches, see _folded) is passed over without running the pattern: the
 # hybrid pattern alone cost ~30 us a posting on the windows around every "remote" and "office".
