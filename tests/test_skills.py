@@ -493,3 +493,11 @@ def test_links_hide_only_the_skills_inside_them() -> None:
     links = " ".join(f"https://example.com/{i}/docker" for i in range(50))
     assert ids(f"{links} Terraform {links} www.example.com/ansible") == {"terraform"}
     assert "csharp" in ids("Experience in software development with .NET/C#")
+
+
+def test_the_text_of_a_markdown_link_is_read_its_address_is_not() -> None:
+    text = "Tools: [Docker](https://docker.com), [Node.js](http://node.js) and <https://k8s.io>"
+    found = {h.id: h.count for h in find_skills(text)}
+    assert found.get("docker") == 1 and found.get("nodejs") == 1  # once: not again in the URL
+    assert "kubernetes" not in found  # k8s.io is an address
+    assert "https" not in found

@@ -99,21 +99,29 @@ _SPACE = re.compile(r"\s")
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
-    """Whether `at` lies in one of the sorted, disjoint `spans` (`starts`: their starts)."""
+    """Whether `at` lies in one of the sorted `spans` (`starts`: their starts), disjoint but for
+    spans that end together."""
     i = bisect_right(starts, at) - 1
     return i >= 0 and at < spans[i][1]
 
 
+_LINK_OPENERS = frozenset("([<\"'")
+"""What a link starts after within a run: markdown's "[Docker](https://docker.com)", "<https://…>",
+quotes. The link text before it is text ("Docker" is a skill), the link is not."""
+
+
 def _url_spans(low: str) -> list[tuple[int, int]]:
-    """The whitespace-delimited runs holding a URL or an e-mail address, sorted and disjoint
-    (skills inside them, such as HTTPS in https://…, do not count). Found by str.find: a regex
-    over the whole posting would cost more than the rest of the matching."""
+    """The links and e-mail addresses: from the start of the whitespace-delimited run holding
+    one, or the bracket or quote it opens after, to the run's end; sorted, and disjoint but for
+    spans of one run, which end together (skills inside them, such as HTTPS in https://…, do not
+    count). Found by str.find: a regex over the whole posting would cost more than the rest of
+    the matching."""
     spans = set()
     for marker in _URL_MARKERS:
         at = low.find(marker)
         while at != -1:
             left = at
-            while left > 0 and not low[left - 1].isspace():
+            while left > 0 and not low[left - 1].isspace() and low[left - 1] not in _LINK_OPENERS:
                 left -= 1
             space = _SPACE.search(low, at)
             right = space.start() if space else len(low)
