@@ -84,6 +84,30 @@ def test_seniority(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("job_type", "title", "description", "expected"),
+    [
+        ("Full-time", "DevOps Engineer (Contract)", "", "full_time"),  # the field first
+        (None, "DevOps Engineer (6 month contract)", "Employment type: Full-time", "contract"),
+        (None, "Data Engineer - Contract (Remote)", "", "contract"),
+        (None, "Software Engineering Intern", "", "internship"),
+        (None, "Contracts Manager", "A role in our legal team.", None),
+        (None, "B2B Pricing Senior Manager", "", None),
+        (None, "SRE", "**Employment Type:** Full Time\n\nAbout us", "full_time"),
+        (None, "SRE", "Position Type: Contract   Must have: Kubernetes", "contract"),
+        (None, "SRE", "Job Type: Full Time/ Contract to Hire", "full_time"),
+        (None, "SRE", "Any type of contract work welcome; we are a full-time team.", None),
+        (None, None, "Role type:** Contract to hire", "contract"),
+    ],
+)
+def test_employment_type_of_a_posting(
+    job_type: str | None, title: str | None, description: str, expected: str | None
+) -> None:
+    from rolediff.postings.parse import employment_type
+
+    assert employment_type(job_type, title, description) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Full-time", "full_time"),

@@ -21,8 +21,8 @@ from rolediff.postings.parse import (
     PostingLocation,
     Salary,
     Seniority,
+    employment_type,
     find_salary_in_description,
-    parse_employment_type,
     parse_location,
     parse_salary,
     parse_seniority,
@@ -129,7 +129,7 @@ def analysis_fields(
         "salary": salary,
         "location": parse_location(location, text, places),
         "seniority": parse_seniority(title, text, places),
-        "employment_type": parse_employment_type(job_type),
+        "employment_type": employment_type(job_type, title, text, prepared.low),
         "model_version": model_version(),
     }
 

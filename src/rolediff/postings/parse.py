@@ -1603,3 +1603,40 @@ def parse_employment_type(text: str | None) -> EmploymentType | None:
         return None
     m = _EMPLOYMENT.search(text)
     return next((t for t in _EMPLOYMENT_TYPES if m and t == m.lastgroup), None)
+
+
+# "Employment type: Full-time", "**Job Type:** Contract", "Position type - Permanent".
+_EMPLOYMENT_LABEL = re.compile(
+    r"\b(?:employment|job|position|contract|work|role)[ _-]?type\b\s*(?:\*\*|__)?\s*"
+    r"[:\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>[^\n|;]{1,40})",
+    re.IGNORECASE,
+)
+
+
+_NOT_TERMS_IN_TITLES = frozenset({"contracts", "b2b"})
+"""Words that name a kind of job in a title ("Contracts Manager", "B2B Pricing Manager"), not
+the terms it is offered on."""
+
+
+def employment_type(
+    job_type: str | None, title: str | None, description: str, low: str | None = None
+) -> EmploymentType | None:
+    """The posting's employment type: from its employment-type field, else its title ("DevOps
+    Engineer (Contract)"; not "Contracts Manager", a kind of job), else a line of the description
+    that labels it ("Employment type: Full-time"). ``low``: the description in lower case, of
+    the same length."""
+    found = parse_employment_type(job_type)
+    if found is None and title:
+        m = _EMPLOYMENT.search(title)
+        if m and m.group().lower() not in _NOT_TERMS_IN_TITLES:
+            found = parse_employment_type(m.group())
+    if found is not None:
+        return found
+    low = low if low is not None else description.lower()
+    at = low.find("type")
+    while at != -1 and found is None:
+        m = _EMPLOYMENT_LABEL.search(description, max(0, at - 12), at + 80)
+        if m:
+            found = parse_employment_type(m["value"])
+        at = low.find("type", at + 4)
+    return found
