@@ -401,10 +401,12 @@ def test_taxes_names_the_years_covered_for_the_place() -> None:
             taxes(resolve_place(label), 1999, "single", [100000.0])
 
 
-def test_rank_cities_keeps_metro_order_on_ties() -> None:
+def test_rank_cities_by_one_salarys_gross_holds_every_metro_once_by_take_home() -> None:
     rows = rank_cities(salary=150000, sort="gross")
     codes = [p.cbsa_code for p in metro_places() if p.state != "PR"]
-    assert [r.metro_cbsa for r in rows] == codes
+    assert sorted(r.metro_cbsa for r in rows) == sorted(codes)
+    kept = [r.take_home_monthly for r in rows]
+    assert kept == sorted(kept, reverse=True)  # every gross ties: take-home decides
 
 
 def test_a_ranking_uses_one_tax_year_for_every_metro() -> None:
