@@ -295,6 +295,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
     """What each reader used to search with str.find, one needle at a time."""
     from rolediff.postings.parse import pay_needles
     from rolediff.postings.scan import (
+        EMPLOYMENT_NEEDLES,
         LEVEL_NEEDLES,
         MENTION_STARTS,
         REMOTE_NEEDLES,
@@ -310,6 +311,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
         (text, pay_needles()),
         (text, YEARS_NEEDLES),
         (spaced(low), LEVEL_NEEDLES),  # "a senior" as the spaced text writes "a-senior"
+        (low, EMPLOYMENT_NEEDLES),
     ):
         spans = set()
         for needle in needles:
@@ -331,6 +333,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
                 *("a senior", "A-Senior", "an", "a", "junior", "entry-level", "ENTRY"),
                 *("years", "Year", "yrs", "DevOps", "dev-ops", "SRE", "Site Reliability", "GCP"),
                 *("platform", "x", " ", "\n", "-", "#", "\u00e9", "\u0130", "\u212a"),
+                *("Job Type: Contract", "prototype", "TYPE"),
             ]
         ),
         max_size=30,
@@ -349,7 +352,7 @@ _KEY_FRAGMENTS = [
     *("c#", "SLOs, error budgets, toil", "reliability practices", "DevOps", "on-site", "onsite"),
     *("remote", "from home", "USD", "lakh", "Kč", "zł", "years", "yrs", "platform", "site"),
     *(" ", "  ", "\n", "/", ".", "-", "\u3000", "\u00e9", "\U0001f600", "x"),
-    *("a senior", "A Senior", "an", "a", "junior", "entry-level", "Entry"),
+    *("a senior", "A Senior", "an", "a", "junior", "entry-level", "Entry", "Job type:", "TYPE"),
 ]
 
 
@@ -361,15 +364,15 @@ def test_the_kernel_finds_what_the_scan_automaton_finds(text: str) -> None:
 
 def _assert_kernel_scans_as_the_automaton(text: str) -> int:
     """The kernel's skill matches and places equal the automaton's, placed in Python; how many."""
-    from rolediff.postings.scan import _automaton, _key_table, _place_matches
+    from rolediff.postings.scan import GROUPS, _automaton, _key_table, _place_matches
     from rolediff.skills import Prepared
 
     kernel = compiled_kernel()
     prepared = Prepared.of(text)
-    expected_groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [], [])
+    expected_groups: tuple[list[tuple[int, int]], ...] = tuple([] for _ in range(GROUPS))
     matches = list(_automaton().iter(f" {prepared.spaced} "))
     expected = _place_matches(matches, prepared.text, expected_groups)
-    groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [], [])
+    groups: tuple[list[tuple[int, int]], ...] = tuple([] for _ in range(GROUPS))
     assert kernel.scan_keys(prepared.codes, _key_table(), prepared.text, groups) == expected
     assert groups == expected_groups
     return len(matches)

@@ -129,7 +129,7 @@ def analysis_fields(
         "salary": salary,
         "location": parse_location(location, text, places),
         "seniority": parse_seniority(title, text, places),
-        "employment_type": employment_type(job_type, title, text, prepared.low),
+        "employment_type": employment_type(job_type, title, text, places),
         "model_version": model_version(),
     }
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 from rolediff import data
 from rolediff.errors import UnknownPlaceError
 from rolediff.geo import Place, county_metro, normalize, resolve_place
-from rolediff.postings.scan import LEVEL, PAY, REMOTE, YEARS, Found, scan
+from rolediff.postings.scan import EMPLOYMENT, LEVEL, PAY, REMOTE, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
 SalarySource = Literal["field", "description"]
@@ -1619,24 +1619,30 @@ the terms it is offered on."""
 
 
 def employment_type(
-    job_type: str | None, title: str | None, description: str, low: str | None = None
+    job_type: str | None, title: str | None, description: str, found: Found | None = None
 ) -> EmploymentType | None:
     """The posting's employment type: from its employment-type field, else its title ("DevOps
     Engineer (Contract)"; not "Contracts Manager", a kind of job), else a line of the description
-    that labels it ("Employment type: Full-time"). ``low``: the description in lower case, of
-    the same length."""
-    found = parse_employment_type(job_type)
-    if found is None and title:
-        m = _EMPLOYMENT.search(title)
-        if m and m.group().lower() not in _NOT_TERMS_IN_TITLES:
-            found = parse_employment_type(m.group())
-    if found is not None:
-        return found
-    low = low if low is not None else description.lower()
-    at = low.find("type")
-    while at != -1 and found is None:
+    that labels it ("Employment type: Full-time"), looked for where the scan found "type"."""
+    kind = parse_employment_type(job_type)
+    if kind is None and title:
+        low_title = title.lower()
+        if any(word in low_title for word in _EMPLOYMENT_TITLE_WORDS):  # most titles: none
+            m = _EMPLOYMENT.search(title)
+            if m and m.group().lower() not in _NOT_TERMS_IN_TITLES:
+                kind = parse_employment_type(m.group())
+    if kind is not None:
+        return kind
+    found = found or scan(description)
+    for at, _ in found.of(EMPLOYMENT):
         m = _EMPLOYMENT_LABEL.search(description, max(0, at - 12), at + 80)
-        if m:
-            found = parse_employment_type(m["value"])
-        at = low.find("type", at + 4)
-    return found
+        if m and (kind := parse_employment_type(m["value"])) is not None:
+            return kind
+    return None
+
+
+_EMPLOYMENT_TITLE_WORDS = (
+    *("intern", "co-op", "coop", "part", "full", "perman", "fte", "contract", "freelanc"),
+    *("c2c", "corp", "1099", "b2b", "temp", "seasonal", "fixed"),
+)
+"""Lower-case pieces every term `_EMPLOYMENT` finds holds one of."""

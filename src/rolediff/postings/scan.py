@@ -41,6 +41,10 @@ YEARS = 3
 """Years of experience (parse.parse_seniority)."""
 LEVEL = 4
 """Words naming the level hired at: "entry-level", "a senior" (parse.parse_seniority)."""
+EMPLOYMENT = 5
+"""Where a line may label the employment type: "Job type: Contract" (parse.employment_type)."""
+GROUPS = 6
+"""How many groups of places a scan finds."""
 
 MENTION_STARTS = ("dev", "sre", "site", "service", "cloud", "aws", "azure", "gcp", "platform")
 REMOTE_NEEDLES = tuple(
@@ -50,6 +54,7 @@ REMOTE_NEEDLES = tuple(
 )
 YEARS_NEEDLES = ("year", "Year", "YEAR", "yrs", "Yrs")
 LEVEL_NEEDLES = ("entry", "junior", "senior")
+EMPLOYMENT_NEEDLES = ("type",)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ def _needles() -> tuple[dict[str, dict[int, frozenset[str] | None]], dict[str, t
     add(PAY, pay_needles(), exact=True)
     add(YEARS, YEARS_NEEDLES, exact=True)
     add(LEVEL, LEVEL_NEEDLES, exact=False)
+    add(EMPLOYMENT, EMPLOYMENT_NEEDLES, exact=False)
     needles: dict[str, dict[int, frozenset[str] | None]] = {}
     symbols: dict[str, tuple[int, ...]] = {}
     merged: dict[str, dict[int, set[str] | None]] = {}
@@ -197,7 +203,7 @@ def scan(text: str | Prepared) -> Found:
     """Every place in the text that a reader asked for (overlapping places included), and the
     skill matcher's automaton matches."""
     prepared = text if isinstance(text, Prepared) else Prepared.of(text)
-    groups: tuple[list[tuple[int, int]], ...] = ([], [], [], [], [])
+    groups: tuple[list[tuple[int, int]], ...] = tuple([] for _ in range(GROUPS))
     kernel = speedups()
     if kernel is not None:
         skills = kernel.scan_keys(prepared.codes, _key_table(), prepared.text, groups)
