@@ -501,3 +501,46 @@ def test_the_text_of_a_markdown_link_is_read_its_address_is_not() -> None:
     assert found.get("docker") == 1 and found.get("nodejs") == 1  # once: not again in the URL
     assert "kubernetes" not in found  # k8s.io is an address
     assert "https" not in found
+
+
+_PLACE_FRAGMENTS = [
+    *("Kubernetes", "k8s", "Go", "go", "GO", "make", "Make", "chef", "Chef", "leadership"),
+    *("strong leadership skills", "CI/CD", "ci cd", "Terraform", "terraforming", "HTTPS"),
+    *("https://docker.io/terraform", "[Docker](https://docker.com)", "me@x.io", "www.k8s.io"),
+    *("Google Kubernetes Engine", "Amazon EKS", "node", "Node.js", " ", "  ", "\n", "-", ","),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PLACE_FRAGMENTS), max_size=25).map("".join))
+def test_the_kernel_places_skills_as_python_does(text: str) -> None:
+    from rolediff.postings.scan import scan
+    from rolediff.skills import _url_spans, skill_matcher
+
+    kernel = compiled_kernel()
+    matcher = skill_matcher()
+    prepared = Prepared.of(text)
+    matches = scan(prepared).skills or []
+    urls = _url_spans(prepared.low)
+    expected = matcher._place(matches, urls, prepared.text, prepared.low)
+    starts, ends = [a for a, _ in urls], [b for _, b in urls]
+    placed = kernel.place_skills(matches, starts, ends, matcher._passes, text, prepared.low)
+    assert placed == expected
+    assert list(placed) == list(expected)  # skills in order of their first span
+
+
+def test_place_skills_refuses_what_it_cannot_read() -> None:
+    kernel = compiled_kernel()
+
+    def passes(*_: object) -> bool:
+        return True
+
+    with pytest.raises(TypeError):
+        kernel.place_skills([(3, ("x", 3))], [], [], passes, "abc", "abc")
+    with pytest.raises(TypeError):
+        kernel.place_skills([], [1], [], passes, "abc", "abc")
+    with pytest.raises(ZeroDivisionError):  # an error in a rule's check is raised, not lost
+        kernel.place_skills([(3, ("x", 3, 0, 0, "rule"))], [], [], lambda *_: 1 / 0, "abc", "abc")
+    assert kernel.place_skills([(3, ("x", 3, 0, 0, None))], [], [], passes, "abc", "abc") == {
+        "x": [(0, 3)]
+    }

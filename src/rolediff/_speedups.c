@@ -5,6 +5,8 @@
  *
  * key_table(...) -> table; scan_keys(codes, table, text, groups) -> [(end, value), ...]
  *   scan.scan's automaton and scan._place_matches: see the comment above key_table.
+ * place_skills(matches, url_starts, url_ends, passes, text, low) -> {id: [(start, stop)]}
+ *                                                                    skills.SkillMatcher._place
  * prepare(text, lower, spaced, out_codes) -> low | None                skills.Prepared.of
  * count_terms(codes, slots, multipliers, shift, bucket_mask, n_keys, out_idx, out_counts)
  *   -> n                                                              skills.HashIndex.count_terms
@@ -842,6 +844,132 @@ done:
     return result;
 }
 
+/* ---- place_skills: skills.SkillMatcher._place ---------------------------------------------
+ *
+ * place_skills(matches, url_starts, url_ends, passes, text, low) -> {skill id: [(start, stop)]}
+ * matches     the scan's skill matches, a list of (end, (id, length, lead, trail, rule))
+ * url_starts, url_ends  lists of ints: skills._url_spans of `low`, sorted by start
+ * passes      called as passes(rule, text, low, start, stop) for a match with a rule
+ * Each match's span in the text (start = end - length + lead, stop = end - trail) is kept when
+ * its rule passes and it starts in no link; the kept spans, by start and longest first, are
+ * taken unless they overlap the last one taken, and grouped by skill in order of first span. */
+
+typedef struct {
+    Py_ssize_t start, stop, order;
+    PyObject *id; /* borrowed from `matches` */
+} Placed;
+
+static int placed_order(const void *a, const void *b) {
+    const Placed *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    Py_ssize_t lx = x->stop - x->start, ly = y->stop - y->start;
+    if (lx != ly) return lx > ly ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The ints of a list into a new C array (NULL with an error set on failure). */
+static Py_ssize_t *int_array(PyObject *list, const char *name) {
+    if (!PyList_Check(list)) {
+        PyErr_Format(PyExc_TypeError, "place_skills: %s must be a list", name);
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    Py_ssize_t *out = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        out[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if (out[i] == -1 && PyErr_Occurred()) {
+            PyMem_Free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static PyObject *place_skills(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 6 || !PyList_Check(args[0]) || !PyCallable_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "place_skills takes matches, url starts and ends, passes, text, low");
+        return NULL;
+    }
+    PyObject *matches = args[0], *passes = args[3], *result = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(matches), kept = 0;
+    Py_ssize_t n_urls = PyList_Check(args[1]) ? PyList_GET_SIZE(args[1]) : -1;
+    if (n_urls < 0 || !PyList_Check(args[2]) || PyList_GET_SIZE(args[2]) != n_urls) {
+        PyErr_SetString(PyExc_TypeError, "place_skills: url starts and ends, lists of one size");
+        return NULL;
+    }
+    Py_ssize_t *starts = int_array(args[1], "url_starts");
+    Py_ssize_t *ends = starts == NULL ? NULL : int_array(args[2], "url_ends");
+    Placed *placed = ends == NULL ? NULL : PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Placed));
+    if (ends != NULL && placed == NULL) PyErr_NoMemory();
+    if (placed == NULL) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(matches, i), *value;
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2 ||
+            !PyTuple_Check(value = PyTuple_GET_ITEM(item, 1)) || PyTuple_GET_SIZE(value) != 5) {
+            PyErr_SetString(PyExc_TypeError, "place_skills: a match is (end, (id, length, lead, "
+                                             "trail, rule))");
+            goto done;
+        }
+        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+        Py_ssize_t length = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 1));
+        Py_ssize_t lead = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 2));
+        Py_ssize_t trail = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 3));
+        if (PyErr_Occurred()) goto done;
+        Py_ssize_t start = end - length + lead, stop = end - trail;
+        PyObject *rule = PyTuple_GET_ITEM(value, 4);
+        if (rule != Py_None) {
+            PyObject *verdict = PyObject_CallFunction(passes, "OOOnn", rule, args[4], args[5],
+                                                      start, stop);
+            int ok = verdict == NULL ? -1 : PyObject_IsTrue(verdict);
+            Py_XDECREF(verdict);
+            if (ok < 0) goto done;
+            if (!ok) continue;
+        }
+        if (n_urls) { /* the last link starting at or before `start`: does it reach past it? */
+            Py_ssize_t lo = 0, hi = n_urls;
+            while (lo < hi) {
+                Py_ssize_t mid = (lo + hi) / 2;
+                if (starts[mid] <= start) lo = mid + 1; else hi = mid;
+            }
+            if (lo > 0 && start < ends[lo - 1]) continue;
+        }
+        placed[kept++] = (Placed){start, stop, i, PyTuple_GET_ITEM(value, 0)};
+    }
+    qsort(placed, (size_t)kept, sizeof(Placed), placed_order);
+    result = PyDict_New();
+    Py_ssize_t last_stop = -1;
+    for (Py_ssize_t i = 0; result != NULL && i < kept; i++) {
+        if (placed[i].start < last_stop) continue;
+        last_stop = placed[i].stop;
+        PyObject *spans = PyDict_GetItemWithError(result, placed[i].id); /* borrowed */
+        if (spans == NULL) {
+            if (PyErr_Occurred() || (spans = PyList_New(0)) == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            int failed = PyDict_SetItem(result, placed[i].id, spans);
+            Py_DECREF(spans); /* the dict holds it */
+            if (failed < 0) {
+                Py_CLEAR(result);
+                break;
+            }
+        }
+        PyObject *span = Py_BuildValue("(nn)", placed[i].start, placed[i].stop);
+        if (span == NULL || PyList_Append(spans, span) < 0) Py_CLEAR(result);
+        Py_XDECREF(span);
+    }
+done:
+    PyMem_Free(placed);
+    PyMem_Free(starts);
+    PyMem_Free(ends);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"count_terms", (PyCFunction)(void (*)(void))count_terms, METH_FASTCALL,
      "Positions of the index's terms found in a spaced text, and their counts."},
@@ -851,6 +979,8 @@ static PyMethodDef methods[] = {
      "The terms that pull hardest toward a label, strongest first."},
     {"key_table", (PyCFunction)(void (*)(void))key_table, METH_FASTCALL,
      "The tables scan_keys reads, built once from the scan automaton's keys."},
+    {"place_skills", (PyCFunction)(void (*)(void))place_skills, METH_FASTCALL,
+     "The skill matcher's kept spans, grouped by skill (skills.SkillMatcher._place)."},
     {"scan_keys", (PyCFunction)(void (*)(void))scan_keys, METH_FASTCALL,
      "The scan automaton's skill matches in a spaced text; its other places, by group."},
     {"prepare", (PyCFunction)(void (*)(void))prepare, METH_FASTCALL,

@@ -52,6 +52,15 @@ def key_table(
     values: tuple[object, ...],
     /,
 ) -> object: ...
+def place_skills(
+    matches: list[tuple[int, Any]],
+    url_starts: list[int],
+    url_ends: list[int],
+    passes: Any,
+    text: str,
+    low: str,
+    /,
+) -> dict[str, list[tuple[int, int]]]: ...
 def scan_keys(
     codes: np.ndarray,
     table: object,

@@ -539,6 +539,32 @@ class SkillMatcher:
         if matches is None:
             matches = self._automaton.iter(f" {prepared.spaced} ")
         urls = _url_spans(low)
+        kernel = speedups()
+        if kernel is not None:
+            found = matches if isinstance(matches, list) else list(matches)
+            ends = [b for _, b in urls]
+            spans = kernel.place_skills(found, [a for a, _ in urls], ends, self._passes, text, low)
+        else:
+            spans = self._place(matches, urls, text, low)
+        info = self._info
+        hits = [
+            SkillHit(skill_id, *info[skill_id], len(where), where)
+            for skill_id, where in spans.items()
+        ]
+        hits.sort(key=lambda h: (-h.count, h.spans[0][0]))
+        return hits
+
+    def _place(
+        self,
+        matches: Iterable[tuple[int, SkillPattern]],
+        urls: list[tuple[int, int]],
+        text: str,
+        low: str,
+    ) -> dict[str, list[tuple[int, int]]]:
+        """The automaton's matches as spans of the text, grouped by skill in order of their first
+        span: a match is kept when its rule passes and it starts in no link, and taken, by start
+        and longest first, unless it overlaps the last one taken. (The compiled kernel's
+        place_skills does the same.)"""
         url_starts = [a for a, _ in urls]
         candidates = []
         for end, (skill_id, length, lead, trail, rule) in matches:
@@ -556,13 +582,7 @@ class SkillMatcher:
             if start >= last_stop:
                 spans.setdefault(skill_id, []).append((start, stop))
                 last_stop = stop
-        info = self._info
-        hits = [
-            SkillHit(skill_id, *info[skill_id], len(where), where)
-            for skill_id, where in spans.items()
-        ]
-        hits.sort(key=lambda h: (-h.count, h.spans[0][0]))
-        return hits
+        return spans
 
     @staticmethod
     def _passes(rule: _Rule, text: str, low: str, start: int, stop: int) -> bool:
