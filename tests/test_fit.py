@@ -726,3 +726,10 @@ def test_a_report_without_any_recognised_skill_says_so(given: dict[str, str]) ->
     assert set(report.scores.values()) == {0.0}
     assert any(note.startswith("No skill was recognised") for note in report.notes)
     assert not any("No skill" in n for n in fit(skills="linux", market=SNAPSHOT).notes)
+
+
+def test_an_unknown_skill_is_offered_only_close_whole_names() -> None:
+    report = fit(skills="React, Promethus, Ansibel, ticketing")
+    offered = {u.text: u.suggestions for u in report.unrecognised}
+    assert offered["Promethus"][0] == "Prometheus" and offered["Ansibel"][0] == "Ansible"
+    assert offered["React"] == [] and offered["ticketing"] == []  # not "C", not "Capacity..."

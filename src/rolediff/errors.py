@@ -80,15 +80,22 @@ class UnknownSkillError(RolediffError):
     """No skill in the taxonomy has this id, name or alias."""
 
 
-def suggest(query: str, choices: Iterable[str], limit: int = 3, cutoff: float = 60.0) -> list[str]:
-    """The closest few choices to a mistyped query, best first."""
+def suggest(
+    query: str,
+    choices: Iterable[str],
+    limit: int = 3,
+    cutoff: float = 60.0,
+    whole: bool = False,
+) -> list[str]:
+    """The closest few choices to a mistyped query, best first. ``whole`` compares whole strings
+    only: among many short names (skills), a partial match would offer "C" for "React"."""
     from rapidfuzz import fuzz, process, utils
 
     unique = list(dict.fromkeys(choices))
     matches = process.extract(
         query,
         unique,
-        scorer=fuzz.WRatio,
+        scorer=fuzz.ratio if whole else fuzz.WRatio,
         processor=utils.default_process,
         limit=limit,
         score_cutoff=cutoff,

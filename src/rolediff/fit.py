@@ -621,8 +621,14 @@ def _add_items(
         for hit in hits:
             _hold(held, hit.id, factor, item)
         if not hits:  # suggestions only here: each costs a fuzzy search over every name
-            unknown.append(Unrecognised(text=item, count=count, suggestions=suggest(item, names)))
+            # Whole names only, and close ones: "Promethus" is Prometheus; "React" is no "C".
+            near = suggest(item, names, cutoff=_SUGGEST_CUTOFF, whole=True)
+            unknown.append(Unrecognised(text=item, count=count, suggestions=near))
     return unknown
+
+
+_SUGGEST_CUTOFF = 70.0
+"""How alike (rapidfuzz ratio, 0-100) a skill's name must be to an unknown item to be offered."""
 
 
 def _add_profile(profile: Profile, held: dict[str, _Held]) -> list[Unrecognised]:
