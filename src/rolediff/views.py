@@ -504,9 +504,10 @@ def take_home_tables(t: TakeHome) -> list[Table]:
     return [Table("Take-home pay", columns, rows, notes=notes)]
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def _percentile(p: int) -> str:
+    """ "90th percentile", "50th percentile (the median)"."""
+    suffix = "th" if 10 <= p % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(p % 10, "th")
+    return f"{p}{suffix} percentile" + (" (the median)" if p == 50 else "")
 
 
 def salary_basis(e: SalaryEstimate, whose: str | None = None) -> str:
@@ -515,9 +516,8 @@ def salary_basis(e: SalaryEstimate, whose: str | None = None) -> str:
     from rolediff.roles import get_role
 
     where = f" in {e.place}" if e.place else ""
-    median = " (the median)" if e.percentile == 50 else ""
     whose = whose or get_role(e.role).short_name
-    return f"{_ordinal(e.percentile)} percentile{median} of {whose} salaries{where}; {e.label}"
+    return f"{_percentile(e.percentile)} of {whose} salaries{where}; {e.label}"
 
 
 def _caveats(t: TakeHome, prefix: str = "") -> list[str]:
@@ -540,11 +540,9 @@ def estimated_salary_note(role: str, percentile: int) -> str:
     from rolediff.roles import get_role
 
     profile = get_role(role)
-    median = " (the median)" if percentile == 50 else ""
     return (
-        f"Gross: each metro's estimated {profile.short_name} salary, {_ordinal(percentile)} "
-        f"percentile{median}; `rolediff pay --city CITY --role {profile.id}` shows how it is "
-        "estimated."
+        f"Gross: each metro's estimated {profile.short_name} salary, {_percentile(percentile)}; "
+        f"`rolediff pay --city CITY --role {profile.id}` shows how it is estimated."
     )
 
 
