@@ -163,14 +163,12 @@ def _console(out: TextIO, widest: int) -> Console:
     console = Console(file=out, highlight=False, soft_wrap=False)
     if console.is_terminal:
         return console
-    width = (
-        console.width
-        if "COLUMNS" in os.environ
-        else min(max(console.width, widest), PIPED_MAX_WIDTH)
-    )
+    if "COLUMNS" not in os.environ:
+        console.width = min(max(console.width, widest), PIPED_MAX_WIDTH)
     # soft_wrap: text is printed as it is, neither wrapped nor cropped (tables still lay
     # themselves out to the width, folding the cells of one wider than it).
-    return Console(file=out, highlight=False, soft_wrap=True, width=width)
+    console.soft_wrap = True
+    return console
 
 
 PIPED_MAX_WIDTH = 160
