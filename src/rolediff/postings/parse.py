@@ -1599,9 +1599,11 @@ _EMPLOYMENT = re.compile(
 def parse_employment_type(text: str | None) -> EmploymentType | None:
     """Full-time, part-time, contract, temporary or internship, from a short field such as
     "Full-time", "FULL_TIME" or "Contract (6 months)"; the first one named wins."""
-    if not text:
-        return None
-    m = _EMPLOYMENT.search(text)
+    return _employment_of(_EMPLOYMENT.search(text)) if text else None
+
+
+def _employment_of(m: re.Match[str] | None) -> EmploymentType | None:
+    """The employment type a match of `_EMPLOYMENT` names by its group."""
     return next((t for t in _EMPLOYMENT_TYPES if m and t == m.lastgroup), None)
 
 
@@ -1630,7 +1632,7 @@ def employment_type(
         if any(word in low_title for word in _EMPLOYMENT_TITLE_WORDS):  # most titles: none
             m = _EMPLOYMENT.search(title)
             if m and m.group().lower() not in _NOT_TERMS_IN_TITLES:
-                kind = parse_employment_type(m.group())
+                kind = _employment_of(m)
     if kind is not None:
         return kind
     found = found or scan(description)
