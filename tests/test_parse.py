@@ -14,12 +14,14 @@ from rolediff.postings.parse import (
     _DESCRIPTION_MODES,
     _EXPLICIT_DESCRIPTION,
     _EXPLICIT_WORDS,
+    _FIELD_MODES,
     _NOT_PAY_BEFORE,
     _NOT_PAY_BEFORE_WORDS,
     _PAY_WORDS,
     _PAY_WORDS_WORDS,
     _TEXT_LEVELS,
     _TITLE_LEVELS,
+    _TITLE_MODE_WORDS,
     Salary,
     _folded,
     countries,
@@ -70,7 +72,7 @@ def test_pay(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _cases("place"))
 def test_place(case: dict[str, Any]) -> None:
-    location = parse_location(case["input"], case.get("description"))
+    location = parse_location(case["input"], case.get("description"), title=case.get("title"))
     if case["expected"] is None:
         assert location is None
     else:
@@ -97,6 +99,13 @@ def test_seniority(case: dict[str, Any]) -> None:
         (None, "SRE", "Job Type: Full Time/ Contract to Hire", "full_time"),
         (None, "SRE", "Any type of contract work welcome; we are a full-time team.", None),
         (None, None, "Role type:** Contract to hire", "contract"),
+        # A bare "Type" label heads its line or follows another label; "Instance type" is no label.
+        (None, "SRE", "Location: Austin, TX\nType: Contract\n\nAbout us", "contract"),
+        (None, "SRE", "**Location:** Remote  \n **Type:** Full-Time, Salaried Exempt", "full_time"),
+        (None, "SRE", "Location: London (Uxbridge) Type: Permanent", "full_time"),
+        (None, "SRE", "Pick the instance type: temporary spot nodes cut costs.", None),
+        (None, "SRE", "- Type: Contract\n- Duration: 6 months", "contract"),
+        (None, "SRE", "Choose an instance-type: temporary nodes are cheap.", None),
     ],
 )
 def test_employment_type_of_a_posting(
@@ -308,7 +317,7 @@ def test_plausible_ranges_are_read_ordered_and_annualised(
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=120), st.one_of(st.none(), st.text(max_size=300)))
 def test_location_and_seniority_never_raise(text: str, description: str | None) -> None:
-    location = parse_location(text, description)
+    location = parse_location(text, description, title=text)
     if location is not None:
         assert location.country is None or len(location.country) == 2
     parse_seniority(text, description)
@@ -367,6 +376,7 @@ _WORD_FILTERED = {
     "pay words": (_PAY_WORDS, _PAY_WORDS_WORDS),
     "not pay before": (_NOT_PAY_BEFORE, _NOT_PAY_BEFORE_WORDS),
     "explicit work mode": (_EXPLICIT_DESCRIPTION, _EXPLICIT_WORDS),
+    **{f"{mode} in a title": (p, _TITLE_MODE_WORDS) for mode, p in _FIELD_MODES},
 }
 
 
@@ -409,7 +419,15 @@ def test_every_level_named_in_the_text_is_where_the_scan_looks(data: st.DataObje
         ("This is not a remote position.", "onsite"),
         ("No remote work permitted - must be onsite.", "onsite"),
         ("Hybrid workplace for most teams. This is a remote position.", "remote"),
-        ("This is a Hybrid/Remote role within the USA.", "hybrid"),
+        # A list of modes offers a choice: it states none, and the rest of the text decides.
+        ("This is a Hybrid/Remote role within the USA.", None),
+        ("This is a hybrid-remote role within the USA.", "hybrid"),
+        ("**Workplace Type:** Onsite / Hybrid / Remote", None),
+        ("Work mode: Remote or Hybrid", None),
+        ("Our office is in Toronto, but the role is remote/hybrid/flexible.", None),
+        ("Work mode: Remote or Hybrid. This is a remote position.", "remote"),
+        ("We offer remote or hybrid working models in the US.", None),
+        ("Location: Remote, US (on-site twice a year)", "remote"),
         ("The position is 100% remote; our offices run a hybrid model.", "remote"),
         ("This is an on-site contract (not remote).", "onsite"),
     ],

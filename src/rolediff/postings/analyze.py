@@ -127,7 +127,7 @@ def analysis_fields(
         "evidence": scores["evidence"],
         "skills": [_skill_count(h.id, h.name, h.category, h.count) for h in hits],
         "salary": salary,
-        "location": parse_location(location, text, places),
+        "location": parse_location(location, text, places, title),
         "seniority": parse_seniority(title, text, places),
         "employment_type": employment_type(job_type, title, text, places),
         "model_version": model_version(),

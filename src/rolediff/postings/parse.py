@@ -309,12 +309,13 @@ _NOT_PAY_BEFORE = re.compile(
     r"|401|\bmatch|donat|\bprize",
     re.IGNORECASE,
 )
-# ...or named by the words right after it ("$2,000 annual learning budget", "$40 per post"),
-# though not after "plus" ("$120k plus bonus").
+# ...or named by the words right after it ("$2,000 annual learning budget", "$40 per post",
+# "$200/mo Health and Wellness Stipend"), though not after "plus" ("$120k plus bonus").
 _NOT_PAY_AFTER = re.compile(
     r"^\s*(?:(?!plus\b|and\b|with\b)[\w-]+\s+){0,3}?"
-    r"(?:budget|allowance|stipend|benefit|perk|wellness|internet|phone|equipment|coworking"
-    r"|reimburs|credit|grant|setup|set-up|set\s+up|fund|learning|signing|sign-on|relocation"
+    r"(?:budget|allowance|stipend|benefit|perk|wellness|well-?being|health|internet|phone"
+    r"|equipment|coworking|reimburs|credit|grant|setup|set-up|set\s+up|fund|learning|signing"
+    r"|sign-on|relocation"
     r"|referral|valuation|bonus|in\s+(?:arr|revenue|sales|funding|gmv)|of\s+(?:funding|revenue)"
     r"|per\s+(?!(?:hour|hr|year|yr|annum|month|week|day|maand|jaar|uur|anno|mese|ora)\b)[a-z]+)",
     re.IGNORECASE,
@@ -925,6 +926,22 @@ _EXPLICIT_WORDS = (
     "work mode",
     "work arr",
 )
+# A mode word followed by another: "hybrid remote" and "hybrid-remote" are one mode (hybrid), while
+# "Remote or Hybrid", "Onsite / Hybrid / Remote" and "remote/hybrid" list alternatives.
+_MODE_WORD = r"(?:hybrid|remote|on-?site|in[- ]office|in[- ]person)"
+_QUALIFIER = r"(?:(?:fully|100%|completely|entirely)\s+)?"
+_ALTERNATIVE = r"[ \t]*(?:/|\||,|&|\band/or\b|\bor\b|\band\b)[ \t]*"
+_NEXT_MODE = re.compile(
+    rf"(?:(?P<joined>[ \t]*-[ \t]*|[ \t]+)|{_ALTERNATIVE}){_QUALIFIER}"
+    r"(?:(?P<hybrid>hybrid)|(?P<remote>remote)|(?P<onsite>on-?site|in[- ]office|in[- ]person))\b",
+    re.IGNORECASE,
+)
+_MODE_FIRST = re.compile(rf"{_QUALIFIER}{_MODE_WORD}\b", re.IGNORECASE)
+_MODE_LAST = re.compile(rf"\b{_MODE_WORD}\Z", re.IGNORECASE)
+_MODE_BEFORE = re.compile(rf"{_MODE_WORD}{_ALTERNATIVE}\Z", re.IGNORECASE)
+_MODE_REACH = 24
+"""How far before a phrase `_MODE_BEFORE` looks for a mode it is an alternative to."""
+_MODES: dict[str, RemoteMode] = {"hybrid": "hybrid", "remote": "remote", "onsite": "onsite"}
 # Each phrase a pattern finds holds one of its words, so a window holding none of them (in the
 # letters IGNORECASE matches, see _folded) is passed over without running the pattern: the
 # hybrid pattern alone cost ~30 us a posting on the windows around every "remote" and "office".
@@ -940,8 +957,8 @@ _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212
 
 def _folded(text: str) -> str:
     """Lower case in which every character an IGNORECASE pattern takes for an ASCII letter is
-    that letter."""
-    return text.translate(_ASCII_FOLD).lower()
+    that letter (ASCII text, most of it, needs no translation)."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_FOLD).lower()
 
 
 # Words a location line wraps places in ("Remote OK", "US only", "will consider remote in TW").
@@ -1327,23 +1344,89 @@ def _tokens(segment: str, vocab: _PlaceVocabulary) -> list[_Token]:
 
 
 def _remote_in_field(text: str) -> RemoteMode | None:
+    """The mode a short field states: none when it names several, a choice ("Hybrid or Remote",
+    "Tampa, FL (Hybrid/Remote/Onsite)"), unless they join as one ("Remote Hybrid": hybrid)."""
     if "no" in _folded(text) and _NOT_REMOTE_FIELD.search(text):
         rest = _NOT_REMOTE_FIELD.sub(" ", text)
         return "hybrid" if _HYBRID_FIELD.search(rest) else "onsite"
     if re.search(r"\bhybrid[\s-]+remote\b|\bremote[\s-]+hybrid\b", text, re.IGNORECASE):
         return "hybrid"
-    if _REMOTE_FIELD.search(text):
-        return "remote"
-    if _HYBRID_FIELD.search(text):
-        return "hybrid"
-    if _ONSITE_FIELD.search(text):
-        return "onsite"
-    return None
+    named = [mode for mode, pattern in _FIELD_MODES if pattern.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
+_FIELD_MODES: tuple[tuple[RemoteMode, re.Pattern[str]], ...] = (
+    ("remote", _REMOTE_FIELD),
+    ("hybrid", _HYBRID_FIELD),
+    ("onsite", _ONSITE_FIELD),
+)
+# Title words naming a kind of job, not where it is done ("Remote Sensing Engineer", "Hybrid
+# Cloud Architect", "Worldwide Sales Lead").
+_NOT_MODES_IN_TITLES = re.compile(
+    r"\bremote[\s-]+(?:sensing|support|access|monitoring|operations|operators?|pilots?|patients?"
+    r"|control|desktops?|management|infrastructure|services?|diagnostics)\b"
+    r"|\bhybrid[\s-]+(?:cloud|multi[\s-]?cloud|infrastructure|it|apps?|applications?|mobile"
+    r"|integrations?|systems?|vehicles?|network(?:ing)?|storage|identity|solutions|environments?"
+    r"|data)\b|\bworldwide\b",
+    re.IGNORECASE,
+)
+_TITLE_MODE_WORDS = (
+    *("remote", "tele", "home", "wfh", "anywhere", "worldwide"),
+    *("hybrid", "onsite", "on-site", "office", "person"),
+)
+"""Lower-case pieces every mode `_remote_in_field` reads holds one of."""
+
+
+@lru_cache(maxsize=4096)
+def _remote_in_title(title: str) -> RemoteMode | None:
+    """The mode a title states ("SRE (Remote)", "DevOps Engineer | Hybrid", "Remote Data
+    Engineer"), read as a location field is; none for a choice ("onsite or remote")."""
+    folded = _folded(title)
+    if not any(word in folded for word in _TITLE_MODE_WORDS):  # most titles: none
+        return None
+    return _remote_in_field(_NOT_MODES_IN_TITLES.sub(" ", title))
+
+
+def _stated(text: str, said: re.Match[str], hi: int) -> RemoteMode | None:
+    """The mode a match of `_EXPLICIT_MODE` states: none when an alternative follows ("Remote
+    or Hybrid", "Onsite / Hybrid / Remote"), hybrid for "remote hybrid" or "hybrid-remote"."""
+    first = _MODES[said.lastgroup or ""]
+    after = _NEXT_MODE.match(text, said.end(), hi)
+    if after is None:
+        return first
+    second = next(mode for name, mode in _MODES.items() if after.group(name))
+    if after.group("joined") is not None:
+        return "hybrid" if {first, second} == {"hybrid", "remote"} else first
+    return first if second == first else None
+
+
+def _states(pattern: re.Pattern[str], mode: RemoteMode, text: str, lo: int, hi: int) -> bool:
+    """Whether `pattern` finds a phrase naming `mode` between lo and hi that is not one of a list
+    of modes ("remote or hybrid working", "the role is remote/hybrid/flexible")."""
+    m = pattern.search(text, lo, hi)
+    while m is not None and _among_alternatives(text, m, mode, lo, hi):
+        m = pattern.search(text, m.end(), hi)
+    return m is not None
+
+
+def _among_alternatives(text: str, m: re.Match[str], mode: RemoteMode, lo: int, hi: int) -> bool:
+    """Whether a phrase that starts or ends with its mode word is listed with other modes."""
+    start, end = m.span()
+    if _MODE_LAST.search(text, max(start, end - 9), end):
+        after = _NEXT_MODE.match(text, end, hi)
+        if after is not None and after.group("joined") is None and not after.group(mode):
+            return True
+    return bool(
+        _MODE_FIRST.match(text, start, end)
+        and _MODE_BEFORE.search(text, max(lo, start - _MODE_REACH), start)
+    )
 
 
 def remote_in_description(description: str | None, found: Found | None = None) -> RemoteMode | None:
     """Hybrid, remote or on-site, from phrases about the job ("fully remote", "3 days a week
-    in the office"); hybrid wins over remote, remote over on-site."""
+    in the office"); hybrid wins over remote, remote over on-site. What the posting says of this
+    job ("This is a remote position", "Workplace type: Hybrid") wins over phrases elsewhere; a
+    list of modes ("Work mode: Remote or Hybrid") offers a choice and states none."""
     if not description:
         return None
     windows = [
@@ -1355,38 +1438,51 @@ def remote_in_description(description: str | None, found: Found | None = None) -
         if any(word in folded for word in _EXPLICIT_WORDS):
             for m in _EXPLICIT_DESCRIPTION.finditer(description, lo, hi):
                 said = _EXPLICIT_MODE.match(description, m.end(), hi)
-                if said is not None and said.lastgroup:
-                    explicit.add(said.lastgroup)
+                if said is not None and (stated := _stated(description, said, hi)):
+                    explicit.add(stated)
     modes: tuple[RemoteMode, ...] = ("hybrid", "remote", "onsite")
     for mode in modes:
         if mode in explicit:
             return mode
     for mode, pattern, words in _DESCRIPTION_MODES:
         for lo, hi, folded in windows:
-            if any(word in folded for word in words) and pattern.search(description, lo, hi):
+            if any(word in folded for word in words) and _states(
+                pattern, mode, description, lo, hi
+            ):
                 return mode
     return None
 
 
 def parse_location(
-    text: str | None, description: str | None = None, found: Found | None = None
+    text: str | None,
+    description: str | None = None,
+    found: Found | None = None,
+    title: str | None = None,
 ) -> PostingLocation | None:
     """Read a posting's location line ("San Francisco, CA or Remote (USA)", "London, GB - Remote
-    OK", "Canada,United States"); the description says remote/hybrid/on-site when the line does
-    not. None when neither says anything.
+    OK", "Canada,United States") and its work mode. None when nothing says anything.
+
+    The work mode comes from the location line; else from the title ("SRE (Remote)", "DevOps
+    Engineer | Hybrid"), which also turns a line's "Remote" into hybrid as "Remote Hybrid" reads
+    in a line; else from the description (`remote_in_description`). A line or title naming
+    several modes ("Hybrid or Remote") offers a choice and states none.
     """
     line = text.strip() if text else ""
     location = _read_line(line)
-    if location is None or location.remote is not None:
-        remote = location.remote if location else remote_in_description(description, found)
-        if location is None and remote is not None:
-            return PostingLocation(
-                city=None, state=None, metro_cbsa=None, country=None, remote=remote, places=[],
-                text=line,
-            )  # fmt: skip
-        return location
-    remote = remote_in_description(description, found)
-    return location.model_copy(update={"remote": remote}) if remote else location
+    said = location.remote if location else None
+    in_title = _remote_in_title(title) if title else None
+    if said is None or (said == "remote" and in_title == "hybrid"):
+        remote = in_title or remote_in_description(description, found)
+    else:
+        remote = said
+    if location is None:
+        if remote is None:
+            return None
+        return PostingLocation(
+            city=None, state=None, metro_cbsa=None, country=None, remote=remote, places=[],
+            text=line,
+        )  # fmt: skip
+    return location if remote == said else location.model_copy(update={"remote": remote})
 
 
 @lru_cache(maxsize=8192)
@@ -1607,9 +1703,11 @@ def _employment_of(m: re.Match[str] | None) -> EmploymentType | None:
     return next((t for t in _EMPLOYMENT_TYPES if m and t == m.lastgroup), None)
 
 
-# "Employment type: Full-time", "**Job Type:** Contract", "Position type - Permanent".
+# "Employment type: Full-time", "**Job Type:** Contract", "Position type - Permanent", and a
+# bare "Type: Contract" that no other word qualifies ("Instance type: temporary ..." is no label).
 _EMPLOYMENT_LABEL = re.compile(
-    r"\b(?:employment|job|position|contract|work|role)[ _-]?type\b\s*(?:\*\*|__)?\s*"
+    r"(?:\b(?:employment|job|position|contract|work|role)[ _-]?|(?<!\w[ _-])(?<![\w-]))type\b"
+    r"\s*(?:\*\*|__)?\s*"
     r"[:\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<value>[^\n|;]{1,40})",
     re.IGNORECASE,
 )
