@@ -198,6 +198,35 @@ def test_each_role_has_one_colour_in_every_chart() -> None:
     assert len(set(charts.ROLE_COLOR.values())) == len(charts.ROLE_COLOR)
 
 
+def test_role_colours_follow_the_one_role_resolver() -> None:
+    """A label takes the colour of the role ``get_role`` reads it as: a job title too."""
+    from rolediff import data
+    from rolediff.roles import get_role
+
+    for role, profile in data.role_profiles().items():
+        for label in (role, role.upper(), profile.short_name, profile.name, f" {profile.name} "):
+            assert charts.role_color(label) == charts.ROLE_COLOR[role]
+        for title in profile.titles:
+            assert charts.role_color(title) == charts.ROLE_COLOR[get_role(title).id]
+    assert charts.role_color("Production Engineer") == charts.ROLE_COLOR["sre"]
+    assert charts.role_color("Site Reliability Engineering") == charts.ROLE_COLOR["sre"]
+    assert charts.role_color("Other") == charts.ROLE_COLOR["other"]  # no profile, a colour
+    for label in ("Git", "", 3, "devops sre"):
+        assert charts.role_color(label) is None
+    titles = charts.bar_chart(
+        [{"role": "Cloud Architect", "postings": 3}, {"role": "sre", "postings": 2}],
+        "postings",
+        "role",
+        "T",
+    )
+    cloud, sre = charts.ROLE_COLOR["cloud"], charts.ROLE_COLOR["sre"]
+    assert titles["encoding"]["color"]["scale"]["range"] == [cloud, sre]
+    mixed = charts.bar_chart(
+        [{"role": "sre", "postings": 3}, {"role": "Git", "postings": 2}], "postings", "role", "T"
+    )
+    assert "color" not in mixed["encoding"]  # one label names no role: one colour
+
+
 def test_long_labels_are_not_cut(rows: list[CityRow]) -> None:
     """Skill areas were cut to "Infrastructure automation and configur…"."""
     shares = charts.skill_shares_chart(

@@ -782,6 +782,11 @@ def _small_report(n: int, part: int) -> market.MarketReport:
             market.WorkMode(
                 role="devsecops",
                 n=n,
+                remote=part,
+                hybrid=0,
+                onsite=0,
+                unknown=n - part,
+                hybrid_role=part,
                 remote_share=share,
                 hybrid_share=0.0,
                 onsite_share=0.0,
@@ -852,6 +857,90 @@ def test_tables_show_shares_from_counts_not_rounded_twice(part: int, n: int, sho
     assert f"{shown} ({part} postings)" in cells
     assert f"z +0.00 (devsecops {shown}, devops {shown})" in cells
     assert sum(cell == shown for cell in cells) == 3
+
+
+def test_work_modes_are_shown_from_their_counts_however_many_postings() -> None:
+    """303 of 12,345 postings is 2.454%, held as 0.0245: the count recovered from that share
+    (round(0.0245 * 12,345) = 302) printed 2.4%."""
+    from rolediff.market_views import market_tables
+
+    (work,) = [t for t in market_tables(_small_report(12_345, 303)) if t.title.startswith("Remote")]
+    shown = {row[1]: row[2] for row in work.rows}
+    assert shown["remote"] == shown["hybrid of two roles"] == "2.5%"
+    assert (shown["not stated"], shown["on-site"]) == ("97.5%", "0.0%")
+
+
+def test_skill_charts_are_drawn_from_counts() -> None:
+    """17 of 179 is 9.497%, held as 0.095: the chart's text alternative said 10%."""
+    from rolediff.charts import market_charts
+
+    spec = market_charts(_small_report(179, 17))["skills-devsecops"]
+    assert "Terraform: 9%" in spec["description"]
+
+
+def test_work_modes_carry_the_counts_behind_their_shares(store: Path) -> None:
+    for mode in market.report(store).work_mode:
+        kinds = (mode.remote, mode.hybrid, mode.onsite, mode.unknown)
+        assert sum(kinds) == mode.n and 0 <= mode.hybrid_role <= mode.n
+        shares = (mode.remote_share, mode.hybrid_share, mode.onsite_share, mode.unknown_share)
+        assert shares == tuple(market._share(k, mode.n) for k in kinds)
+        assert mode.hybrid_role_share == market._share(mode.hybrid_role, mode.n)
+    modes = {w.role: w for w in market.report(store).work_mode}
+    assert (modes["devsecops"].remote, modes["devsecops"].n) == (1, 1)
+
+
+def test_statistics_an_earlier_rolediff_wrote_say_to_run_again(tmp_path: Path) -> None:
+    """A statistics.json from before work modes carried their counts."""
+    run = market.MarketRun(
+        engine="duckdb",
+        master=None,
+        input="in",
+        files=[],
+        output=str(tmp_path),
+        records=19,
+        new=19,
+        duplicate=0,
+        malformed=0,
+        malformed_records=[],
+        seconds=1.0,
+        records_per_second=19.0,
+        report=_small_report(19, 15),
+    )
+    document = json.loads(run.model_dump_json())
+    for mode in document["report"]["work_mode"]:
+        for key in ("remote", "hybrid", "onsite", "unknown", "hybrid_role"):
+            del mode[key]
+    (tmp_path / market.STATISTICS_FILE).write_text(json.dumps(document))
+    with pytest.raises(RolediffError) as error:
+        market.load_run(tmp_path)
+    assert "earlier rolediff" in error.value.message
+    assert "first: report.work_mode.0.remote: Field required" in error.value.message
+    assert "run 'rolediff market run' again" in error.value.message
+
+
+def test_snapshot_keeps_the_counts_behind_its_work_mode_and_pay_shares(store: Path) -> None:
+    corpus = market.SnapshotCorpus(
+        file="postings.jsonl",
+        sha256="0" * 64,
+        rows=GOOD + BAD,
+        postings=GOOD,
+        duplicate=0,
+        malformed=BAD,
+        date_range=market.DateSpan(first="2024-03", last="2024-07", dated=GOOD),
+        source="test fixture",
+    )
+    snapshot = market.build_snapshot(store, corpus, "2026-01-01")
+    full = market.report(store)
+    modes = {w.role: w for w in full.work_mode}
+    pays = {p.role: p for p in full.pay}
+    for role, stats in snapshot.roles.items():
+        if role in modes:
+            assert (stats.remote, stats.hybrid) == (modes[role].remote, modes[role].hybrid)
+            assert stats.pay.disclosed == pays[role].disclosed
+        else:
+            assert (stats.remote, stats.hybrid, stats.pay.disclosed) == (0, 0, 0)
+        assert stats.remote_share == market._share(stats.remote or 0, stats.n)
+    assert snapshot.roles["sre"].pay.disclosed == 2
 
 
 @pytest.mark.parametrize("tables", [["sales"], ["postings"]])

@@ -284,6 +284,23 @@ def test_fit_section_only_with_skills(page: Page, fitted: Report) -> None:
     assert "DevOps: the 10 metros with the highest monthly take-home" in fit_page.tables
 
 
+def test_gap_shares_are_shown_from_their_counts(fitted: Report) -> None:
+    """Gap shares are rounded (85 of the snapshot's 179 SRE postings ask for on-call: 47.49%,
+    held as 0.475, which printed as 48%; 17 of 179 is 9.497%, held as 0.095, printed 10%)."""
+    assert fitted.fit is not None
+    caption = "Gaps toward SRE, most points first"
+    gaps = fitted.fit.gaps["sre"]
+    for row, gap in zip(Page(render_html(fitted)).tables[caption][1:], gaps, strict=False):
+        assert gap.n is not None and gap.postings
+        assert row[4] == f"{gap.n / gap.postings:.0%}"
+    boundary = gaps[0].model_copy(update={"share": 0.095, "n": 17, "postings": 179})
+    fit = fitted.fit.model_copy(update={"gaps": {**fitted.fit.gaps, "sre": [boundary]}})
+    shown = fitted.model_copy(update={"fit": fit})
+    assert Page(render_html(shown)).row(caption, boundary.name)[4] == "9%"
+    rows = [line for line in render_markdown(shown).splitlines() if f"| {boundary.name} |" in line]
+    assert any("| 9% |" in row for row in rows) and not any("| 10% |" in row for row in rows)
+
+
 def test_user_text_is_escaped_in_html_and_markdown(fitted: Report, tmp_path: Path) -> None:
     assert fitted.fit is not None
     assert PAYLOAD in [u.text for u in fitted.fit.unrecognised]

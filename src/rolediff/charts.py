@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolediff.errors import RolediffError, check_output_file
+from rolediff.errors import RolediffError, UnknownRoleError, check_output_file
 from rolediff.pay.models import CityRow, TakeHome
 
 if TYPE_CHECKING:
@@ -88,27 +88,30 @@ def check_chart_dir(directory: str | Path) -> Path:
 
 
 def role_color(label: object) -> str | None:
-    """The colour of the role named by ``label`` (its id, short name or name, any case), or
-    None for a label that names no role."""
-    key = str(label).strip().lower()
-    if key in ROLE_COLOR:
-        return ROLE_COLOR[key]
-    from rolediff import data
+    """The colour of the role ``label`` names as :func:`rolediff.roles.get_role` reads it (id,
+    short name, name or job title, any case), or of "other"; None for a label naming no role."""
+    from rolediff.roles import get_role
 
-    for role, profile in data.role_profiles().items():
-        if key in (profile.short_name.lower(), profile.name.lower()) and role in ROLE_COLOR:
-            return ROLE_COLOR[role]
-    return None
+    key = str(label).strip().lower()
+    if key in ROLE_COLOR:  # the ids, and "other", which no profile describes
+        return ROLE_COLOR[key]
+    try:
+        return ROLE_COLOR.get(get_role(str(label)).id)
+    except UnknownRoleError:
+        return None
 
 
 def role_scale(labels: Sequence[object]) -> tuple[list[str], list[str]] | None:
     """A colour scale's domain and range giving each role label its role's colour, or None
     unless every label names a role."""
     domain = list(dict.fromkeys(str(label) for label in labels))
-    colors = [role_color(label) for label in domain]
-    if not domain or None in colors:
-        return None
-    return domain, [c for c in colors if c is not None]
+    colors = []
+    for label in domain:
+        color = role_color(label)
+        if color is None:
+            return None
+        colors.append(color)
+    return (domain, colors) if domain else None
 
 
 def no_data_chart(title: str, message: str = NO_DATA) -> ChartSpec:
@@ -320,7 +323,10 @@ def market_charts(report: MarketReport) -> dict[str, ChartSpec]:
         )
     }
     for role in report.skills:
-        records = [{"skill": s.name, "share_of_postings": s.share} for s in role.skills[:15]]
+        # From the counts: the shares are rounded, and the chart would round them again.
+        records = [
+            {"skill": s.name, "share_of_postings": s.postings / role.n} for s in role.skills[:15]
+        ]
         if records:
             title = f"Top skills of {_role_name(role.role)} postings (n = {role.n:,})"
             charts[f"skills-{role.role}"] = bar_chart(records, "share_of_postings", "skill", title)

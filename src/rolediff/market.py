@@ -1100,12 +1100,21 @@ class Openings(BaseModel):
 
 
 class WorkMode(BaseModel):
-    """How postings of a role (or "all") say the work is done; shares of n."""
+    """How postings of a role (or "all") say the work is done: postings of each kind, and their
+    shares of n (rounded to four decimals; percentages are shown from the counts)."""
 
     model_config = ConfigDict(frozen=True)
 
     role: str
     n: int
+    remote: int
+    hybrid: int
+    """Postings stating a hybrid work arrangement (part on-site)."""
+    onsite: int
+    unknown: int
+    """Postings stating no work mode."""
+    hybrid_role: int
+    """Postings classified as a hybrid of two roles."""
     remote_share: float
     hybrid_share: float
     onsite_share: float
@@ -1400,14 +1409,20 @@ def _work_modes(query: Query, where: str, one_role: bool) -> list[WorkMode]:
     for role, n, remote, hybrid, onsite, hybrid_role in _rows(query, WORK_MODE_SQL, where):
         if not n or (one_role and role is None):  # "all" repeats the one role
             continue
+        unknown = n - remote - hybrid - onsite
         result.append(
             WorkMode(
                 role=role or "all",
                 n=n,
+                remote=remote,
+                hybrid=hybrid,
+                onsite=onsite,
+                unknown=unknown,
+                hybrid_role=hybrid_role,
                 remote_share=_share(remote, n),
                 hybrid_share=_share(hybrid, n),
                 onsite_share=_share(onsite, n),
-                unknown_share=_share(n - remote - hybrid - onsite, n),
+                unknown_share=_share(unknown, n),
                 hybrid_role_share=_share(hybrid_role, n),
                 small_sample=n < SMALL_SAMPLE,
             )
@@ -1737,9 +1752,12 @@ def load_run(path: str | Path) -> MarketRun:
     try:
         return MarketRun.model_validate_json(file.read_bytes())
     except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
         raise RolediffError(
-            f"{file} is not the statistics of a rolediff market run ({exc.error_count()} "
-            f"problem(s), first: {exc.errors()[0]['msg']})."
+            f"{file} is not the statistics of a rolediff market run, or an earlier rolediff "
+            f"wrote it ({exc.error_count()} problem(s), first: {field}: {first['msg']}); "
+            "run 'rolediff market run' again."
         ) from None
 
 
@@ -1834,6 +1852,8 @@ class SnapshotPay(BaseModel):
     n: int
     """Postings with US-dollar pay behind the percentiles."""
     disclosed_share: float
+    disclosed: int | None = None
+    """Postings stating any pay (null in a snapshot built before the counts were kept)."""
 
 
 class SnapshotRole(BaseModel):
@@ -1848,6 +1868,10 @@ class SnapshotRole(BaseModel):
     pay: SnapshotPay
     remote_share: float
     hybrid_share: float
+    remote: int | None = None
+    """Postings behind ``remote_share`` (null in a snapshot built before the counts were kept)."""
+    hybrid: int | None = None
+    """Postings behind ``hybrid_share`` (null in a snapshot built before the counts were kept)."""
 
 
 class SnapshotCorpus(BaseModel):
@@ -1929,9 +1953,12 @@ def build_snapshot(db: str | Path, corpus: SnapshotCorpus, as_of: str) -> Market
                 p90=role_pay.p90 if role_pay else None,
                 n=role_pay.n_usd if role_pay else 0,
                 disclosed_share=role_pay.disclosed_share if role_pay else 0.0,
+                disclosed=role_pay.disclosed if role_pay else 0,
             ),
             remote_share=mode.remote_share if mode else 0.0,
             hybrid_share=mode.hybrid_share if mode else 0.0,
+            remote=mode.remote if mode else 0,
+            hybrid=mode.hybrid if mode else 0,
         )
     openings = full.openings
     return MarketSnapshot(

@@ -25,15 +25,6 @@ def _pct(part: int, whole: int) -> str:
     return f"{part / whole:.1%}" if whole else f"{0:.1%}"
 
 
-def _pct_of(share: float, n: int) -> str:
-    """A share of ``n`` postings given only rounded (a work mode's): shown from the count it
-    was computed from, which the share identifies while n is below 10,000."""
-    part = round(share * n)
-    if n and abs(part / n - share) <= 0.00005:
-        return _pct(part, n)
-    return f"{share:.1%}"
-
-
 def _dollars(value: float | None) -> str:
     return ABSENT if value is None else f"${value:,.0f}"
 
@@ -82,14 +73,14 @@ def market_tables(r: MarketReport) -> list[Table]:
     work = []
     for w in r.work_mode:
         flag = _flag(w.small_sample, t)
-        for measure, share in (
-            ("remote", w.remote_share),
-            ("hybrid (work mode)", w.hybrid_share),
-            ("on-site", w.onsite_share),
-            ("not stated", w.unknown_share),
-            ("hybrid of two roles", w.hybrid_role_share),
+        for measure, part in (
+            ("remote", w.remote),
+            ("hybrid (work mode)", w.hybrid),
+            ("on-site", w.onsite),
+            ("not stated", w.unknown),
+            ("hybrid of two roles", w.hybrid_role),
         ):
-            work.append([w.role, measure, _pct_of(share, w.n), f"{w.n:,}", flag])
+            work.append([w.role, measure, _pct(part, w.n), f"{w.n:,}", flag])
     skills = [
         [
             s.role,
