@@ -898,3 +898,153 @@ def test_a_wrong_method_lists_head_where_get_is_answered(client: TestClient) -> 
     assert refused.headers["allow"] == "GET, HEAD"
     assert client.head("/api/v1/roles").status_code == 200
     assert client.get("/api/v1/postings/analyze").headers["allow"] == "POST"
+
+
+# --- bodies that cannot be read, links, forms sent too large ---------------------------------
+
+UNREADABLE_BODIES = [
+    (b"[" * 100_000 + b"]" * 100_000, "is JSON nested too deeply to read"),
+    (b'{"skills": ' + b'{"a": ' * 5_000 + b"1" + b"}" * 5_001, "is JSON nested too deeply"),
+    (b'{"skills": ["linux \xff"]}', "is not UTF-8 text (byte 19)"),
+    (b'{"skills": [' + b"1" * 5_000 + b"]}", "holds a number too long to read (over 4,300"),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "said"), UNREADABLE_BODIES, ids=["array", "object", "utf8", "number"]
+)
+def test_a_body_json_cannot_read_gets_a_422_saying_why(
+    client: TestClient, body: bytes, said: str
+) -> None:
+    """FastAPI answered these with a vague 400: "There was an error parsing the body"."""
+    for url in ("/api/v1/fit", "/api/v1/postings/analyze"):
+        response = client.post(url, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["status"] == 422 and error["message"].startswith("The request body ")
+        assert said in error["message"]
+
+
+def test_a_page_links_carry_only_the_parameters_it_reads(client: TestClient) -> None:
+    """``?foo=<junk>`` went into the page's JSON link and every chart's SVG link."""
+    page = client.get("/cities", params={"role": "sre", "top": "3", "foo": XSS, "utm_x": "1"})
+    assert page.status_code == 200, page.text
+    links = [unescape(u) for u in re.findall(r'(?:href|src)="([^"]*format=[^"]*)"', page.text)]
+    assert len(links) >= 3, links  # the twin, the chart's fallback image and its download
+    for link in links:
+        assert "foo" not in link and "utm_x" not in link and "script" not in link, link
+        assert "role=sre" in link and "top=3" in link, link
+    twin = next(u for u in links if "format=json" in u)
+    assert client.get(twin).json() == client.get("/api/v1/cities?role=sre&top=3").json()
+    for url in ("/?zq=1", "/fit?skills=linux&zq=1", "/pay?city=Raleigh&zq=1&salary=1e5"):
+        shown = client.get(url)
+        assert shown.status_code == 200 and "zq=" not in shown.text, url
+
+
+def _textarea(html: str) -> str:
+    found = re.search(r'<textarea name="text"[^>]*>(.*?)</textarea>', html, re.S)
+    assert found, "no posting text field"
+    return unescape(found.group(1))
+
+
+def test_a_posting_form_sent_too_large_comes_back_filled_in(client: TestClient) -> None:
+    """A 413 showed the form empty: a pasted posting just over the limit was lost."""
+    text = "Kubernetes on-call, SLOs; é " * 45_000  # 1.3 MB: over the page's 1,000,000 bytes
+    sent = {"text": text, "title": "SRE <b>", "location": "Austin, TX"}
+    for files in (None, {"file": ("", b"")}):  # urlencoded, and multipart as a browser sends it
+        page = client.post("/posting", data=sent, files=files)  # type: ignore[arg-type]
+        assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+        alert = unescape(re.search(r'role="alert"[^>]*>([^<]*)', page.text).group(1))  # type: ignore[union-attr]
+        assert alert.startswith("Request body too large: at most 1,000,000 bytes here")
+        assert re.search(r"The posting text is [\d,]+ bytes \(", alert), alert
+        assert f"({len(text):,} characters): it is shown again below" in alert
+        assert "Your other fields are kept" in alert
+        assert _textarea(page.text) == text
+        assert 'name="title" value="SRE &lt;b&gt;"' in page.text
+        assert 'name="location" value="Austin, TX"' in page.text
+    twin = client.post("/posting?format=json", data=sent)
+    assert twin.status_code == 413
+    assert (
+        twin.json()["error"]["message"] == "Request body too large: at most 1,000,000 bytes here."
+    )
+
+
+def test_a_file_too_large_for_a_form_is_named_and_the_other_fields_kept(
+    client: TestClient,
+) -> None:
+    cv = {"resume": ("cv.pdf", b"%PDF-1.4\n" + b"x" * (RESUME_BODY_LIMIT + 10))}
+    page = client.post("/fit", data={"skills": "linux, k8s", "target": "sre"}, files=cv)
+    assert page.status_code == 413, page.text
+    assert f"The file cv.pdf is {RESUME_BODY_LIMIT + 19:,} bytes: choose a smaller one" in page.text
+    assert "a browser does not let a page choose a file again" in page.text
+    assert 'value="linux, k8s"' in page.text and '<option value="sre" selected>' in page.text
+    posting = {"file": ("jobs.csv", b"title\n" + b"x" * 1_000_000)}
+    shown = client.post("/posting", data={"text": "keep me"}, files=posting)
+    assert shown.status_code == 413 and "The file jobs.csv is 1,000,006 bytes" in shown.text
+    assert _textarea(shown.text) == "keep me"
+
+
+def test_a_form_far_too_large_is_refused_unread_and_says_so(client: TestClient) -> None:
+    cv = {"resume": ("cv.pdf", b"x" * (4 * RESUME_BODY_LIMIT + 1))}
+    page = client.post("/fit", data={"skills": "linux"}, files=cv)
+    assert page.status_code == 413 and '<form method="post" action="/fit"' in page.text
+    assert "is not read at all, so what you entered cannot be shown again" in page.text
+
+
+def test_a_form_streamed_too_large_comes_back_filled_in(client: TestClient) -> None:
+    def chunks() -> Any:  # no Content-Length: counted as it arrives
+        yield b"title=SRE&text="
+        for _ in range(12):
+            yield b"y" * 100_000
+
+    page = client.post(
+        "/posting", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert page.status_code == 413
+    assert "sent 1,200,015" in page.text and "The posting text is 1,200,000 bytes" in page.text
+    assert _textarea(page.text) == "y" * 1_200_000 and 'name="title" value="SRE"' in page.text
+
+
+def test_the_form_reader_reads_a_body_however_it_is_cut() -> None:
+    from rolediff.web.salvage import FormSalvage
+
+    boundary = "----b0undary"
+    body = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="title"\r\n\r\nSRE, é\r\n'
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="file"; filename="a b.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\n" + "z" * 300 + f"\r\n--{boundary}\r\n"
+        'Content-Disposition: form-data; name="text"\r\n\r\nline 1\r\nline 2\r\n'
+        f"--{boundary}--\r\n"
+    ).encode()
+    for step in (1, 7, 64, len(body)):
+        form = FormSalvage(f"multipart/form-data; boundary={boundary}")
+        for at in range(0, len(body), step):
+            form.feed(body[at : at + step])
+        assert form.fields() == {"title": "SRE, é", "text": "line 1\r\nline 2"}, step
+        assert [(p.filename, p.size) for p in form.parts if p.filename] == [("a b.txt", 300)]
+        assert not form.broken and form.received == len(body)
+    encoded = b"title=SRE%2C+%C3%A9&empty=&text=a+b%26c"
+    form = FormSalvage("application/x-www-form-urlencoded")
+    for at in range(len(encoded)):
+        form.feed(encoded[at : at + 1])
+    assert form.fields() == {"title": "SRE, é", "empty": "", "text": "a b&c"}
+    cut = FormSalvage(f"multipart/form-data; boundary={boundary}")
+    cut.feed(body[: body.index(b"zzz")])
+    assert cut.fields() == {"title": "SRE, é"} and cut.broken
+    assert not FormSalvage("application/json").is_form
+
+
+def test_a_form_page_sent_json_says_it_reads_forms(client: TestClient) -> None:
+    """JSON posted to /fit read as an empty form: "Give your skills", though they were sent."""
+    for page, api in (("/fit", "/api/v1/fit"), ("/posting", "/api/v1/postings/analyze")):
+        sent = client.post(page, json={"skills": ["linux"], "text": "sre"})
+        assert sent.status_code == 415 and sent.headers["content-type"].startswith("text/html")
+        assert f"not application/json; to send JSON, POST it to {api}." in sent.text
+        twin = client.post(
+            f"{page}?format=json", content=b"linux", headers={"content-type": "text/plain"}
+        )
+        assert twin.status_code == 415 and "not text/plain" in twin.json()["error"]["message"]
+    assert client.post("/fit", data={"skills": "linux"}).status_code == 200
+    assert client.post("/fit").status_code == 400  # no body at all: an empty form

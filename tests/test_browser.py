@@ -370,3 +370,34 @@ def test_without_javascript_a_form_answers_with_its_chart_as_an_image(
     assert drawn and drawn[0].status == 200
     assert drawn[0].headers["content-type"].startswith("image/svg+xml")
     context.close()
+
+
+def test_a_form_sent_too_large_comes_back_filled_in(server: str, page: Any) -> None:
+    """A browser still sending a form the server refused showed a reset connection, or a page
+    with the form emptied; now the server reads the form and shows it again, saying why."""
+    text = "Kubernetes on-call, SLOs. " * 45_000  # 1.17 MB: over the page's 1,000,000 bytes
+    page.goto(f"{server}/posting")
+    page.fill("input[name=title]", "Site Reliability Engineer")
+    page.fill("textarea[name=text]", text)
+    with page.expect_navigation() as sent:
+        page.click("#posting-form button:not(.twin)")
+    assert sent.value.status == 413
+    alert = page.inner_text("[role=alert]")
+    assert alert.startswith("Request body too large: at most 1,000,000 bytes here")
+    assert "The posting text is" in alert and "shown again below" in alert
+    assert page.input_value("textarea[name=text]") == text
+    assert page.input_value("input[name=title]") == "Site Reliability Engineer"
+    page.goto(f"{server}/fit")
+    page.fill("input[name=skills]", "linux, k8s")
+    page.select_option("#target", "sre")
+    big = {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": b"x" * 10_200_000}
+    page.set_input_files("input[name=resume]", files=[big])
+    with page.expect_navigation() as refused:
+        page.click("#fit-form button:not(.twin)")
+    assert refused.value.status == 413
+    assert "The file cv.pdf is 10,200,000 bytes: choose a smaller one" in page.inner_text(
+        "[role=alert]"
+    )
+    assert page.input_value("input[name=skills]") == "linux, k8s"
+    assert page.input_value("#target") == "sre"
+    assert not page.errors, page.errors

@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -733,3 +734,42 @@ def test_an_unknown_skill_is_offered_only_close_whole_names() -> None:
     offered = {u.text: u.suggestions for u in report.unrecognised}
     assert offered["Promethus"][0] == "Prometheus" and offered["Ansibel"][0] == "Ansible"
     assert offered["React"] == [] and offered["ticketing"] == []  # not "C", not "Capacity..."
+
+
+def test_many_unknown_items_are_matched_against_the_names_in_one_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """2,000 unknown items took over a second: one fuzzy search over every name per item, each
+    preparing all the names again. Now the number of searches does not grow with the items."""
+    from rapidfuzz import process
+
+    searches: list[str] = []
+    for name in ("extract", "extractOne", "cdist"):
+        real = getattr(process, name)
+
+        def counted(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            searches.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(process, name, counted)
+    items = [f"zzq{i}x" for i in range(2_000)] + ["Promethus", "Ansibel", "kubernetis"]
+    report = fit(skills=items, market=PROFILE_ONLY)
+    assert len(report.unrecognised) == 2_003
+    assert len(searches) == 1, searches[:5]
+
+
+def test_suggestions_for_many_unknown_items_are_those_for_each_alone() -> None:
+    from rolediff.errors import suggest, suggest_many
+
+    names = [s.name for s in taxonomy().by_id.values()]
+    typos = ["Promethus", "kubernetis", "terafform", "lnux", "awss", "argocdd", "postgress"]
+    queries = [*typos, "React", "", "!!!", "C", "x" * 200, "Go lang", "c++", "ticketing"]
+    for whole, cutoff in ((True, 70.0), (False, 60.0), (True, 0.0)):
+        alone = [suggest(q, names, cutoff=cutoff, whole=whole) for q in queries]
+        assert suggest_many(queries, names, cutoff=cutoff, whole=whole) == alone
+    report = fit(skills=typos, market=PROFILE_ONLY)
+    assert [u.suggestions for u in report.unrecognised] == [
+        suggest(t, names, cutoff=70.0, whole=True) for t in typos
+    ]
+    assert report.unrecognised[0].suggestions[0] == "Prometheus"
+    assert suggest_many([], names) == [] and suggest_many(["x"], []) == [[]]

@@ -13,6 +13,7 @@ Only the routes measured well under that (health, roles, places, one take-home) 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -45,6 +46,7 @@ from rolediff.roles import Comparison
 
 if TYPE_CHECKING:
     from rolediff.postings.read import Malformed
+    from rolediff.web.salvage import FormSalvage
 
 API = "/api/v1"
 POSTING_BODY_LIMIT = 1_000_000
@@ -136,9 +138,18 @@ def _limit_for(path: str) -> int:
     return DEFAULT_BODY_LIMIT
 
 
+FORM_POSTS = ("/posting", "/fit")
+"""The dashboard's pages that take a form by POST: one sent too large is read for what it held."""
+
+
 class BodyLimit:
     """Refuse request bodies over the route's limit with 413, by Content-Length when sent and by
-    counting the bytes as they arrive otherwise (chunked uploads)."""
+    counting the bytes as they arrive otherwise (chunked uploads).
+
+    A form posted to a dashboard page is read to its end first, when it is not many times over
+    (:mod:`rolediff.web.salvage`): its page comes back filled in as the asker left it, with a
+    message naming what made it too large; and a browser is not cut off mid-upload (which over a
+    network can show a reset connection instead of the answer)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -148,26 +159,68 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = _limit_for(scope["path"])
-
-        async def refuse() -> None:
-            message = f"Request body too large: at most {limit:,} bytes here."
-            await error_response(Request(scope), 413, message)(scope, receive, send)
-
         headers = dict(scope.get("headers") or [])
+        form = _form_salvage(scope, headers)
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await refuse()
-            return
         received = 0
         too_large = False
 
+        async def refuse(complete: bool = False) -> None:
+            request = Request(scope)
+            message = f"Request body too large: at most {limit:,} bytes here."
+            if form is not None and form.is_form and not wants_json(request):
+                from rolediff.web.salvage import explain
+
+                request.state.form = form.fields()  # the page shows them again
+                size = int(declared) if declared is not None and declared.isdigit() else None
+                message = explain(form, limit, complete, size)
+            await error_response(request, 413, message)(scope, receive, send)
+
+        async def drain() -> bool:
+            """Read the rest of the body into ``form``, up to its cap; whether it ended."""
+            nonlocal received
+            from rolediff.web.salvage import DRAIN_FACTOR
+
+            assert form is not None
+            while received <= DRAIN_FACTOR * limit:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return False
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                form.feed(chunk)
+                if not message.get("more_body", False):
+                    return True
+            return False
+
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            complete = False
+            if form is not None and declared.isdigit():
+                from rolediff.web.salvage import DRAIN_FACTOR
+
+                if int(declared) <= DRAIN_FACTOR * limit:
+                    complete = await drain()
+            await refuse(complete)
+            return
+        kept: list[bytes] = []  # a form's chunks so far, read again if it proves too large
+        complete = False
+
         async def counted() -> Message:
-            nonlocal received, too_large
+            nonlocal received, too_large, complete
             message = await receive()
             if message["type"] == "http.request" and not too_large:
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if form is not None:
+                    kept.append(chunk)
                 if received > limit:  # end the body here; the answer becomes the 413
                     too_large = True
+                    if form is not None:
+                        for earlier in kept:
+                            form.feed(earlier)
+                        kept.clear()
+                        more = message.get("more_body", False)
+                        complete = not more or await drain()
                     return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
@@ -175,9 +228,19 @@ class BodyLimit:
             if not too_large:
                 await send(message)
             elif message["type"] == "http.response.start":
-                await refuse()
+                await refuse(complete)
 
         await self.app(scope, counted, answered)
+
+
+def _form_salvage(scope: Scope, headers: Mapping[bytes, bytes]) -> FormSalvage | None:
+    """A reader for the body of a form posted to a dashboard page (whose page is shown again on
+    a 413), or None for any other request."""
+    if scope["method"] != "POST" or scope["path"] not in FORM_POSTS:
+        return None
+    from rolediff.web.salvage import FormSalvage
+
+    return FormSalvage(headers.get(b"content-type", b"").decode("latin-1"))
 
 
 class HeadAsGet:
@@ -323,6 +386,9 @@ def _errors(app: FastAPI) -> None:
 
     async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        unread = _unreadable_body(exc)
+        if unread is not None:
+            return error_response(request, 422, unread)
         headers = dict(exc.headers or {})
         allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
         if "GET" in allowed and "HEAD" not in allowed:  # HeadAsGet answers HEAD wherever GET is
@@ -337,6 +403,28 @@ def _errors(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(StarletteHTTPException, http)
     app.add_exception_handler(Exception, unexpected)
+
+
+def _unreadable_body(exc: StarletteHTTPException) -> str | None:
+    """What was wrong with a body FastAPI could not read, or None for any other HTTP error.
+
+    FastAPI turns ``json.loads`` failing on anything but a syntax error into a vague 400 ("There
+    was an error parsing the body"), keeping the failure as the exception's cause: JSON nested
+    deeper than Python's parser goes, bytes that are no Unicode, a number too long to read."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or cause is None or isinstance(cause, StarletteHTTPException):
+        return None
+    if isinstance(cause, RecursionError):
+        return (
+            "The request body is JSON nested too deeply to read (arrays or objects hundreds of"
+            " levels inside one another): send one JSON object of text fields and lists of text."
+        )
+    if isinstance(cause, UnicodeDecodeError):
+        return f"The request body is not UTF-8 text (byte {cause.start:,}): send JSON as UTF-8."
+    if isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        digits = sys.get_int_max_str_digits()
+        return f"The request body holds a number too long to read (over {digits:,} digits)."
+    return f"The request body cannot be read ({type(cause).__name__}): send one JSON object."
 
 
 def _describe(error: Any, body: Any) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -32,6 +33,7 @@ from rolediff import answers
 from rolediff._version import __version__
 from rolediff.amounts import AmountError, parse_dollars
 from rolediff.api import (
+    API,
     NO_STORE,
     SHOWN_SKIPPED,
     Bedrooms,
@@ -179,7 +181,7 @@ def _specs_to_charts(
             encoded = base64.b64encode(svg(spec).encode("utf-8")).decode("ascii")
             src = f"data:image/svg+xml;base64,{encoded}"
         else:
-            query = {k: v for k, v in request.query_params.items() if k not in ("format", "chart")}
+            query = _understood(request)
             src = f"{request.url.path}?{urlencode({**query, 'format': 'svg', 'chart': i})}"
         charts.append(Chart(id=f"chart-{i}", title=title, spec=spec, svg_src=src))
     return charts
@@ -216,8 +218,33 @@ def _page(
 
 
 def _twin_url(request: Request) -> str:
-    query = {k: v for k, v in request.query_params.items() if k not in ("format", "chart")}
-    return f"{request.url.path}?{urlencode({**query, 'format': 'json'})}"
+    return f"{request.url.path}?{urlencode({**_understood(request), 'format': 'json'})}"
+
+
+def _understood(request: Request) -> dict[str, str]:
+    """The query's parameters that the page reads (its route's query parameters), in the order
+    given: what its links to its twin and its charts carry. Anything else a URL holds
+    (``?foo=...``, a tracking tag) is not the page's to pass on."""
+    route = request.scope.get("route")
+    read = {p.alias for p in route.dependant.query_params} if isinstance(route, APIRoute) else ()
+    return {k: v for k, v in request.query_params.items() if k in read}
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+"""How browsers send a form: what the dashboard's POST pages read."""
+
+
+def _check_form(request: Request, api: str) -> None:
+    """Refuse a body a form page cannot read (JSON, plain text) with 415 rather than read it as
+    an empty form ("give your skills" to someone who sent them as JSON); ``api`` is the route
+    that takes JSON. A POST with no body is an empty form."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind and kind not in FORM_TYPES:
+        raise StarletteHTTPException(
+            415,
+            f"This page reads a form ({' or '.join(FORM_TYPES)}), not {kind}; to send JSON,"
+            f" POST it to {api}.",
+        )
 
 
 def _dump(models: Sequence[Any]) -> list[Any]:
@@ -525,6 +552,7 @@ def add_pages(app: FastAPI) -> None:
         from rolediff.postings.analyze import analyze_raw
         from rolediff.views import posting_tables
 
+        _check_form(request, f"{API}/postings/analyze")
         form = _filled(text=text, title=title, location=location, salary_text=salary_text)
         request.state.form = form  # shown again if the posting cannot be read
         if file is not None and file.filename:
@@ -620,6 +648,7 @@ def add_pages(app: FastAPI) -> None:
         to_role: Annotated[str | None, Form(max_length=100)] = None,
         resume: Annotated[UploadFile | None, File()] = None,
     ) -> Response:
+        _check_form(request, f"{API}/fit")
         return fit_page(request, skills, resume, target, from_role, to_role, inline_svg=True)
 
     @app.get("/market", response_class=HTMLResponse, include_in_schema=False)
