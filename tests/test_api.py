@@ -123,6 +123,15 @@ def test_posting_analysis_equals_cli(client: TestClient, cli: Any) -> None:
     assert response.json() == expected
 
 
+def test_posting_file_with_a_number_too_long_to_read_is_a_clear_400(client: TestClient) -> None:
+    data = b'{"description": "SRE on-call", "x": ' + b"1" * 5_000 + b"}"
+    response = client.post("/api/v1/postings/analyze-file", files={"file": ("a.json", data)})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == (
+        "Input holds a number too long to read (over 4,300 digits)."
+    )
+
+
 def test_posting_file_upload_equals_cli(client: TestClient, cli: Any) -> None:
     for name in ("batch.jsonl", "posting.html", "jobspy.csv"):
         data = (POSTINGS / name).read_bytes()

@@ -79,6 +79,22 @@ def test_json_nested_too_deep_is_an_error_or_a_malformed_line(cli, tmp_path, std
     assert [a["id"] for a in json.loads(result.out)] == ["line 2"]
 
 
+def test_json_with_a_number_too_long_to_read_is_an_error_or_a_malformed_line(  # type: ignore[no-untyped-def]
+    cli, tmp_path, stdin
+) -> None:
+    huge = "1" * 5_000  # over Python's 4,300-digit limit for reading an integer
+    document = tmp_path / "huge.json"
+    document.write_text('{"description": "SRE on-call", "x": ' + huge + "}")
+    result = cli("posting", str(document))
+    assert result.code == 2
+    assert result.err == "Error: Input holds a number too long to read (over 4,300 digits).\n"
+    stdin('{"description": "SRE", "x": ' + huge + "}\n" + jsonl({"description": SRE}))
+    result = cli("posting", "-", "--format", "json")
+    assert result.code == 0, result.err
+    assert result.err == "line 1: skipped: a number too long to read (over 4,300 digits)\n"
+    assert [a["id"] for a in json.loads(result.out)] == ["line 2"]
+
+
 def test_market_ingest_skips_a_line_nested_too_deep(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "deep.jsonl"
     path.write_text(jsonl({"description": SRE}) + DEEP + "\n" + jsonl({"description": DEVOPS}))

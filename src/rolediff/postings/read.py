@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -238,6 +239,12 @@ def _jsonl(text: str) -> Iterator[Record]:
             yield _jsonl_record(raw, number)
 
 
+def _digit_limit() -> str:
+    """Python's limit on the digits of an integer it reads, in words ("over 4,300 digits"): a
+    longer JSON number raises ValueError, not a syntax error."""
+    return f"over {sys.get_int_max_str_digits():,} digits"
+
+
 def _jsonl_record(raw: str, number: int) -> Record:
     if _UNDECODABLE.search(raw):
         return Malformed(line=number, reason="not UTF-8 text")
@@ -247,6 +254,8 @@ def _jsonl_record(raw: str, number: int) -> Record:
         return Malformed(line=number, reason=f"invalid JSON ({exc.msg})")
     except RecursionError:
         return Malformed(line=number, reason="JSON nested too deeply")
+    except ValueError:  # an integer of more digits than Python reads
+        return Malformed(line=number, reason=f"a number too long to read ({_digit_limit()})")
     if not isinstance(record, dict):
         return Malformed(line=number, reason="expected a JSON object")
     return from_mapping(record, number)
@@ -260,6 +269,8 @@ def _json(text: str) -> Iterator[Record]:
         raise RolediffError(f"Input is not valid JSON: {exc.msg} (line {exc.lineno}).") from None
     except RecursionError:
         raise RolediffError("Input is JSON nested too deeply to read.") from None
+    except ValueError:  # an integer of more digits than Python reads
+        raise RolediffError(f"Input holds a number too long to read ({_digit_limit()}).") from None
     items = document if isinstance(document, list) else [document]
     for number, item in enumerate(items, 1):
         if isinstance(item, dict):
@@ -469,6 +480,6 @@ def _json_or_lines(text: str, start: str) -> str:
         json.loads(start.partition("\n")[0])
     except json.JSONDecodeError:
         return "json"
-    except RecursionError:  # too deep to tell; a line of JSONL if more lines follow
+    except (RecursionError, ValueError):  # too deep or too long to tell: JSONL if lines follow
         pass
     return "jsonl" if text.strip().count("\n") else "json"
