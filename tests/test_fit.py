@@ -567,6 +567,19 @@ def test_tables_name_skills_where_json_gives_ids() -> None:
     assert not [c for c in cells if ids.search(c)]
 
 
+def test_fit_tables_show_gap_shares_from_their_counts() -> None:
+    """A share is held rounded (17 of 179 is 9.497%, held as 0.095): the table shows the
+    percentage of the counts (9%), as the report does, not of the rounded share (10%)."""
+    from rolediff.fit_views import fit_tables
+
+    report = fit(skills="python, docker", target="sre", market=PROFILE_ONLY)
+    gap = report.gaps["sre"][0].model_copy(update={"share": 0.095, "n": 17, "postings": 179})
+    shown = report.model_copy(update={"gaps": {**report.gaps, "sre": [gap]}})
+    cells = [cell for table in fit_tables(shown) for row in table.rows for cell in row]
+    assert any(c.startswith("9% (") and "17 of 179" in c for c in cells)
+    assert not any(c.startswith("10%") for c in cells)
+
+
 def test_cli_errors_are_rolediff_errors() -> None:
     with pytest.raises(RolediffError, match="no text layer"):
         _cli("fit", "--resume", str(RESUMES / "scanned.pdf"))

@@ -27,6 +27,7 @@ from rolediff._version import __version__
 from rolediff.data.schema import Source
 from rolediff.errors import RolediffError, check_output_file, write_atomically
 from rolediff.fit import FitReport, Gap
+from rolediff.fit_views import asking
 from rolediff.geo import Place, resolve_place
 from rolediff.pay.models import CityRow, TakeHome
 from rolediff.render import Table
@@ -936,15 +937,6 @@ def _cities_table(title: str, rows: Sequence[CityRow]) -> Table:
     )
 
 
-def _asking(gap: Gap) -> str:
-    """The share of postings asking for a gap, from its counts when the market gave them: the
-    share is rounded, and rounding it again can go the wrong way (17 of 179 SRE postings ask for
-    MongoDB: 9.497%, held as 0.095, which would print as 10%)."""
-    if gap.share is not None and gap.n is not None and gap.postings:
-        return f"{gap.n / gap.postings:.0%}"
-    return _pct(gap.share)
-
-
 def _gap_table(title: str, gaps: Sequence[Gap]) -> TableBlock:
     rows = [
         [
@@ -952,7 +944,7 @@ def _gap_table(title: str, gaps: Sequence[Gap]) -> TableBlock:
             g.level,
             f"{g.importance:.1f}",
             _pct(g.coverage),
-            _asking(g),
+            asking(g),
             ", ".join(x.name for x in g.learn) or ABSENT,
         ]
         for g in gaps[:TOP_GAPS]
