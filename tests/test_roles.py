@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,6 +14,7 @@ from hypothesis import strategies as st
 from rolediff import RolediffError, UnknownRoleError, compare, data, get_role, list_roles, roles
 from rolediff.data import ROLE_IDS
 from rolediff.pay.take_home import take_home
+from rolediff.views import comparison_tables
 
 ARTICLE_SHARED = [
     "infrastructure-automation",
@@ -216,9 +220,7 @@ def test_compare_shows_postings_based_prospects_from_the_snapshot() -> None:
     assert c.prospects.postings_source and "real postings" in c.prospects.postings_source
 
 
-def test_compare_uses_the_users_own_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from pathlib import Path
-
+def test_compare_uses_the_users_own_store(tmp_path: Path) -> None:
     from rolediff import market
 
     db = tmp_path / "store.duckdb"
@@ -269,3 +271,111 @@ def test_the_article_says_sre_only_for_version_control_and_the_postings_disagree
 def test_a_role_is_found_by_its_discipline(name: str, role: str) -> None:
     """The README says "Site Reliability Engineering (SRE)"; that name found no role."""
     assert get_role(name).id == role
+
+
+def _boundary_snapshot() -> dict[str, Any]:
+    """The packaged snapshot with DevOps at rounding boundaries: 103 postings, 17 of them asking
+    for each skill area (16.505%, held as 0.165), 86 remote (83.495%, held as 0.835), in 1,401
+    postings (103 are 7.352%, held as 0.0735)."""
+    fake = copy.deepcopy(roles._snapshot())
+    fake["corpus"]["postings"] = 1401
+    devops = fake["roles"]["devops"]
+    devops.update(n=103, openings=103, small_sample=False)
+    devops["areas"] = {a: {"share": round(17 / 103, 4), "n": 17} for a in devops["areas"]}
+    devops.update(remote=86, remote_share=round(86 / 103, 4), hybrid=5, hybrid_share=0.0485)
+    # 17 of SRE's 179 postings (9.497%, held as 0.095) ask for version control, an area the
+    # article lists for SRE only: DevOps postings ask for it more often, so it is disputed.
+    fake["roles"]["sre"]["areas"]["version-control"] = {"share": round(17 / 179, 4), "n": 17}
+    return fake
+
+
+def test_compare_carries_the_counts_behind_its_shares() -> None:
+    c = compare("devops", "sre")
+    snapshot = roles._snapshot()
+    devops, sre = snapshot["roles"]["devops"], snapshot["roles"]["sre"]
+    assert (c.skills.n_a, c.skills.n_b) == (devops["n"], sre["n"])
+    for s in [*c.skills.shared, *c.skills.only_a, *c.skills.only_b]:
+        assert s.postings_a == devops["areas"].get(s.id, {}).get("n", 0), s.id
+        assert s.postings_b == sre["areas"].get(s.id, {}).get("n", 0), s.id
+        assert s.share_a == round(s.postings_a / c.skills.n_a, 4)
+        assert s.share_b == round(s.postings_b / c.skills.n_b, 4)
+    pair = c.prospects.postings
+    assert pair is not None and pair.a is not None and pair.b is not None
+    for p, stats in ((pair.a, devops), (pair.b, sre)):
+        assert p.all_postings == snapshot["corpus"]["postings"]
+        assert (p.remote, p.hybrid) == (stats["remote"], stats["hybrid"])
+        assert p.remote_share == round(stats["remote"] / p.openings, 4)
+        assert p.hybrid_share == round(stats["hybrid"] / p.openings, 4)
+        assert p.not_stated is None  # the snapshot keeps no on-site or unstated counts
+
+
+def test_compare_tables_print_percentages_from_counts_at_a_rounding_boundary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """17 of 103 is 16.5%, which prints as 17%; its share, 0.165 (rounded to four decimals),
+    prints as 16%. Each percentage is of the counts, not the share printed again."""
+    fake = _boundary_snapshot()
+    monkeypatch.setattr(roles, "_snapshot", lambda: fake)
+    c = compare("devops", "sre")
+    area = next(s for s in c.skills.shared if s.id == "ci-cd")
+    assert (area.share_a, area.postings_a, c.skills.n_a) == (0.165, 17, 103)
+    assert f"{area.share_a:.0%}" == "16%"  # what the share alone would print
+    tables = {t.title: t for t in comparison_tables(c)}
+    row = next(r for r in tables["3. Skills: shared"].rows if r[0] == area.name)
+    assert row[1].endswith("[17% of postings]")
+    prospects = {r[0]: r for r in tables["4. Career prospects: job openings"].rows}
+    assert prospects["Postings in the market data"][1] == "103 (7.4%)"  # 0.0735 prints 7.3%
+    assert prospects["Remote share"][1] == "83%"  # 0.835 prints 84%
+    assert prospects["Hybrid work (part on-site)"][1] == "5%"
+    version_control = next(s for s in c.skills.only_b if s.id == "version-control")
+    assert (version_control.share_a, version_control.share_b) == (0.165, 0.095)
+    assert "version-control" in c.skills.disputed
+    assert (
+        f"Postings disagree on {version_control.name}: 17% of DevOps and 9% of SRE postings"
+        " ask for it." in tables["3. Skills: only SRE"].notes
+    )  # the shares alone print 16% and 10%
+
+
+def test_a_snapshot_without_work_mode_counts_still_compares(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A snapshot built before the counts were kept has shares only: they are printed."""
+    old = _boundary_snapshot()
+    for stats in old["roles"].values():
+        del stats["remote"], stats["hybrid"]
+    monkeypatch.setattr(roles, "_snapshot", lambda: old)
+    c = compare("devops", "sre")
+    pair = c.prospects.postings
+    assert pair is not None and pair.a is not None
+    assert (pair.a.remote, pair.a.hybrid, pair.a.remote_share) == (None, None, 0.835)
+    tables = {t.title: t for t in comparison_tables(c)}
+    prospects = {r[0]: r for r in tables["4. Career prospects: job openings"].rows}
+    assert prospects["Remote share"][1] == "84%"
+
+
+def test_compare_with_a_store_carries_its_counts(tmp_path: Path) -> None:
+    from rolediff import market
+
+    db = tmp_path / "store.duckdb"
+    market.ingest(
+        [Path(__file__).parent / "fixtures" / "market" / "postings.jsonl"], db=db, workers=1
+    )
+    c = compare("sre", "devops", db=db)
+    found = market.report(db)
+    modes = {w.role: w for w in found.work_mode}
+    pair = c.prospects.postings
+    assert pair is not None and pair.a is not None and pair.b is not None
+    for p, role in ((pair.a, "sre"), (pair.b, "devops")):
+        mode = modes[role]
+        assert p.openings == mode.n and p.all_postings == found.n
+        assert (p.remote, p.hybrid, p.not_stated) == (mode.remote, mode.hybrid, mode.unknown)
+    tables = {t.title: t for t in comparison_tables(c)}
+    remote = {r[0]: r for r in tables["4. Career prospects: job openings"].rows}["Remote share"]
+    sre = modes["sre"]
+    said = f"{sre.remote / sre.n:.0%} ({sre.unknown / sre.n:.0%} state no work mode)"
+    assert remote[1].removesuffix(" (small sample)") == said
+    n, counts = market.role_area_counts(db)["sre"]
+    assert c.skills.n_a == modes["sre"].n == n
+    for s in [*c.skills.shared, *c.skills.only_a, *c.skills.only_b]:
+        assert s.postings_a == counts.get(s.id, 0)
+        assert s.postings_a is not None and s.share_a == round(s.postings_a / modes["sre"].n, 4)

@@ -1988,14 +1988,9 @@ def load_snapshot() -> MarketSnapshot:
     return MarketSnapshot.model_validate(json.loads(read_text(SNAPSHOT_PATH)))
 
 
-def role_area_shares(db: str | Path | None = None) -> dict[str, dict[str, float]]:
-    """Role → skill area → share of the role's postings asking for any skill of the area: from
-    the store at ``db`` when given, else from the packaged snapshot."""
-    if db is None:
-        return {
-            role: {area: a.share for area, a in stats.areas.items()}
-            for role, stats in load_snapshot().roles.items()
-        }
+def role_area_counts(db: str | Path) -> dict[str, tuple[int, dict[str, int]]]:
+    """Role → its postings in the store at ``db``, and per skill area how many of them ask for
+    any skill of the area."""
     con = connect(db, read_only=True)
     try:
         where = Filters().where()
@@ -2003,10 +1998,7 @@ def role_area_shares(db: str | Path | None = None) -> dict[str, dict[str, float]
         _, totals = _skill_counts(duckdb_query(con), where)
     finally:
         con.close()
-    return {
-        role: {area: _share(c, totals[role]) for area, c in counts.items()}
-        for role, counts in by_area.items()
-    }
+    return {role: (totals[role], counts) for role, counts in by_area.items()}
 
 
 def role_skill_shares(db: str | Path | None = None) -> dict[str, dict[str, float]]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -76,6 +76,10 @@ class ComparedSkill(Named):
     share_a: float | None = None
     """Share of role A's postings asking for at least one skill of the area (market data)."""
     share_b: float | None = None
+    postings_a: int | None = None
+    """Role A's postings asking for at least one skill of the area: share_a is postings_a of
+    the dimension's n_a, rounded to four decimals (null when share_a is)."""
+    postings_b: int | None = None
     sources: list[str]
 
 
@@ -85,6 +89,9 @@ class SkillsDimension(Result):
     only_b: list[ComparedSkill]
     shares_source: str | None = None
     """Where share_a and share_b come from (the same postings as prospects.postings)."""
+    n_a: int | None = None
+    """Role A's postings, of which share_a is a share (null when there are no shares)."""
+    n_b: int | None = None
     disputed: list[str] = []
     """Areas that one profile lists and the other not, whose postings say the opposite: the
     role without the area asks for it at least as often (a profile follows its sources, such as
@@ -136,6 +143,15 @@ class PostingsProspect(Result):
     pay_p50: float | None
     pay_n: int
     small_sample: bool
+    all_postings: int | None = None
+    """All postings in the market data: share_of_postings is openings of it."""
+    remote: int | None = None
+    """Postings stating remote work: remote_share is remote of openings (null from a snapshot
+    built before the counts were kept)."""
+    hybrid: int | None = None
+    """Postings stating a hybrid work arrangement: hybrid_share is hybrid of openings."""
+    not_stated: int | None = None
+    """Postings stating no work mode: not_stated_share is not_stated of openings."""
 
 
 class Prospects(Result):
@@ -239,7 +255,7 @@ def compare(
         city=place,
         focus=Pair(a=_focus(role_a), b=_focus(role_b)),
         responsibilities=Pair(a=role_a.responsibilities, b=role_b.responsibilities),
-        skills=_skills(role_a, role_b, _area_shares(db)),
+        skills=_skills(role_a, role_b, _area_stats(db)),
         background=_overlap(
             [Cited(id=x.id, name=x.name, sources=x.sources) for x in role_a.background],
             [Cited(id=x.id, name=x.name, sources=x.sources) for x in role_b.background],
@@ -270,24 +286,43 @@ def _focus(role: RoleProfile) -> FocusView:
     )
 
 
-def _area_shares(db: str | Path | None) -> dict[str, dict[str, float]]:
-    """Role → skill area → share of postings asking for it, from the snapshot or the store."""
-    if db is not None:
-        from rolediff.market import role_area_shares
+class _Areas(NamedTuple):
+    """One role's postings, and per skill area the share and number of them asking for it."""
 
-        return role_area_shares(db)
-    roles = _snapshot()["roles"]
+    n: int
+    shares: dict[str, float]
+    counts: dict[str, int]
+
+
+def _area_stats(db: str | Path | None) -> dict[str, _Areas]:
+    """Role → its skill areas in the postings, from the snapshot or the store at ``db``."""
+    if db is not None:
+        return _store_areas(db)
     return {
-        role: {area: a["share"] for area, a in stats.get("areas", {}).items()}
-        for role, stats in roles.items()
+        role: _Areas(
+            n=stats["n"],
+            shares={area: a["share"] for area, a in areas.items()},
+            counts={area: a["n"] for area, a in areas.items()},
+        )
+        for role, stats in _snapshot()["roles"].items()
+        if (areas := stats.get("areas"))
     }
 
 
-def _skills(
-    role_a: RoleProfile, role_b: RoleProfile, shares: dict[str, dict[str, float]]
-) -> SkillsDimension:
+def _store_areas(db: str | Path) -> dict[str, _Areas]:
+    from rolediff.market import role_area_counts
+
+    return {
+        role: _Areas(
+            n=n, shares={area: round(c / n, 4) for area, c in counts.items()}, counts=counts
+        )
+        for role, (n, counts) in role_area_counts(db).items()
+    }
+
+
+def _skills(role_a: RoleProfile, role_b: RoleProfile, areas: dict[str, _Areas]) -> SkillsDimension:
     tax = taxonomy()
-    share_a, share_b = shares.get(role_a.id, {}), shares.get(role_b.id, {})
+    areas_a, areas_b = areas.get(role_a.id), areas.get(role_b.id)
     in_a = {s.id: s for s in role_a.skills}
     in_b = {s.id: s for s in role_b.skills}
 
@@ -302,8 +337,10 @@ def _skills(
             level_b=sb.level if sb else None,
             examples_a=[_named(x) for x in sa.examples] if sa else [],
             examples_b=[_named(x) for x in sb.examples] if sb else [],
-            share_a=share_a.get(skill_id, 0.0) if share_a else None,
-            share_b=share_b.get(skill_id, 0.0) if share_b else None,
+            share_a=areas_a.shares.get(skill_id, 0.0) if areas_a else None,
+            share_b=areas_b.shares.get(skill_id, 0.0) if areas_b else None,
+            postings_a=areas_a.counts.get(skill_id, 0) if areas_a else None,
+            postings_b=areas_b.counts.get(skill_id, 0) if areas_b else None,
             sources=sorted({*(sa.sources if sa else ()), *(sb.sources if sb else ())}),
         )
 
@@ -323,8 +360,10 @@ def _skills(
         disputed=disputed,
         shares_source="share of each role's postings asking for a skill of the area: "
         "the postings of prospects.postings_source"
-        if shares
+        if areas
         else None,
+        n_a=areas_a.n if areas_a else None,
+        n_b=areas_b.n if areas_b else None,
     )
 
 
@@ -442,6 +481,10 @@ def _store_postings(a: str, b: str, db: str | Path) -> tuple[Pair[PostingsProspe
             pay_p50=pay.p50 if pay else None,
             pay_n=pay.n_usd if pay else 0,
             small_sample=count.n < found.small_sample_threshold,
+            all_postings=found.n,
+            remote=mode.remote if mode else 0,
+            hybrid=mode.hybrid if mode else 0,
+            not_stated=mode.unknown if mode else count.n,
         )
 
     span = found.date_range
@@ -462,6 +505,9 @@ def _postings(snapshot: dict[str, Any], role: str, total: int) -> PostingsProspe
         pay_p50=pay.get("p50"),
         pay_n=pay.get("n", 0),
         small_sample=stats["small_sample"],
+        all_postings=total,
+        remote=stats.get("remote"),
+        hybrid=stats.get("hybrid"),
     )
 
 

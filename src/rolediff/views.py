@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rolediff.data.schema import Dataset, RoleProfile, Source
 from rolediff.geo import Place
 from rolediff.render import Table
-from rolediff.roles import ComparedSkill, Comparison, Named, PostingsProspect
+from rolediff.roles import ComparedSkill, Comparison, Named, PostingsProspect, SkillsDimension
 from rolediff.skills import taxonomy
 
 if TYPE_CHECKING:
@@ -95,19 +95,32 @@ def role_tables(p: RoleProfile, sources: dict[str, Source]) -> list[Table]:
     ]
 
 
-def _skill_cell(level: str | None, examples: Sequence[Named], share: float | None) -> str:
-    asked = f" [{share:.0%} of postings]" if share is not None else ""
+def _percent(share: float, part: int | None, whole: int | None, spec: str = ".0%") -> str:
+    """A share as a percentage, from its counts when they are known: shares are rounded to four
+    decimals, and rounding one again can go the wrong way (17 of 103 is 16.505%, so 17%, but
+    its share, 0.165, would print as 16%)."""
+    return format(part / whole if part is not None and whole else share, spec)
+
+
+def _skill_cell(
+    level: str | None,
+    examples: Sequence[Named],
+    share: float | None,
+    postings: int | None,
+    n: int | None,
+) -> str:
+    asked = f" [{_percent(share, postings, n)} of postings]" if share is not None else ""
     if level is None:
         return f"{ABSENT}{asked}"
     return (f"{level}: {_names(examples)}" if examples else level) + asked
 
 
-def _skill_rows(skills: Sequence[ComparedSkill]) -> list[list[str]]:
+def _skill_rows(skills: Sequence[ComparedSkill], dimension: SkillsDimension) -> list[list[str]]:
     return [
         [
             s.name,
-            _skill_cell(s.level_a, s.examples_a, s.share_a),
-            _skill_cell(s.level_b, s.examples_b, s.share_b),
+            _skill_cell(s.level_a, s.examples_a, s.share_a, s.postings_a, dimension.n_a),
+            _skill_cell(s.level_b, s.examples_b, s.share_b, s.postings_b, dimension.n_b),
         ]
         for s in skills
     ]
@@ -116,9 +129,10 @@ def _skill_rows(skills: Sequence[ComparedSkill]) -> list[list[str]]:
 def _disputed(c: Comparison, only: Sequence[ComparedSkill]) -> list[str]:
     """A note for each area listed for one role only whose postings say the opposite."""
     a, b = c.a.short_name, c.b.short_name
+    n_a, n_b = c.skills.n_a, c.skills.n_b
     return [
-        f"Postings disagree on {s.name}: {s.share_a:.0%} of {a} and {s.share_b:.0%} of {b}"
-        " postings ask for it."
+        f"Postings disagree on {s.name}: {_percent(s.share_a, s.postings_a, n_a)} of {a} and "
+        f"{_percent(s.share_b, s.postings_b, n_b)} of {b} postings ask for it."
         for s in only
         if s.id in c.skills.disputed and s.share_a is not None and s.share_b is not None
     ]
@@ -203,17 +217,17 @@ def comparison_tables(c: Comparison) -> list[Table]:
                 for i in range(n)
             ],
         ),
-        Table("3. Skills: shared", columns, _skill_rows(c.skills.shared)),
+        Table("3. Skills: shared", columns, _skill_rows(c.skills.shared, c.skills)),
         Table(
             f"3. Skills: only {a}",
             columns,
-            _skill_rows(c.skills.only_a),
+            _skill_rows(c.skills.only_a, c.skills),
             notes=_disputed(c, c.skills.only_a),
         ),
         Table(
             f"3. Skills: only {b}",
             columns,
-            _skill_rows(c.skills.only_b),
+            _skill_rows(c.skills.only_b, c.skills),
             notes=_disputed(c, c.skills.only_b),
         ),
         Table("3. Background", columns, background_rows),
@@ -291,8 +305,15 @@ def _comparison_pay_tables(c: Comparison, columns: list[str]) -> list[Table]:
 
 
 def _remote(p: PostingsProspect) -> str:
-    unstated = f" ({p.not_stated_share:.0%} state no work mode)" if p.not_stated_share else ""
-    return f"{p.remote_share:.0%}{unstated}"
+    remote = _percent(p.remote_share, p.remote, p.openings)
+    if p.not_stated_share is None or not (p.not_stated or p.not_stated_share):
+        return remote  # unknown (the snapshot keeps no such count), or none unstated
+    unstated = _percent(p.not_stated_share, p.not_stated, p.openings)
+    return f"{remote} ({unstated} state no work mode)"
+
+
+def _of_postings(p: PostingsProspect) -> str:
+    return f"{p.openings:,} ({_percent(p.share_of_postings, p.openings, p.all_postings, '.1%')})"
 
 
 def _postings_rows(c: Comparison) -> list[list[str]]:
@@ -309,8 +330,8 @@ def _postings_rows(c: Comparison) -> list[list[str]]:
     return [
         [
             "Postings in the market data",
-            cell(pair.a, lambda p: f"{p.openings:,} ({p.share_of_postings:.1%})"),
-            cell(pair.b, lambda p: f"{p.openings:,} ({p.share_of_postings:.1%})"),
+            cell(pair.a, _of_postings),
+            cell(pair.b, _of_postings),
         ],
         [
             "Remote share",
@@ -319,8 +340,8 @@ def _postings_rows(c: Comparison) -> list[list[str]]:
         ],
         [
             "Hybrid work (part on-site)",
-            cell(pair.a, lambda p: f"{p.hybrid_share:.0%}"),
-            cell(pair.b, lambda p: f"{p.hybrid_share:.0%}"),
+            cell(pair.a, lambda p: _percent(p.hybrid_share, p.hybrid, p.openings)),
+            cell(pair.b, lambda p: _percent(p.hybrid_share, p.hybrid, p.openings)),
         ],
         [
             "Median stated pay (n)",
