@@ -379,3 +379,47 @@ def test_compare_with_a_store_carries_its_counts(tmp_path: Path) -> None:
     for s in [*c.skills.shared, *c.skills.only_a, *c.skills.only_b]:
         assert s.postings_a == counts.get(s.id, 0)
         assert s.postings_a is not None and s.share_a == round(s.postings_a / modes["sre"].n, 4)
+
+
+def test_the_report_prints_percentages_from_counts_at_a_rounding_boundary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The HTML/Markdown report's skill and prospect tables and its skills chart say what the
+    compare tables say: 17 of 103 is 17% (its share, 0.165, would print 16%)."""
+    from rolediff.report import build_report, render_markdown
+
+    fake = _boundary_snapshot()
+    monkeypatch.setattr(roles, "_snapshot", lambda: fake)
+    markdown = render_markdown(build_report("devops", "sre"))
+    ci_cd = next(line for line in markdown.splitlines() if line.startswith("| CI/CD"))
+    assert [cell.strip() for cell in ci_cd.split("|")][4] == "17%", ci_cd
+    postings = next(line for line in markdown.splitlines() if "| Postings (share of all)" in line)
+    assert "103 (7.4%)" in postings
+    remote = next(line for line in markdown.splitlines() if line.startswith("| Fully remote"))
+    assert [cell.strip() for cell in remote.split("|")][2] == "83%", remote
+
+
+def test_the_dashboard_snapshot_tables_print_percentages_from_counts() -> None:
+    """17 of 103 postings asking for a skill is 17%; 86 of 103 remote is 83% (the rounded
+    shares, 0.165 and 0.835, would print 16% and 84%)."""
+    from rolediff.market import SnapshotSkill, load_snapshot
+    from rolediff.web.pages import snapshot_charts, snapshot_tables
+
+    snap = load_snapshot()
+    devops = snap.roles["devops"].model_copy(
+        update={
+            "n": 103,
+            "skills": {"kubernetes": SnapshotSkill(share=0.165, n=17)},
+            "remote": 86,
+            "remote_share": 0.835,
+            "hybrid": 5,
+            "hybrid_share": 0.0485,
+        }
+    )
+    snap = snap.model_copy(update={"roles": {**snap.roles, "devops": devops}})
+    tables = {t.title.split(" (")[0]: t for t in snapshot_tables(snap)}
+    row = next(r for r in tables["Postings per role"].rows if r[0] == "devops")
+    assert row[2:4] == ["83%", "5%"]
+    assert tables["Top skills of devops postings"].rows == [["Kubernetes", "17%", "17"]]
+    chart = dict(snapshot_charts(snap))["Top skills of devops postings (n = 103)"]
+    assert "Kubernetes: 17%" in chart["description"]

@@ -38,10 +38,11 @@ from rolediff.roles import (
     PostingsProspect,
     Result,
     RoleRef,
+    SkillsDimension,
     compare,
     get_role,
 )
-from rolediff.views import ABSENT, CLAIM_LABELS, dollars
+from rolediff.views import ABSENT, CLAIM_LABELS, dollars, from_counts
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -545,14 +546,20 @@ def _skill_cell(level: str | None, examples: Sequence[Any]) -> str:
     return f"{level}: {names}" if names else level
 
 
-def _skill_table(title: str, skills: Sequence[ComparedSkill], a: str, b: str) -> TableBlock:
+def _of_postings(share: float | None, part: int | None, whole: int | None) -> float | None:
+    return None if share is None else from_counts(share, part, whole)
+
+
+def _skill_table(
+    title: str, skills: Sequence[ComparedSkill], sk: SkillsDimension, a: str, b: str
+) -> TableBlock:
     rows = [
         [
             s.name,
             _skill_cell(s.level_a, s.examples_a),
             _skill_cell(s.level_b, s.examples_b),
-            _pct(s.share_a),
-            _pct(s.share_b),
+            _pct(_of_postings(s.share_a, s.postings_a, sk.n_a)),
+            _pct(_of_postings(s.share_b, s.postings_b, sk.n_b)),
         ]
         for s in skills
     ]
@@ -578,12 +585,12 @@ def _skills_blocks(r: Report) -> list[Block]:
     blocks: list[Block] = [
         Heading("Skills"),
         Para("; ".join(summary) + "."),
-        _skill_table("Skills both roles need", sk.shared, a, b),
+        _skill_table("Skills both roles need", sk.shared, sk, a, b),
     ]
     if sk.only_a:
-        blocks.append(_skill_table(f"Skills only {a} needs", sk.only_a, a, b))
+        blocks.append(_skill_table(f"Skills only {a} needs", sk.only_a, sk, a, b))
     if sk.only_b:
-        blocks.append(_skill_table(f"Skills only {b} needs", sk.only_b, a, b))
+        blocks.append(_skill_table(f"Skills only {b} needs", sk.only_b, sk, a, b))
     if sk.shares_source:
         from rolediff.charts import skill_shares_chart
 
@@ -592,7 +599,10 @@ def _skills_blocks(r: Report) -> list[Block]:
         records = [
             {"skill": s.name, "role": role, "share": round(share, 2)}
             for s in everything
-            for role, share in ((a, s.share_a), (b, s.share_b))
+            for role, share in (
+                (a, _of_postings(s.share_a, s.postings_a, sk.n_a)),
+                (b, _of_postings(s.share_b, s.postings_b, sk.n_b)),
+            )
             if share is not None
         ]
         blocks += [
@@ -704,9 +714,10 @@ def _prospect_blocks(r: Report) -> list[Block]:
                 return ABSENT
             flag = " (small sample)" if x.small_sample else ""
             value = {
-                "openings": f"{x.openings:,} ({x.share_of_postings:.1%})",
-                "remote": _pct(x.remote_share),
-                "hybrid": _pct(x.hybrid_share),
+                "openings": f"{x.openings:,} "
+                f"({_pct(_of_postings(x.share_of_postings, x.openings, x.all_postings), 1)})",
+                "remote": _pct(_of_postings(x.remote_share, x.remote, x.openings)),
+                "hybrid": _pct(_of_postings(x.hybrid_share, x.hybrid, x.openings)),
                 "pay": f"{dollars(x.pay_p50)} (n={x.pay_n})" if x.pay_p50 else ABSENT,
             }[what]
             return value + flag

@@ -95,11 +95,16 @@ def role_tables(p: RoleProfile, sources: dict[str, Source]) -> list[Table]:
     ]
 
 
-def _percent(share: float, part: int | None, whole: int | None, spec: str = ".0%") -> str:
-    """A share as a percentage, from its counts when they are known: shares are rounded to four
-    decimals, and rounding one again can go the wrong way (17 of 103 is 16.505%, so 17%, but
-    its share, 0.165, would print as 16%)."""
-    return format(part / whole if part is not None and whole else share, spec)
+def from_counts(share: float, part: int | None, whole: int | None) -> float:
+    """A share, from its counts when they are known: shares are rounded to four decimals, and
+    rounding one again can go the wrong way (17 of 103 is 16.505%, so 17%, but its share, 0.165,
+    would print as 16%)."""
+    return part / whole if part is not None and whole else share
+
+
+def percent(share: float, part: int | None, whole: int | None, spec: str = ".0%") -> str:
+    """A share as a percentage, from its counts when they are known (see `from_counts`)."""
+    return format(from_counts(share, part, whole), spec)
 
 
 def _skill_cell(
@@ -109,7 +114,7 @@ def _skill_cell(
     postings: int | None,
     n: int | None,
 ) -> str:
-    asked = f" [{_percent(share, postings, n)} of postings]" if share is not None else ""
+    asked = f" [{percent(share, postings, n)} of postings]" if share is not None else ""
     if level is None:
         return f"{ABSENT}{asked}"
     return (f"{level}: {_names(examples)}" if examples else level) + asked
@@ -131,8 +136,8 @@ def _disputed(c: Comparison, only: Sequence[ComparedSkill]) -> list[str]:
     a, b = c.a.short_name, c.b.short_name
     n_a, n_b = c.skills.n_a, c.skills.n_b
     return [
-        f"Postings disagree on {s.name}: {_percent(s.share_a, s.postings_a, n_a)} of {a} and "
-        f"{_percent(s.share_b, s.postings_b, n_b)} of {b} postings ask for it."
+        f"Postings disagree on {s.name}: {percent(s.share_a, s.postings_a, n_a)} of {a} and "
+        f"{percent(s.share_b, s.postings_b, n_b)} of {b} postings ask for it."
         for s in only
         if s.id in c.skills.disputed and s.share_a is not None and s.share_b is not None
     ]
@@ -305,15 +310,15 @@ def _comparison_pay_tables(c: Comparison, columns: list[str]) -> list[Table]:
 
 
 def _remote(p: PostingsProspect) -> str:
-    remote = _percent(p.remote_share, p.remote, p.openings)
+    remote = percent(p.remote_share, p.remote, p.openings)
     if p.not_stated_share is None or not (p.not_stated or p.not_stated_share):
         return remote  # unknown (the snapshot keeps no such count), or none unstated
-    unstated = _percent(p.not_stated_share, p.not_stated, p.openings)
+    unstated = percent(p.not_stated_share, p.not_stated, p.openings)
     return f"{remote} ({unstated} state no work mode)"
 
 
 def _of_postings(p: PostingsProspect) -> str:
-    return f"{p.openings:,} ({_percent(p.share_of_postings, p.openings, p.all_postings, '.1%')})"
+    return f"{p.openings:,} ({percent(p.share_of_postings, p.openings, p.all_postings, '.1%')})"
 
 
 def _postings_rows(c: Comparison) -> list[list[str]]:
@@ -340,8 +345,8 @@ def _postings_rows(c: Comparison) -> list[list[str]]:
         ],
         [
             "Hybrid work (part on-site)",
-            cell(pair.a, lambda p: _percent(p.hybrid_share, p.hybrid, p.openings)),
-            cell(pair.b, lambda p: _percent(p.hybrid_share, p.hybrid, p.openings)),
+            cell(pair.a, lambda p: percent(p.hybrid_share, p.hybrid, p.openings)),
+            cell(pair.b, lambda p: percent(p.hybrid_share, p.hybrid, p.openings)),
         ],
         [
             "Median stated pay (n)",

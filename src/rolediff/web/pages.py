@@ -803,14 +803,15 @@ def _posting_charts(results: Sequence[Any]) -> list[tuple[str, ChartSpec]]:
 def snapshot_tables(snap: Any) -> list[Table]:
     """The bundled snapshot as tables: postings, pay and remote share per role, top skills."""
     from rolediff.skills import taxonomy
+    from rolediff.views import percent
 
     tax = taxonomy()
     roles = [
         [
             role,
             f"{r.n:,}",
-            f"{r.remote_share:.0%}",
-            f"{r.hybrid_share:.0%}",
+            percent(r.remote_share, r.remote, r.n),
+            percent(r.hybrid_share, r.hybrid, r.n),
             f"${r.pay.p50:,.0f}" if r.pay.p50 is not None else "—",
             f"{r.pay.n:,}",
             "yes" if r.small_sample else "",
@@ -829,7 +830,7 @@ def snapshot_tables(snap: Any) -> list[Table]:
         if role == "other":
             continue
         top = sorted(r.skills.items(), key=lambda kv: -kv[1].share)[:10]
-        rows = [[tax.get(s).name, f"{v.share:.0%}", f"{v.n:,}"] for s, v in top]
+        rows = [[tax.get(s).name, percent(v.share, v.n, r.n), f"{v.n:,}"] for s, v in top]
         tables.append(
             Table(f"Top skills of {role} postings (n = {r.n:,})", ["skill", "share", "n"], rows)
         )
@@ -858,6 +859,7 @@ def snapshot_charts(snap: Any) -> list[tuple[str, ChartSpec]]:
             continue
         top = sorted(r.skills.items(), key=lambda kv: -kv[1].share)[:15]
         title = f"Top skills of {role} postings (n = {r.n:,})"
-        records = [{"skill": tax.get(s).name, "share_of_postings": v.share} for s, v in top]
+        # From the counts: the shares are rounded, and the chart would round them again.
+        records = [{"skill": tax.get(s).name, "share_of_postings": v.n / r.n} for s, v in top]
         out.append((title, bar_chart(records, "share_of_postings", "skill", title)))
     return out
