@@ -638,6 +638,58 @@ def test_a_pay_field_in_bare_dollars_takes_the_currency_the_description_names() 
     assert said is not None and said.currency == "USD"
 
 
+CANADA_PAY = "Run our Kubernetes platform. The range for this remote role is $120,000-$145,000."
+
+
+@pytest.mark.parametrize(
+    ("text", "location", "pay_field", "expected"),
+    [
+        # A bare "$" in a posting placed in a dollar country is that country's dollars...
+        (CANADA_PAY, "Remote Location - Canada", None, ("CAD", 120000)),
+        (CANADA_PAY, "Sydney, Australia", None, ("AUD", 120000)),
+        # ...unless the posting writes US dollars by name where it states pay.
+        (CANADA_PAY + " All figures are in USD.", "Canada", None, ("USD", 120000)),
+        (CANADA_PAY.replace("$1", "US$1"), "Canada", None, ("USD", 120000)),
+        # The euro and the pound are no dollars: a "$" there stays US dollars.
+        (CANADA_PAY, "Dublin, Ireland", None, ("USD", 120000)),
+        # In the US, in several countries, or nowhere stated: US dollars, as before.
+        (CANADA_PAY, "Austin, TX", None, ("USD", 120000)),
+        (CANADA_PAY, "Canada,United States", None, ("USD", 120000)),
+        (CANADA_PAY, None, None, ("USD", 120000)),
+        # A pay field's figure naming no currency is in the one country's currency...
+        ("Support our customers.", "Poland", "264000.0", ("PLN", 264000)),
+        ("Support our customers.", "Berlin, Germany", "85000", ("EUR", 85000)),
+        ("Support our customers.", "Austin, TX", "264000.0", ("USD", 264000)),
+        # ...and not read where rolediff knows no currency of the country (ringgit).
+        ("Support our customers.", "Malaysia", "270000.0", None),
+        # A field that names its currency keeps it.
+        ("Support our customers.", "Poland", "USD 16100.0~23200.0", ("USD", 16100)),
+    ],
+)
+def test_pay_naming_no_currency_is_in_the_currency_of_the_postings_one_country(
+    text: str, location: str | None, pay_field: str | None, expected: tuple[str, int] | None
+) -> None:
+    salary = analyze_posting(text, location=location, salary_text=pay_field).salary
+    assert (salary and (salary.currency, salary.annual_min)) == expected
+
+
+def test_every_country_has_at_most_one_currency() -> None:
+    from pydantic import ValidationError
+
+    from rolediff.postings.parse import PayConventions, explain_salary, pay_conventions
+
+    conventions = pay_conventions()
+    assert conventions.currency_of("CA") == "CAD" and conventions.currency_of("MY") is None
+    raw = conventions.model_dump()
+    raw["currencies"]["GBP"]["countries"] = ["GB", "IE"]
+    with pytest.raises(ValidationError, match="country IE has two currencies: GBP, EUR"):
+        PayConventions.model_validate(raw)
+    assert explain_salary("264000.0", "field", unnamed=None) == (
+        None,
+        "no currency: the figure names none, and the posting's country says none",
+    )
+
+
 def test_prepositions_alone_explain_nothing() -> None:
     """ "per" had been shown as a reason for SRE (+0.145)."""
     from rolediff.postings.classify import _explains

@@ -23,9 +23,11 @@ from rolediff.postings.parse import (
     Seniority,
     employment_type,
     find_salary_in_description,
+    in_local_currency,
     parse_location,
     parse_salary,
     parse_seniority,
+    posting_country,
     with_stated_currency,
 )
 from rolediff.postings.read import MAX_TEXT_CHARS, RawPosting
@@ -117,6 +119,10 @@ def analysis_fields(
         salary = find_salary_in_description(text, places) or salary
     else:
         salary = with_stated_currency(salary, text, places)
+    place = parse_location(location, text, places, title)
+    country = posting_country(place)
+    if salary is not None and country is not None:
+        salary = in_local_currency(salary, salary_text, country, text, places)
     return {
         "id": posting_id,
         "title": title,
@@ -127,7 +133,7 @@ def analysis_fields(
         "evidence": scores["evidence"],
         "skills": [_skill_count(h.id, h.name, h.category, h.count) for h in hits],
         "salary": salary,
-        "location": parse_location(location, text, places, title),
+        "location": place,
         "seniority": parse_seniority(title, text, places),
         "employment_type": employment_type(job_type, title, text, places),
         "model_version": model_version(),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
 
 from rolediff import data
 from rolediff.errors import UnknownPlaceError
@@ -56,6 +56,8 @@ class PlausiblePay(_Frozen):
 class CurrencyConvention(_Frozen):
     symbols: tuple[str, ...]
     usd_scale: PositiveFloat
+    countries: tuple[str, ...] = ()
+    """ISO 3166-1 alpha-2 codes of the countries whose currency this is."""
 
 
 class Placeholders(_Frozen):
@@ -73,6 +75,25 @@ class PayConventions(_Frozen):
     plausible: PlausiblePay
     placeholders: Placeholders
     currencies: dict[str, CurrencyConvention]
+
+    @model_validator(mode="after")
+    def _one_currency_a_country(self) -> PayConventions:
+        for country, codes in self._by_country().items():
+            if len(codes) > 1:
+                raise ValueError(f"country {country} has two currencies: {', '.join(codes)}")
+        return self
+
+    def _by_country(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for code, currency in self.currencies.items():
+            for country in currency.countries:
+                found.setdefault(country, []).append(code)
+        return found
+
+    def currency_of(self, country: str) -> str | None:
+        """The currency of a country (ISO 3166-1 alpha-2), or None when rolediff knows none."""
+        codes = self._by_country().get(country)
+        return codes[0] if codes else None
 
     def per_year(self, interval: Interval) -> int:
         """How many of `interval` make a year."""
@@ -566,13 +587,20 @@ def _resolve_interval(text: str, mention: _Mention, whole_text: bool) -> Interva
 
 
 def _salary(
-    text: str, mention: _Mention, source: SalarySource, whole_text: bool, span: tuple[int, int]
+    text: str,
+    mention: _Mention,
+    source: SalarySource,
+    whole_text: bool,
+    span: tuple[int, int],
+    unnamed: str | None = "USD",
 ) -> tuple[Salary | None, str]:
     conventions = pay_conventions()
     bounds = conventions.plausible
     if mention.big:
         return None, "not pay: a sum in millions or billions"
-    currency = mention.currency or "USD"
+    currency = mention.currency or unnamed
+    if currency is None:
+        return None, "no currency: the figure names none, and the posting's country says none"
     scale = conventions.currencies[currency].usd_scale
     low: float | None = mention.low
     high: float | None = mention.high
@@ -619,12 +647,16 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def explain_salary(text: str | None, source: SalarySource = "field") -> tuple[Salary | None, str]:
+def explain_salary(
+    text: str | None, source: SalarySource = "field", unnamed: str | None = "USD"
+) -> tuple[Salary | None, str]:
     """Parse a salary statement, and say why when it yields nothing.
 
     The first range wins; several single figures ("MIN: $107,200 - MID: ... - MAX: $160,800")
-    make a range from the lowest to the highest. The reason is "parsed" on success, else starts
-    with one of "empty", "no amount", "not pay", "no interval", "implausible".
+    make a range from the lowest to the highest. A figure naming no currency ("264000.0") is in
+    `unnamed` (US dollars unless the posting's place says otherwise), and not read when that is
+    None. The reason is "parsed" on success, else starts with one of "empty", "no amount", "not
+    pay", "no currency", "no interval", "implausible".
     """
     if text is None or not text.strip():
         return None, "empty"
@@ -655,7 +687,7 @@ def explain_salary(text: str | None, source: SalarySource = "field") -> tuple[Sa
     else:
         chosen = mentions[0]
         span = (chosen.start, chosen.end)
-    salary, reason = _salary(text, chosen, source, whole_text=True, span=span)
+    salary, reason = _salary(text, chosen, source, whole_text=True, span=span, unnamed=unnamed)
     return (_labelled(text, span[1], salary) if salary else None), reason
 
 
@@ -685,9 +717,54 @@ def _labelled(text: str, end: int, salary: Salary) -> Salary:
     return salary.model_copy(update={"currency": code})
 
 
-def parse_salary(text: str | None, source: SalarySource) -> Salary | None:
-    """Parse a salary statement ("$120k-$150k", "£70,000 a year", "$65/hr"); None if unreadable."""
-    return explain_salary(text, source)[0]
+def parse_salary(
+    text: str | None, source: SalarySource, unnamed: str | None = "USD"
+) -> Salary | None:
+    """Parse a salary statement ("$120k-$150k", "£70,000 a year", "$65/hr"); None if unreadable.
+    A figure naming no currency is in `unnamed` (see `explain_salary`)."""
+    return explain_salary(text, source, unnamed)[0]
+
+
+def posting_country(location: PostingLocation | None) -> str | None:
+    """The one country outside the US a posting is placed in, or None (no place, the US,
+    several places)."""
+    if location is None or len(location.places) != 1 or location.country in (None, "US"):
+        return None
+    return location.country
+
+
+def _names_usd(text: str, start: int, end: int) -> bool:
+    """Whether the pay cue text[start:end] writes US dollars by name: "USD", or the "$" of "US$"."""
+    cue = text[start:end]
+    return cue.upper() == "USD" or (cue == "$" and text[max(0, start - 2) : start].upper() == "US")
+
+
+def in_local_currency(
+    salary: Salary, pay_field: str | None, country: str, description: str, found: Found
+) -> Salary | None:
+    """Pay taken for US dollars by default, in a posting placed in one country outside the US,
+    in that country's currency instead: a pay field's figure naming no currency ("264000.0" for
+    a role in Poland: zloty; unread where rolediff knows no currency of the country), and a bare
+    "$" where the country's currency is a dollar ("$120,000-$145,000 for this remote Canada based
+    role": Canadian dollars), unless the posting writes "USD" or "US$" where it states pay."""
+    if salary.currency != "USD" or "USD" in salary.text.upper() or "US$" in salary.text.upper():
+        return salary
+    conventions = pay_conventions()
+    local = conventions.currency_of(country)
+    if local == "USD":
+        return salary
+    if "$" not in salary.text and salary.source == "field":  # a figure naming no currency
+        return parse_salary(pay_field, "field", unnamed=local)
+    if local is None or not any(s.endswith("$") for s in conventions.currencies[local].symbols):
+        return salary
+    if any(_names_usd(description, a, b) for a, b in found.of(PAY)):
+        return salary
+    scale = conventions.currencies[local].usd_scale
+    bounds = conventions.plausible
+    stated = [v for v in (salary.annual_min, salary.annual_max) if v is not None]
+    if min(stated) < bounds.annual_min * scale or max(stated) > bounds.annual_max * scale:
+        return salary
+    return salary.model_copy(update={"currency": local})
 
 
 def _holds(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> bool:
