@@ -730,6 +730,25 @@ static int add_match(KeyMatch **matches, Py_ssize_t *n, Py_ssize_t *room, Py_ssi
 FIND_KEYS(find_keys_narrow, uint8_t)
 FIND_KEYS(find_keys_wide, uint32_t)
 
+/* (a, b) for two ints, and (a, obj): as Py_BuildValue("(nn)") and "(nO)", without parsing a
+ * format for each of the few dozen spans and matches a posting has. NULL with an error set. */
+static PyObject *pair_of(Py_ssize_t a, PyObject *b) {
+    PyObject *first = PyLong_FromSsize_t(a), *pair = NULL;
+    if (first != NULL && b != NULL) pair = PyTuple_New(2);
+    if (pair == NULL) {
+        Py_XDECREF(first);
+        Py_XDECREF(b);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, first);
+    PyTuple_SET_ITEM(pair, 1, b); /* steals the reference */
+    return pair;
+}
+
+static PyObject *span_of(Py_ssize_t start, Py_ssize_t end) {
+    return pair_of(start, PyLong_FromSsize_t(end));
+}
+
 /* The value of a needle key is (length, ((group, accepted), ...)): appends (start, end) to
  * groups[group] for each entry whose accepted spellings (a frozenset, or None for any) hold
  * text[start:end]. 0, or -1 with an error set. */
@@ -776,7 +795,7 @@ static int add_needle(PyObject *value, PyObject *text, PyObject *groups, Py_ssiz
             if (holds < 0) failed = 1;
             if (holds <= 0) continue;
         }
-        if (span == NULL && (span = Py_BuildValue("(nn)", start, end)) == NULL) {
+        if (span == NULL && (span = span_of(start, end)) == NULL) {
             failed = 1;
             break;
         }
@@ -830,7 +849,7 @@ static PyObject *scan_keys(PyObject *self, PyObject *const *args, Py_ssize_t nar
             }
             continue;
         }
-        PyObject *item = Py_BuildValue("(nO)", matches[i].end, value);
+        PyObject *item = pair_of(matches[i].end, Py_NewRef(value));
         if (item == NULL || PyList_Append(result, item) < 0) {
             Py_XDECREF(item);
             Py_CLEAR(result);
@@ -959,7 +978,7 @@ static PyObject *place_skills(PyObject *self, PyObject *const *args, Py_ssize_t 
                 break;
             }
         }
-        PyObject *span = Py_BuildValue("(nn)", placed[i].start, placed[i].stop);
+        PyObject *span = span_of(placed[i].start, placed[i].stop);
         if (span == NULL || PyList_Append(spans, span) < 0) Py_CLEAR(result);
         Py_XDECREF(span);
     }
