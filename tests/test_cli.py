@@ -504,3 +504,23 @@ def test_match_of_a_shortfall_says_it_keeps_the_shortfall(cli) -> None:  # type:
     assert "exceed after-tax pay by $" in out and "keeps that shortfall" in out
     comfortable = cli("match", "-s", "200000", "--from", "New York, NY", "--to", "Raleigh, NC")
     assert "shortfall" not in comfortable.out
+
+
+def test_a_narrow_table_never_splits_an_amount(monkeypatch: pytest.MonkeyPatch) -> None:
+    """COLUMNS=40: the text column folds, but "-$18,745.20" is never printed as "-$18,745.2"
+    and "0" on the next line, which would read as another amount."""
+    monkeypatch.setenv("COLUMNS", "40")
+    rows = [
+        ["Living costs (food, transport, health, other)", "-$18,745.20", "-$1,562.10"],
+        ["Take-home after rent and living costs", "$37,801.53", "$3,150.13"],
+    ]
+    for columns in (["item", "annual", "monthly"], ["item", "annual", "monthly", "x", "y", "z"]):
+        table = Table(
+            "Take-home pay", columns, [r + ["$1,000,000.00"] * (len(columns) - 3) for r in rows]
+        )
+        out = io.StringIO()
+        emit({}, [table], OutputFormat.table, out)
+        text = out.getvalue()
+        for row in table.rows:
+            for amount in row[1:]:
+                assert amount in text, (amount, text)

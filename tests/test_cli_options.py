@@ -115,3 +115,124 @@ def test_help_lists_the_percentiles_and_bedrooms_the_data_has() -> None:
     counts = bedroom_counts()
     assert counts == tuple(range(counts[0], counts[-1] + 1))
     assert f"Bedrooms for the HUD rent, {counts[0]}-{counts[-1]}." in source
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_a_report_to_dash_goes_to_stdout_and_writes_no_file(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    md = cli("report", "devops", "sre", "-o", "-", "-f", "md")
+    assert md.code == 0, md.err
+    assert md.out.startswith("# ") and "DevOps" in md.out and "Wrote" not in md.out
+    assert "](-" not in md.out  # no links to chart files that were never written
+    html = cli("report", "devops", "sre", "--output", "-", "--format", "html")
+    assert html.code == 0 and html.out.lstrip().lower().startswith("<!doctype html")
+    assert list(tmp_path.iterdir()) == []  # no file named "-", no "--*.svg" charts
+    unsure = cli("report", "devops", "sre", "-o", "-")
+    assert unsure.code == 2 and not unsure.out
+    assert unsure.err.startswith("Error: ") and "--format html or md" in unsure.err
+
+
+@pytest.mark.parametrize("command", [["fit"], ["report", "devops", "sre", "-o", "r.md"]])
+def test_a_resume_can_come_from_stdin(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "Linux administrator: Kubernetes, Terraform, Prometheus, on-call, Python.\n"
+    (tmp_path / "cv.txt").write_text(text, encoding="utf-8")
+    fmt = ["-f", "json"] if command == ["fit"] else []
+    from_file = cli(*command, "--resume", "cv.txt", *fmt)
+    assert from_file.code == 0, from_file.err
+    written = (tmp_path / "r.md").read_text(encoding="utf-8") if fmt == [] else None
+    _stdin(monkeypatch, text.encode())
+    piped = cli(*command, "--resume", "-", *fmt)
+    assert piped.code == 0, piped.err
+    assert piped.out == from_file.out
+    if written is not None:
+        assert (tmp_path / "r.md").read_text(encoding="utf-8") == written
+    _stdin(monkeypatch, b"")
+    empty = cli(*command, "--resume", "-")
+    assert empty.code == 2 and empty.err == "Error: stdin is empty.\n"
+
+
+def test_a_chart_that_cannot_be_written_prints_no_table(cli) -> None:  # type: ignore[no-untyped-def]
+    # /proc is a directory, so the name passes the early check, but no file can be made in it:
+    # the command fails with nothing on stdout, not a full table and then status 2.
+    result = cli("cities", "-s", "100k", "-n", "3", "--chart", "/proc/rolediff-test.svg")
+    assert result.code == 2 and result.out == "", result.out
+    assert result.err.startswith("Error: ") and result.err.count("\n") == 1
+
+
+def test_market_report_charts_that_cannot_be_written_print_no_report(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    postings = tmp_path / "p.jsonl"
+    postings.write_text(
+        '{"title": "Site Reliability Engineer", "description": "Kubernetes, on-call"}\n',
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "m.duckdb")
+    assert cli("market", "ingest", str(postings), "--db", db, "--workers", "1").code == 0
+    result = cli("market", "report", "--db", db, "--chart", "/proc/rolediff-test-charts")
+    assert result.code == 2 and result.out == "", result.out
+
+
+def test_options_that_change_nothing_say_so(cli) -> None:  # type: ignore[no-untyped-def]
+    plain = cli("pay", "-c", "Raleigh", "-s", "100k", "-f", "json")
+    pct = cli("pay", "-c", "Raleigh", "-s", "100k", "-p", "75", "-f", "json")
+    assert pct.code == 0 and pct.out == plain.out
+    assert "Note: --percentile was not used" in pct.err
+    assert "--percentile" not in cli("pay", "-c", "Raleigh", "-r", "sre", "-p", "75").err
+    rent = cli("pay", "-c", "Raleigh", "-s", "100k", "--rent", "1500", "--bedrooms", "3")
+    assert rent.code == 0 and "Note: --bedrooms was not used" in rent.err
+    assert "--bedrooms" not in cli("pay", "-c", "Raleigh", "-s", "1e5", "--bedrooms", "3").err
+    ranked = cli("cities", "-s", "100k", "-p", "90", "-n", "1")
+    assert ranked.code == 0 and "Note: --percentile was not used" in ranked.err
+    assert cli("pay", "-c", "Raleigh", "-s", "100k").err == ""
+
+
+def test_market_ingest_says_it_reads_files_not_stdin(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("market", "ingest", "-", "--db", str(tmp_path / "m.duckdb"))
+    assert result.code == 2
+    assert result.err.startswith("Error: ") and "stdin" in result.err, result.err
+    assert not (tmp_path / "m.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "wanted"),
+    [
+        (["cities", "-s", "1e5", "-n", "abc"], "'abc' is not a whole number"),
+        (["pay", "-c", "Raleigh", "-s", "1e5", "-y", "20x5"], "'20x5' is not a whole number"),
+        (["pay", "-c", "Raleigh", "-s", "1e5", "--bedrooms", "1.5"], "'1.5' is not a whole"),
+        (["pay", "-c", "Raleigh", "-r", "sre", "-p", "fifty"], "'fifty' is not a whole number"),
+        (["report", "devops", "sre", "-o", "r.md", "-y", "x"], "'x' is not a whole number"),
+        (["serve", "-p", "abc"], "'abc' is not a whole number"),
+        (["serve", "-p", "0"], "a TCP port is 1 to 65535; got 0"),
+        (["serve", "-p", "70000"], "a TCP port is 1 to 65535; got 70000"),
+        (["market", "ingest", "x.jsonl", "--workers", "0"], "must be 1 or more; got 0"),
+        (["market", "collect", "-q", "sre", "--hours-old", "soon"], "'soon' is not a whole"),
+    ],
+)
+def test_a_number_option_refuses_text_in_plain_words(cli, argv: list[str], wanted: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*argv)
+    assert result.code == 2 and not result.out
+    (error,) = [line for line in result.err.splitlines() if line.startswith("Error:")]
+    assert wanted in error and "Input should" not in error, error
+
+
+def test_save_dash_is_refused_not_a_file_named_dash(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cv.txt").write_text("Linux, Kubernetes\n", encoding="utf-8")
+    result = cli("fit", "--resume", "cv.txt", "--save", "-")
+    assert result.code == 2 and not result.out
+    assert result.err.startswith("Error: ") and "--save" in result.err
+    assert not (tmp_path / "-").exists()

@@ -9,11 +9,13 @@ import typer
 
 from rolediff._version import __version__
 from rolediff.cli_common import (
+    INT,
     Format,
     dump,
     input_name,
     parse_dollars,
     read_bytes,
+    whole_number,
     with_progress,
 )
 from rolediff.cli_fit import fit_command
@@ -210,10 +212,23 @@ Role = Annotated[
 ]
 Percentile = Annotated[
     int,
-    typer.Option("--percentile", "-p", help="Salary percentile for --role: 10, 25, 50, 75, 90."),
+    typer.Option(
+        "--percentile",
+        "-p",
+        parser=whole_number,
+        metavar=INT,
+        help="Salary percentile for --role: 10, 25, 50, 75, 90.",
+    ),
 ]
 Year = Annotated[
-    int | None, typer.Option("--year", "-y", help="Tax year (default: the latest covered).")
+    int | None,
+    typer.Option(
+        "--year",
+        "-y",
+        parser=whole_number,
+        metavar=INT,
+        help="Tax year (default: the latest covered).",
+    ),
 ]
 Filing = Annotated[
     str,
@@ -221,11 +236,17 @@ Filing = Annotated[
         "--filing", help="Filing status: single, married_joint (mfj) or head_of_household (hoh)."
     ),
 ]
-Bedrooms = Annotated[int, typer.Option("--bedrooms", help="Bedrooms for the HUD rent, 0-4.")]
+Bedrooms = Annotated[
+    int,
+    typer.Option(
+        "--bedrooms", parser=whole_number, metavar=INT, help="Bedrooms for the HUD rent, 0-4."
+    ),
+]
 
 
 @app.command("pay")
 def pay_command(
+    ctx: typer.Context,
     city: Annotated[str, typer.Option("--city", "-c", help="Where you live and work.")],
     salary: Salary = None,
     role: Role = None,
@@ -289,20 +310,39 @@ def pay_command(
         bedrooms=bedrooms,
     )
     emit(result.model_dump(mode="json"), take_home_tables(result), fmt)
-    _note_role_unused(salary, role)
+    _note_unused(ctx, salary, role)
+    if rent is not None and _given(ctx, "bedrooms"):
+        typer.echo("Note: --bedrooms was not used: the rent given replaces HUD's.", err=True)
 
 
-def _note_role_unused(salary: float | None, role: str | None) -> None:
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the user gave the parameter ``name`` (on the command line or from the
+    environment), rather than leaving it at its default."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name != "DEFAULT"
+
+
+def _note_unused(ctx: typer.Context, salary: float | None, role: str | None) -> None:
+    """Say which of --role and --percentile a given salary left unused: the answer is the same
+    without them, and a user who gave them should not think they counted."""
     if salary is not None and role is not None:
         typer.echo("Note: --role was not used: the salary given replaces its estimate.", err=True)
+    if (salary is not None or role is None) and _given(ctx, "percentile"):
+        typer.echo(
+            "Note: --percentile was not used: it picks the estimate of --role's salary.", err=True
+        )
 
 
 @app.command("cities")
 def cities_command(
+    ctx: typer.Context,
     salary: Salary = None,
     role: Role = None,
     percentile: Percentile = 50,
-    top: Annotated[int | None, typer.Option("--top", "-n", help="Show only the best N.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", "-n", parser=whole_number, metavar=INT, help="Show only the best N."),
+    ] = None,
     state: Annotated[
         str | None,
         typer.Option(
@@ -347,10 +387,11 @@ def cities_command(
     )
     basis = estimated_salary_note(role, percentile) if salary is None and role else None
     tables = cities_tables(rows, sort, basis=basis, for_csv=fmt is OutputFormat.csv)
+    # The chart first: a chart that cannot be written fails the command before it prints.
+    saved = save_cities_chart(rows, chart, cities_title(rows, role)) if chart else None
     emit(dump(rows), tables, fmt)
-    _note_role_unused(salary, role)
-    if chart is not None:
-        saved = save_cities_chart(rows, chart, cities_title(rows, role))
+    _note_unused(ctx, salary, role)
+    if saved is not None:
         typer.echo(f"Chart written to {saved}", err=True)
 
 
@@ -391,12 +432,21 @@ def data_sources_command(fmt: Format = OutputFormat.table) -> None:
     emit(dump(items), datasets_tables(items), fmt)
 
 
+def _port(value: str | int) -> int:
+    number = whole_number(value)
+    if not 1 <= number <= 65535:
+        raise typer.BadParameter(f"a TCP port is 1 to 65535; got {number}.")
+    return number
+
+
 @app.command("serve")
 def serve_command(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (default: this machine only).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="TCP port.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", "-p", parser=_port, metavar=INT, help="TCP port, 1-65535.")
+    ] = 8000,
     db: Annotated[
         str | None,
         typer.Option("--db", metavar="PATH", help="Market store for the market pages and API."),

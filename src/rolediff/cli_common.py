@@ -65,6 +65,28 @@ def parse_dollars(value: str | float) -> float:
         raise typer.BadParameter(str(exc)) from None
 
 
+INT = "<int>"
+
+
+def whole_number(value: str | int) -> int:
+    """A whole-number option as typed, refused in plain words when it is none (typer's own
+    refusal reads "Input should be a valid integer, unable to parse string as an integer")."""
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a whole number.") from None
+
+
+def one_or_more(value: str | int) -> int:
+    """A whole number of 1 or more (a count of processes)."""
+    number = whole_number(value)
+    if number < 1:
+        raise typer.BadParameter(f"must be 1 or more; got {number}.")
+    return number
+
+
 def dump(models: Sequence[Any]) -> list[Any]:
     """Pydantic models as JSON-ready data."""
     return [m.model_dump(mode="json") for m in models]
@@ -91,6 +113,22 @@ def read_bytes(source: str) -> bytes:
     if len(data) > MAX_INPUT_BYTES:
         raise RolediffError(f"{name} is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
     return data
+
+
+def read_resume(source: str) -> str:
+    """The text of a résumé file, or of one piped to stdin for "-" (a PDF or .docx is told from
+    plain text by its first bytes, as stdin has no file name to tell it by)."""
+    from rolediff import resume
+
+    if source != "-":
+        return resume.read_resume(source)
+    data = sys.stdin.buffer.read(resume.MAX_RESUME_BYTES + 1)
+    if not data:
+        raise RolediffError("stdin is empty.")
+    suffix = (
+        ".pdf" if data.startswith(b"%PDF") else ".docx" if data[:4] == b"PK\x03\x04" else ".txt"
+    )
+    return resume.resume_text(data, f"stdin{suffix}")
 
 
 def with_progress(items: Iterable[T], total: int, label: str = "Working") -> Iterator[T]:

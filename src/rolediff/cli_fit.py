@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolediff.cli_common import Format
+from rolediff.cli_common import Format, read_resume
 from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
@@ -21,7 +21,7 @@ def fit_command(
         typer.Option(
             "--resume",
             metavar="FILE",
-            help="Your résumé (.txt, .md, .pdf, .docx), read on this machine only.",
+            help="Your résumé (.txt, .md, .pdf, .docx; - for stdin), read on this machine only.",
         ),
     ] = None,
     profile: Annotated[
@@ -55,12 +55,14 @@ def fit_command(
     """Score your skills against every role, rank the gaps, and lay out a learning path."""
     from rolediff.fit import fit
     from rolediff.fit_views import fit_tables
-    from rolediff.resume import check_save_path, read_resume, save_text
+    from rolediff.resume import check_save_path, save_text
 
     if save is not None:
         if resume is None:
             raise RolediffError("--save keeps the text of a résumé; give --resume FILE too.")
-        check_save_path(save, resume, profile)
+        if save == "-":  # stdout carries the fit: the text would be mixed into it
+            raise RolediffError("--save writes the résumé's text to a file: name one, not -.")
+        check_save_path(save, None if resume == "-" else resume, profile)
     resume_text = read_resume(resume) if resume is not None else None
     report = fit(
         skills=skills,

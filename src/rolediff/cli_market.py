@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from rolediff.cli_common import Format, choice, choices_metavar, with_progress
+from rolediff.cli_common import (
+    INT,
+    Format,
+    choice,
+    choices_metavar,
+    one_or_more,
+    whole_number,
+    with_progress,
+)
 from rolediff.errors import RolediffError
 from rolediff.render import OutputFormat, emit
 
@@ -32,7 +40,12 @@ Db = Annotated[
 ]
 Workers = Annotated[
     int | None,
-    typer.Option("--workers", min=1, help="Processes analysing postings (default: all cores)."),
+    typer.Option(
+        "--workers",
+        parser=one_or_more,
+        metavar=INT,
+        help="Processes analysing postings, 1 or more (default: all cores).",
+    ),
 ]
 S = TypeVar("S")
 Role = Annotated[
@@ -100,6 +113,11 @@ def ingest_command(
     from rolediff.market import count_records, ingest_steps, posting_files
     from rolediff.market_views import ingest_tables
 
+    if any(str(f) == "-" and not f.exists() for f in files):
+        raise RolediffError(
+            "market ingest reads files, not stdin: save the postings to a .jsonl, .csv or "
+            ".parquet file and give its path."
+        )
     files = posting_files(files)
     summary: IngestSummary = _run(
         ingest_steps(files, db=db, workers=workers), count_records(files), "Ingesting postings"
@@ -166,12 +184,14 @@ def report_command(
 
         _check_vs(role, vs)
         result = report(db=db, role=role, vs=vs, metro=metro, since=since)
-    emit(result.model_dump(mode="json"), market_tables(result), fmt)
-    if chart is not None:
+    saved = []
+    if chart is not None:  # first: charts that cannot be written fail before the report prints
         from rolediff.charts import save_market_charts
 
-        for path in save_market_charts(result, chart):
-            typer.echo(f"Chart written to {path}", err=True)
+        saved = save_market_charts(result, chart)
+    emit(result.model_dump(mode="json"), market_tables(result), fmt)
+    for path in saved:
+        typer.echo(f"Chart written to {path}", err=True)
 
 
 class Engine(StrEnum):
@@ -224,6 +244,8 @@ def run_command(
         int | None,
         typer.Option(
             "--partitions",
+            parser=one_or_more,
+            metavar=INT,
             help="Spark tasks analysing postings (default: 2 per core, at least one per "
             "20,000 records).",
         ),
@@ -284,10 +306,20 @@ def collect_command(
         ),
     ] = None,
     results: Annotated[
-        int, typer.Option("--results", "-n", help="Postings wanted per site and query.")
+        int,
+        typer.Option(
+            "--results",
+            "-n",
+            parser=whole_number,
+            metavar=INT,
+            help="Postings wanted per site and query.",
+        ),
     ] = 50,
     hours_old: Annotated[
-        int | None, typer.Option("--hours-old", help="Only postings this recent.")
+        int | None,
+        typer.Option(
+            "--hours-old", parser=whole_number, metavar=INT, help="Only postings this recent."
+        ),
     ] = None,
     db: Db = None,
     workers: Workers = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rolediff.cli_common import choice, choices_metavar
+from rolediff.cli_common import INT, choice, choices_metavar, read_resume, whole_number
 
 
 class ReportFormatOption(StrEnum):
@@ -27,7 +27,8 @@ def report_command(
             "-o",
             metavar="FILE",
             help="The report file: .html or .htm (one self-contained page) or .md (Markdown, "
-            "its charts as FILE-STEM-*.svg beside it).",
+            "its charts as FILE-STEM-*.svg beside it); - for stdout (with --format; Markdown "
+            "then without its charts).",
         ),
     ],
     city: Annotated[
@@ -45,7 +46,8 @@ def report_command(
         typer.Option(
             "--resume",
             metavar="FILE",
-            help="Add your fit from your résumé (.txt, .md, .pdf, .docx), read on this machine.",
+            help="Add your fit from your résumé (.txt, .md, .pdf, .docx; - for stdin), read on "
+            "this machine.",
         ),
     ] = None,
     target: Annotated[
@@ -57,7 +59,14 @@ def report_command(
         ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Tax year (default: the latest covered).")
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            parser=whole_number,
+            metavar=INT,
+            help="Tax year (default: the latest covered).",
+        ),
     ] = None,
     fmt: Annotated[
         ReportFormatOption | None,
@@ -73,16 +82,29 @@ def report_command(
     """Write the five differences between two roles for you, each figure with source and date."""
     from pathlib import Path
 
-    from rolediff.errors import check_output_file
-    from rolediff.report import build_report, report_format, write_report
-    from rolediff.resume import read_resume
+    from rolediff.errors import RolediffError, check_output_file
+    from rolediff.report import (
+        build_report,
+        render_html,
+        render_markdown,
+        report_format,
+        write_report,
+    )
 
     # A bad path or name fails before any work.
-    check_output_file(Path(output), "write the report to")
+    to_stdout = output == "-"
+    if to_stdout and fmt is None:
+        raise RolediffError("-o - writes the report to stdout: give --format html or md too.")
+    if not to_stdout:
+        check_output_file(Path(output), "write the report to")
     kind = report_format(output, fmt.value if fmt else None)
     resume_text = read_resume(resume) if resume is not None else None
     report = build_report(
         a, b, city=city, skills=skills, resume_text=resume_text, year=year, target=target
     )
+    if to_stdout:  # rendered whole before a byte is printed
+        text = render_html(report) if kind == "html" else render_markdown(report)
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
     path = write_report(report, output, kind)
     typer.echo(f"Wrote {path}")

@@ -137,16 +137,22 @@ def _rich(tables: list[Table], out: TextIO) -> None:
         # Folded to a file or pipe, a column never cuts a URL: it widens to the longest, even
         # past the width (soft wrap: nothing is cropped), to copy or grep whole.
         urls = [None] * len(table.columns) if fits or console.is_terminal else _url_widths(table)
+        # Folded, an amount is never cut: "-$18,745.20" as "-$18,745.2" over "0" reads as
+        # another amount. Its column keeps the widest amount's width; text columns fold instead.
+        amounts = [None] * len(table.columns) if fits else _amount_widths(table)
         for j, column in enumerate(table.columns):
+            least = [w for w in (urls[j], amounts[j]) if w is not None]
             grid.add_column(
                 Text(column),
                 overflow="fold",
                 width=widths[i][j] if fits else None,
-                min_width=urls[j],
+                min_width=max(least) if least else None,
             )
         for row in table.rows:
             grid.add_row(*map(Text, row))
-        console.print(grid if table.rows else f"{_escape(table.title)}\n  (none)")
+        # Wider than the console when its amounts cannot fit otherwise: then lines run past
+        # the edge rather than being cropped (rich crops them by default).
+        console.print(grid if table.rows else f"{_escape(table.title)}\n  (none)", crop=False)
         for note in table.notes:
             console.print(f"  [dim]{_escape(note)}[/dim]")
 
@@ -197,6 +203,22 @@ def _url_widths(table: Table) -> list[int | None]:
         found = [
             cell_len(url) for row in table.rows if "://" in row[j] for url in _URL.findall(row[j])
         ]
+        widths.append(max(found) if found else None)
+    return widths
+
+
+_WHOLE = re.compile(r"[-+]?\$?\d[\d,]*(?:\.\d+)?%?")
+"""A cell printed whole when its column folds: an amount, a count or a rate ("24.3%")."""
+
+
+def _amount_widths(table: Table) -> list[int | None]:
+    """Each column's widest amount (a cell of only an amount, a count or a rate), or None for a
+    column without any."""
+    from rich.cells import cell_len
+
+    widths: list[int | None] = []
+    for j in range(len(table.columns)):
+        found = [cell_len(row[j]) for row in table.rows if _WHOLE.fullmatch(row[j])]
         widths.append(max(found) if found else None)
     return widths
 
