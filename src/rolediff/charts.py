@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolediff.errors import RolediffError, UnknownRoleError, check_output_file
+from rolediff.errors import RolediffError, UnknownRoleError, check_output_file, write_atomically
 from rolediff.pay.models import CityRow, TakeHome
 
 if TYPE_CHECKING:
@@ -297,11 +297,12 @@ def save_chart(spec: ChartSpec, path: str | Path) -> Path:
 
     suffix = target.suffix.lower()
     if suffix == ".svg":
-        target.write_text(svg(spec), encoding="utf-8")
+        data: str | bytes = svg(spec)
     elif suffix == ".png":
-        target.write_bytes(vlc.vegalite_to_png(spec, scale=2))
+        data = vlc.vegalite_to_png(spec, scale=2)
     else:
-        target.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8")
+        data = vlc.vegalite_to_html(spec, bundle=True)
+    write_atomically(target, data)  # whole or not at all, as reports are
     return target
 
 

@@ -36,22 +36,33 @@ def check_output_file(path: Path, purpose: str) -> None:
     ends the message: "name a file to {purpose}"."""
     if path.is_dir():
         raise RolediffError(f"{path} is a directory; name a file to {purpose}.")
+    if path.exists() and not path.is_file():
+        raise RolediffError(f"{path} is not a regular file; name a file to {purpose}.")
     if not path.parent.is_dir():
         raise RolediffError(f"No such directory: {path.parent}")
 
 
-def write_atomically(path: Path, text: str, *, private: bool = False) -> None:
+def write_atomically(path: Path, data: str | bytes, *, private: bool = False) -> None:
     """Write a file whole or not at all: to a temporary file beside `path`, renamed into place
-    (an existing file is kept if writing fails). The file keeps the mode of the one it replaces,
-    or gets a new file's under the umask; `private` makes it readable by its owner only."""
+    (an existing file is kept if writing fails). Text is written as UTF-8. A link is followed:
+    its target is replaced, the link kept; a device, pipe or socket is refused (renaming over
+    one would replace it with a file). The file keeps the mode of the one it replaces, or gets a
+    new file's under the umask; `private` makes it readable by its owner only."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        raise RolediffError(f"Cannot write {path}: it is not a regular file.")
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
+            if isinstance(data, str):
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as text:
+                    text.write(data)
+            else:
+                with os.fdopen(fd, "wb") as binary:
+                    binary.write(data)
             if not private:
-                os.chmod(temp, _file_mode(path))
-            os.replace(temp, path)
+                os.chmod(temp, _file_mode(target))
+            os.replace(temp, target)
         finally:
             Path(temp).unlink(missing_ok=True)  # gone once renamed; a failed write's leftover
     except OSError as exc:
