@@ -266,7 +266,13 @@ def test_the_article_says_sre_only_for_version_control_and_the_postings_disagree
 
 @pytest.mark.parametrize(
     ("name", "role"),
-    [("Site Reliability Engineering", "sre"), ("Platform Engineering", "platform")],
+    [
+        ("Site Reliability Engineering", "sre"),
+        ("Platform Engineering", "platform"),
+        ("Site Reliability", "sre"),
+        ("Dev Ops", "devops"),
+        ("Dev-Sec-Ops", "devsecops"),
+    ],
 )
 def test_a_role_is_found_by_its_discipline(name: str, role: str) -> None:
     """The README says "Site Reliability Engineering (SRE)"; that name found no role."""
@@ -287,6 +293,16 @@ def _boundary_snapshot() -> dict[str, Any]:
     # article lists for SRE only: DevOps postings ask for it more often, so it is disputed.
     fake["roles"]["sre"]["areas"]["version-control"] = {"share": round(17 / 179, 4), "n": 17}
     return fake
+
+
+def test_no_role_or_a_long_unknown_one_gets_a_short_message() -> None:
+    from rolediff.errors import UnknownRoleError
+
+    with pytest.raises(UnknownRoleError, match="^No role given; rolediff knows devops, sre"):
+        get_role("  ")
+    with pytest.raises(UnknownRoleError) as caught:
+        get_role("x" * 100_000)
+    assert len(str(caught.value)) < 300 and "x" * 79 + "…'" in str(caught.value)
 
 
 def test_compare_carries_the_counts_behind_its_shares() -> None:

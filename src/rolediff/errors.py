@@ -79,6 +79,11 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """Text to quote in a message, cut to `limit` characters."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 class UnknownRoleError(RolediffError):
     """No role profile matches the given id or name."""
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rolediff import data
 from rolediff.data.schema import MetroCounty, PrincipalCity
-from rolediff.errors import UnknownPlaceError, suggest
+from rolediff.errors import UnknownPlaceError, shorten, suggest
 
 MatchedBy = Literal["city", "alias", "metro", "cbsa"]
 
@@ -303,7 +303,7 @@ def _state_first(query: str) -> bool:
 def _not_found(query: str, key: str, suggestions: bool) -> UnknownPlaceError:
     """The clearest error for a key no lookup knows: a state, a county, a place abroad or a town."""
     index = _index()
-    shown = _shorten(query)
+    shown = shorten(query)
     if _COUNTRY.fullmatch(f" {key}"):
         return UnknownPlaceError(f"'{shown}' is the country; give a city, metro or CBSA code.")
     rest, state = _split_state(key)
@@ -323,7 +323,7 @@ def _not_found(query: str, key: str, suggestions: bool) -> UnknownPlaceError:
         )
     if _COUNTY.search(rest) and rest in index.counties:
         return _county_error(query, rest, state)
-    tail = _shorten(query.rsplit(",", 1)[1].strip()) if "," in query else ""
+    tail = shorten(query.rsplit(",", 1)[1].strip()) if "," in query else ""
     if state is None and normalize(tail):
         return UnknownPlaceError(
             f"Unknown place '{shown}': '{tail}' is not a US state; rolediff knows US places only "
@@ -344,11 +344,6 @@ def _not_found(query: str, key: str, suggestions: bool) -> UnknownPlaceError:
         "metro and micro areas, their metro names and CBSA codes.",
         suggestions=suggest(query, index.labels) if suggestions else [],
     )
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    """Text to quote in a message, cut to `limit` characters."""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def county_metro(name: str, state: str) -> str | None:

@@ -26,7 +26,7 @@ from rolediff.data.schema import (
     RoleProfile,
     Source,
 )
-from rolediff.errors import RolediffError, UnknownRoleError, suggest
+from rolediff.errors import RolediffError, UnknownRoleError, shorten, suggest
 from rolediff.geo import Place, resolve_place
 from rolediff.pay.models import CityRow, TakeHome
 from rolediff.skills import taxonomy
@@ -216,14 +216,20 @@ def get_role(role: str) -> RoleProfile:
     profiles = data.role_profiles()
     if key in profiles:
         return profiles[key]
-    keys = {key, re.sub(r"\bengineering$", "engineer", key)}
+    if not key:
+        raise UnknownRoleError(f"No role given; rolediff knows {', '.join(profiles)}.")
+    compact = re.sub(r"[\s_-]", "", key)  # "Dev Ops", "Dev-Sec-Ops"
+    if compact in profiles:
+        return profiles[compact]
+    # "Site Reliability Engineering", and "Site Reliability" alone, name the discipline.
+    keys = {key, re.sub(r"\bengineering$", "engineer", key), f"{key} engineer"}
     for profile in profiles.values():
         names = (profile.short_name, profile.name, *profile.titles)
         if keys & {" ".join(n.lower().split()) for n in names}:
             return profile
     choices = [*profiles, *(p.name for p in profiles.values())]
     raise UnknownRoleError(
-        f"Unknown role '{role}'; rolediff knows {', '.join(profiles)}.",
+        f"Unknown role '{shorten(role)}'; rolediff knows {', '.join(profiles)}.",
         # Five roles: always offer the closest, however far off the input is.
         suggestions=list(dict.fromkeys(_as_id(c) for c in suggest(role, choices, cutoff=0))),
     )
