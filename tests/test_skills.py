@@ -215,6 +215,97 @@ def test_context_rules_from_the_qa_audit(skill: str, ordinary: str, technical: s
     assert skill in ids(technical)
 
 
+# The second review (2026-11-27, see skills/SOURCE.md): company names read as skills, adjectives
+# read as soft skills, and acronyms that also name other things.
+@pytest.mark.parametrize(
+    ("skill", "ordinary", "technical"),
+    [
+        (
+            "cisco-ios",
+            "Customers like Cisco, Uber and eBay rely on our product",
+            "Configure Cisco routers and switches",
+        ),
+        ("cisco-ios", "Cisco is an equal opportunity employer", "Firewalls (Cisco ASA, Palo Alto)"),
+        (
+            "customer-facing-consulting",
+            "Experience shipping customer facing applications",
+            "Three years in a customer-facing role",
+        ),
+        (
+            "customer-facing-consulting",
+            "Partner with the client-facing teams in sales",
+            "Strong client-facing skills",
+        ),
+        (
+            "customer-facing-consulting",
+            "Troubleshoot customer facing issues",
+            "Lead customer-facing engagements",
+        ),
+        (
+            "communication",
+            "Troubleshoot network communication failures",
+            "Excellent communication skills",
+        ),
+        (
+            "communication",
+            "We build a business communication platform",
+            "Clear and timely communication with stakeholders",
+        ),
+        ("communication", "Linux inter-process communication (IPC)", "Written communication"),
+        (
+            "tcp-ip",
+            "Join our Technical Career Pathway (TCP) programme",
+            "Networking basics: TCP, UDP and DNS",
+        ),
+        ("key-management", "KMS Technology was founded in 2009", "Secrets in Vault and KMS"),
+        ("maven", "Family planning support through Maven", "Builds with Maven or Gradle"),
+        ("maven", "At Maven Clinic we care for families", "Java services built by Maven"),
+        ("nats", "Configure NATs and static routes", "Messaging over NATS and Kafka"),
+        ("google-cloud-build", "Our Marketing Cloud build models for clients", "CI in Cloud Build"),
+        ("agile", "A creative and agile problem solver", "Agile ceremonies and sprint reviews"),
+        ("amazon-rds", "An office in Aurora, CO", "AWS Aurora and DynamoDB"),
+        ("amazon-rds", "Aurora Labs builds a blockchain", "Aurora PostgreSQL databases"),
+        ("flux", "Superconducting flux qubits", "GitOps with Flux and Helm"),
+        ("flux", "Our priorities are in constant flux", "Argo CD or Flux"),
+        ("azure-devops", "Azure DevOps Engineer Expert certification", "Pipelines in Azure DevOps"),
+        (
+            "security-certification",
+            "Follow CISA advisories on exploited flaws",
+            "A CISA certification is preferred",
+        ),
+        ("azure-app-service", "Our app services for mobile banking", "Azure VMs, App Services"),
+    ],
+)
+def test_context_rules_from_the_second_review(skill: str, ordinary: str, technical: str) -> None:
+    assert skill not in ids(ordinary)
+    assert skill in ids(technical)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Services instrumented with Open Telemetry", {"opentelemetry"}),
+        ("GWAPT, GCFA, CSSLP or CCSK", {"security-certification"}),
+        ("Certified Information Systems Security Professional", {"security-certification"}),
+        ("Offensive Security Certified Professional", {"security-certification"}),
+        ("AWS Cloud Practitioner", {"aws", "cloud-certification"}),
+        ("Azure Administrator Associate", {"azure", "cloud-certification"}),
+        ("AWS Solution Architect Associate", {"aws", "cloud-certification"}),
+        ("AWS Certified Security Specialty", {"aws", "cloud-certification"}),
+        ("Google Professional Cloud Security Engineer", {"cloud-certification"}),
+        # The certification, not the Azure DevOps product (which "an Azure DevOps Engineer" may
+        # well use).
+        ("Azure DevOps Engineer Expert", {"cloud-certification"}),
+        ("An Azure DevOps Engineer to run our pipelines", {"azure-devops"}),
+        ("Azure App Services", {"azure-app-service"}),
+        # Identity governance (IGA) is identity management, not the compliance area.
+        ("Identity governance tooling", {"iam"}),
+    ],
+)
+def test_aliases_from_the_second_review(text: str, expected: set[str]) -> None:
+    assert ids(text) == expected
+
+
 def test_longest_match_wins_and_offsets_point_at_the_text() -> None:
     text = "We run Google Kubernetes Engine and plain Kubernetes."
     hits = {h.id: h for h in find_skills(text)}
