@@ -568,3 +568,20 @@ def test_ranked_by_gross_one_salary_ties_go_to_the_higher_take_home() -> None:
     assert {r.gross_annual for r in rows} == {100_000}
     kept = [r.take_home_monthly for r in rows]
     assert kept == sorted(kept, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("salary", "said"),
+    [
+        (-5.0, "Salary must be a positive number of dollars a year; got -5."),
+        (0.0, "Salary must be a positive number of dollars a year; got 0."),
+        (-1500.5, "Salary must be a positive number of dollars a year; got -1,500.50."),
+        (float("nan"), "Salary must be a positive number of dollars a year; got nan."),
+        (3e9, "Salary must be at most $1,000,000,000 a year; got 3,000,000,000."),
+    ],
+)
+def test_a_salary_refused_is_quoted_as_people_write_it(salary: float, said: str) -> None:
+    """The message had quoted the float ("got -5.0", "got 3e+09")."""
+    with pytest.raises(RolediffError) as caught:
+        take_home(salary, "Raleigh, NC")
+    assert str(caught.value) == said

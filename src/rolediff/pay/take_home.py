@@ -190,11 +190,22 @@ MAX_SALARY = 1e9
 taxes runs out of floating-point precision."""
 
 
+def _as_typed(value: object) -> str:
+    """A number quoted in a message as people write it ("-5", "1,500.50"); else its repr."""
+    if isinstance(value, int | float) and math.isfinite(value):
+        return f"{value:,.2f}".removesuffix(".00")
+    return repr(value)
+
+
 def check_salary(salary: float) -> float:
     if not isinstance(salary, int | float) or not np.isfinite(salary) or salary <= 0:
-        raise RolediffError(f"Salary must be a positive number of dollars a year; got {salary!r}.")
+        raise RolediffError(
+            f"Salary must be a positive number of dollars a year; got {_as_typed(salary)}."
+        )
     if salary > MAX_SALARY:
-        raise RolediffError(f"Salary must be at most ${MAX_SALARY:,.0f} a year; got {salary:g}.")
+        raise RolediffError(
+            f"Salary must be at most ${MAX_SALARY:,.0f} a year; got {_as_typed(salary)}."
+        )
     return float(salary)
 
 
@@ -204,7 +215,7 @@ def _check_nonnegative(name: str, value: float, per: str) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number) or number < 0:
-        raise RolediffError(f"{name} must be zero or more dollars a {per}; got {value!r}.")
+        raise RolediffError(f"{name} must be zero or more dollars a {per}; got {_as_typed(value)}.")
     return number
 
 
