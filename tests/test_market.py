@@ -889,8 +889,9 @@ def test_work_modes_carry_the_counts_behind_their_shares(store: Path) -> None:
     assert (modes["devsecops"].remote, modes["devsecops"].n) == (1, 1)
 
 
-def test_statistics_an_earlier_rolediff_wrote_say_to_run_again(tmp_path: Path) -> None:
-    """A statistics.json from before work modes carried their counts."""
+def test_statistics_an_earlier_rolediff_wrote_still_load(tmp_path: Path) -> None:
+    """A statistics.json from before work modes carried their counts loads, and its work modes
+    print from their shares."""
     run = market.MarketRun(
         engine="duckdb",
         master=None,
@@ -911,10 +912,20 @@ def test_statistics_an_earlier_rolediff_wrote_say_to_run_again(tmp_path: Path) -
         for key in ("remote", "hybrid", "onsite", "unknown", "hybrid_role"):
             del mode[key]
     (tmp_path / market.STATISTICS_FILE).write_text(json.dumps(document))
+    from rolediff.market_views import market_tables
+
+    loaded = market.load_run(tmp_path)
+    mode = loaded.report.work_mode[0]
+    assert (mode.remote, mode.unknown, mode.remote_share) == (None, None, market._share(15, 19))
+    tables = {t.title: t for t in market_tables(loaded.report)}
+    rows = tables["Remote, hybrid and on-site"].rows
+    shown = {r[1]: r[2] for r in rows}
+    assert shown["remote"] == f"{market._share(15, 19):.1%}"
+    del document["report"]["n"]  # a file that is no run at all still says what is wrong
+    (tmp_path / market.STATISTICS_FILE).write_text(json.dumps(document))
     with pytest.raises(RolediffError) as error:
         market.load_run(tmp_path)
-    assert "earlier rolediff" in error.value.message
-    assert "first: report.work_mode.0.remote: Field required" in error.value.message
+    assert "first: report.n: Field required" in error.value.message
     assert "run 'rolediff market run' again" in error.value.message
 
 

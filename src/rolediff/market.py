@@ -1107,13 +1107,15 @@ class WorkMode(BaseModel):
 
     role: str
     n: int
-    remote: int
-    hybrid: int
+    remote: int | None = None
+    """Postings stating remote work. The counts are null only in a run file written before
+    rolediff kept them, which still loads."""
+    hybrid: int | None = None
     """Postings stating a hybrid work arrangement (part on-site)."""
-    onsite: int
-    unknown: int
+    onsite: int | None = None
+    unknown: int | None = None
     """Postings stating no work mode."""
-    hybrid_role: int
+    hybrid_role: int | None = None
     """Postings classified as a hybrid of two roles."""
     remote_share: float
     hybrid_share: float

@@ -73,14 +73,16 @@ def market_tables(r: MarketReport) -> list[Table]:
     work = []
     for w in r.work_mode:
         flag = _flag(w.small_sample, t)
-        for measure, part in (
-            ("remote", w.remote),
-            ("hybrid (work mode)", w.hybrid),
-            ("on-site", w.onsite),
-            ("not stated", w.unknown),
-            ("hybrid of two roles", w.hybrid_role),
+        for measure, part, share in (
+            ("remote", w.remote, w.remote_share),
+            ("hybrid (work mode)", w.hybrid, w.hybrid_share),
+            ("on-site", w.onsite, w.onsite_share),
+            ("not stated", w.unknown, w.unknown_share),
+            ("hybrid of two roles", w.hybrid_role, w.hybrid_role_share),
         ):
-            work.append([w.role, measure, _pct(part, w.n), f"{w.n:,}", flag])
+            # A run file written before the counts were kept has only the shares.
+            value = f"{share:.1%}" if part is None else _pct(part, w.n)
+            work.append([w.role, measure, value, f"{w.n:,}", flag])
     skills = [
         [
             s.role,
