@@ -11,6 +11,7 @@ from rolediff._version import __version__
 from rolediff.cli_common import (
     INT,
     Format,
+    Year,
     dump,
     input_name,
     parse_dollars,
@@ -218,16 +219,6 @@ Percentile = Annotated[
         parser=whole_number,
         metavar=INT,
         help="Salary percentile for --role: 10, 25, 50, 75, 90.",
-    ),
-]
-Year = Annotated[
-    int | None,
-    typer.Option(
-        "--year",
-        "-y",
-        parser=whole_number,
-        metavar=INT,
-        help="Tax year (default: the latest covered).",
     ),
 ]
 Filing = Annotated[

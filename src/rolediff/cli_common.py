@@ -79,6 +79,19 @@ def whole_number(value: str | int) -> int:
         raise typer.BadParameter(f"{value!r} is not a whole number.") from None
 
 
+Year = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        "-y",
+        parser=whole_number,
+        metavar=INT,
+        help="Tax year (default: the latest covered).",
+    ),
+]
+"""The tax-year option of every command that computes taxes."""
+
+
 def one_or_more(value: str | int) -> int:
     """A whole number of 1 or more (a count of processes)."""
     number = whole_number(value)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rolediff.cli_common import INT, choice, choices_metavar, read_resume, whole_number
+from rolediff.cli_common import Year, choice, choices_metavar, read_resume
 
 
 class ReportFormatOption(StrEnum):
@@ -58,16 +58,7 @@ def report_command(
             help="Lay the learning path toward this role (default: the closer of the two).",
         ),
     ] = None,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year",
-            "-y",
-            parser=whole_number,
-            metavar=INT,
-            help="Tax year (default: the latest covered).",
-        ),
-    ] = None,
+    year: Year = None,
     fmt: Annotated[
         ReportFormatOption | None,
         typer.Option(
