@@ -105,7 +105,7 @@ def json_schemas() -> dict[str, str]:
     from rolediff import Comparison, Place, RoleProfile
     from rolediff.data.schema import Dataset
     from rolediff.fit import FitReport
-    from rolediff.market import IngestSummary, MarketReport, MarketRun
+    from rolediff.market import CollectSummary, IngestSummary, MarketReport, MarketRun
     from rolediff.pay.coverage import CoverageEntry
     from rolediff.pay.models import CityRow, TakeHome
     from rolediff.pay.take_home import SalaryMatch
@@ -126,6 +126,7 @@ def json_schemas() -> dict[str, str]:
         "market-report": MarketReport,
         "market-ingest": IngestSummary,
         "market-run": MarketRun,
+        "market-collect": CollectSummary,
     }
     return {
         f"json/{name}.schema.json": json.dumps(
