@@ -298,7 +298,7 @@ def _boundary_snapshot() -> dict[str, Any]:
 def test_no_role_or_a_long_unknown_one_gets_a_short_message() -> None:
     from rolediff.errors import UnknownRoleError
 
-    with pytest.raises(UnknownRoleError, match="^No role given; rolediff knows devops, sre"):
+    with pytest.raises(UnknownRoleError, match=r"^No role given; rolediff knows devops, sre"):
         get_role("  ")
     with pytest.raises(UnknownRoleError) as caught:
         get_role("x" * 100_000)
