@@ -60,6 +60,48 @@ def test_skill_ids_and_surface_forms_are_unique() -> None:
     assert [f for f, n in forms.items() if n > 1] == []
 
 
+def test_the_packaged_also_credits_are_valid() -> None:
+    rules = data.skill_context_rules()
+    assert rules.also  # the entries the matcher uses (skills/SOURCE.md)
+    data.check_also_credits(rules, data.skills())
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"skill": "cloud-certfication", "forms": ["aws certification"]}, "not an id"),
+        ({"skill": "cloud-certification", "forms": ["aws certificate"]}, "no id, name or alias"),
+        ({"skill": "aws", "forms": ["AWS Certification"]}, "already a form of aws"),
+        ({"skill": "cloud-certification", "forms": ["automation"]}, "stop form"),
+        ({"skill": "azure", "forms": ["aws certification"]}, "both cloud-certification and azure"),
+    ],
+)
+def test_also_credits_that_cannot_work_are_refused(entry: dict[str, object], message: str) -> None:
+    from rolediff.data.schema import ContextRules
+
+    good = {"skill": "cloud-certification", "forms": ["aws certification"]}
+    rules = ContextRules.model_validate(
+        {"stop": ["automation"], "also": [good, entry] if entry["skill"] == "azure" else [entry]}
+    )
+    with pytest.raises(data.DataError, match=message):
+        data.check_also_credits(rules, data.skills())
+
+
+def test_the_loader_refuses_an_also_credit_to_an_unknown_skill(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bad = {"also": [{"skill": "no-such-skill", "forms": ["aws certification"]}]}
+    monkeypatch.setattr(data, "read_toml", lambda relpath: bad)
+    data.skill_context_rules.cache_clear()
+    try:
+        with pytest.raises(data.DataError, match="'no-such-skill' is not an id"):
+            data.skill_context_rules()
+    finally:
+        monkeypatch.undo()
+        data.skill_context_rules.cache_clear()
+    assert data.skill_context_rules().also
+
+
 def test_taxonomy_size_and_areas() -> None:
     tax = taxonomy()
     assert 250 <= len(tax.by_id) <= 1000, "several hundred skills, not thousands"

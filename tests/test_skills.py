@@ -293,9 +293,9 @@ def test_context_rules_from_the_second_review(skill: str, ordinary: str, technic
         ("AWS Solution Architect Associate", {"aws", "cloud-certification"}),
         ("AWS Certified Security Specialty", {"aws", "cloud-certification"}),
         ("Google Professional Cloud Security Engineer", {"cloud-certification"}),
-        # The certification, not the Azure DevOps product (which "an Azure DevOps Engineer" may
-        # well use).
-        ("Azure DevOps Engineer Expert", {"cloud-certification"}),
+        # The certification (and Azure: see test_a_form_can_count_toward_a_second_skill), not the
+        # Azure DevOps product (which "an Azure DevOps Engineer" may well use).
+        ("Azure DevOps Engineer Expert", {"cloud-certification", "azure"}),
         ("An Azure DevOps Engineer to run our pipelines", {"azure-devops"}),
         ("Azure App Services", {"azure-app-service"}),
         # Identity governance (IGA) is identity management, not the compliance area.
@@ -304,6 +304,156 @@ def test_context_rules_from_the_second_review(skill: str, ordinary: str, technic
 )
 def test_aliases_from_the_second_review(text: str, expected: set[str]) -> None:
     assert ids(text) == expected
+
+
+# How the context rules read the word beside a match (`not_before`, `not_after`): markdown,
+# quotes and brackets around it do not hide it; a line or sentence break ends the phrase, and so
+# does a comma after the match, not one before it (lists of modifiers: "bold, smart, agile").
+@pytest.mark.parametrize(
+    ("text", "form", "not_before", "not_after", "passes"),
+    [
+        ("Founded as **KMS Technology** in 2009", "KMS", {"technology"}, set(), False),
+        ("Our Technical Career Pathway (TCP) programme", "TCP", set(), {"pathway"}, False),
+        ("Impacting customer-facing systems?**", "customer-facing", {"systems"}, set(), False),
+        ('Offices in Hong "Kong" and Macau', "Kong", set(), {"hong"}, False),
+        ("The \u2018Leadership\u2019 team", "Leadership", {"team"}, set(), False),
+        ("Run by `helm` of the ship", "helm", {"of"}, set(), False),
+        ("[Self-service] *analytics* for finance", "Self-service", {"analytics"}, set(), False),
+        ("Lunch with a dedicated leadership team- weekly", "leadership", {"team"}, set(), False),
+        ("Sales to C-Level\u200b executives", "C", {"level"}, set(), False),
+        ("Let's go - to market", "go", {"to"}, set(), False),
+        ("We are bold, smart, agile, and fun", "agile", set(), {"smart"}, False),
+        # Breaks: the neighbour across them is not part of the phrase.
+        ("An office in Aurora, CO", "Aurora", {"co"}, set(), True),
+        ("Services written in Go, to help the platform", "Go", {"to"}, set(), True),
+        ("Python, Go\n  * A deep sense of quality", "Go", {"a"}, set(), True),
+        ("Written in Go. The rest is Python", "Go", {"the"}, set(), True),
+        ("Vendors; Kong gateways", "Kong", set(), {"vendors"}, True),
+        ("Mentoring and Leadership & Team Management", "Leadership", {"team"}, set(), True),
+        ("Acme Inc. Kong", "Kong", set(), {"inc"}, True),
+        ("Python, Go\n\nTeam", "Go", {"team"}, set(), True),
+        ("Go", "Go", {"to"}, {"to"}, True),
+        # Punctuation inside a word stays: the dot of ".NET" does not end a sentence.
+        ("Written in C .NET core", "C", {"net"}, set(), False),
+    ],
+)
+def test_context_rules_read_the_neighbour_word_through_markup(
+    text: str, form: str, not_before: set[str], not_after: set[str], passes: bool
+) -> None:
+    from rolediff.skills import SkillMatcher, _Rule
+
+    rule = _Rule(frozenset(), None, 80, frozenset(not_before), frozenset(not_after))
+    start = text.index(form)
+    low = lower_same_length(text)
+    assert SkillMatcher._passes(rule, text, low, start, start + len(form)) is passes
+
+
+@pytest.mark.parametrize(
+    ("skill", "ordinary", "technical"),
+    [
+        (
+            "customer-facing-consulting",
+            "**How will you make an impact directly on customer-facing systems?**",
+            "**Three years in a customer-facing role**",
+        ),
+        (
+            "self-service-infrastructure",
+            "Our platform team:\n  *  **Self-service Analytics:** KPIs for finance",
+            "Our platform team builds **self-service** tooling",
+        ),
+        ("communication", 'We build a business "communication" platform', '"Communication" skills'),
+        ("communication", "Debug *network* communication", "Clear *written* communication"),
+        ("nomad", "Live the (digital) Nomad life, on Kubernetes", "Kubernetes or (Nomad)"),
+    ],
+)
+def test_context_rules_see_words_wrapped_in_markdown(
+    skill: str, ordinary: str, technical: str
+) -> None:
+    assert skill not in ids(ordinary)
+    assert skill in ids(technical)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("AWS certification preferred", {"aws", "cloud-certification"}),
+        ("AWS Certifications", {"aws", "cloud-certification"}),
+        ("AWS-certified engineers", {"aws", "cloud-certification"}),
+        ("AWS Certified Developer", {"aws", "cloud-certification"}),
+        ("Amazon Web Services certification", {"aws", "cloud-certification"}),
+        ("Azure certifications a plus", {"azure", "cloud-certification"}),
+        ("Microsoft Azure certification", {"azure", "cloud-certification"}),
+        ("GCP certification", {"gcp", "cloud-certification"}),
+        ("Google Cloud Certification", {"gcp", "cloud-certification"}),
+        ("Azure DevOps Engineer Expert", {"azure", "cloud-certification"}),
+        ("Certified Kubernetes Administrator", {"kubernetes", "kubernetes-certification"}),
+        ("Certified Kubernetes Application Developer", {"kubernetes", "kubernetes-certification"}),
+        ("Certified Kubernetes Security Specialist", {"kubernetes", "kubernetes-certification"}),
+        ("Kubernetes certifications", {"kubernetes", "kubernetes-certification"}),
+        ("Kubernetes certification", {"kubernetes", "kubernetes-certification"}),
+        # The forms alone still count one skill each.
+        ("AWS and Kubernetes", {"aws", "kubernetes"}),
+        ("A cloud certification", {"cloud-certification"}),
+        ("CKA or CKAD", {"kubernetes-certification"}),
+    ],
+)
+def test_a_form_can_count_toward_a_second_skill(text: str, expected: set[str]) -> None:
+    assert ids(text) == expected
+
+
+def test_a_second_skill_is_credited_at_the_forms_own_span() -> None:
+    text = "AWS experience; an AWS certification; and AWS again"
+    hits = {h.id: h for h in find_skills(text)}
+    aws, cert = hits["aws"], hits["cloud-certification"]
+    assert [text[a:b] for a, b in aws.spans] == ["AWS", "AWS certification", "AWS"]
+    assert aws.count == 3
+    assert [text[a:b] for a, b in cert.spans] == ["AWS certification"] and cert.count == 1
+    # Each hit has its own list: changing one (as rolediff fit does) leaves the other alone.
+    assert cert.spans is not aws.spans
+    # Its own mentions first, then the credited one: most mentioned first, ties by position.
+    assert [h.id for h in find_skills(text)] == ["aws", "cloud-certification"]
+
+
+def test_a_second_skill_is_not_credited_inside_a_link_or_a_longer_form() -> None:
+    assert ids("See https://example.com/aws-certification for details") == set()
+    # "Azure DevOps" is no form that counts twice: only the product.
+    assert ids("Pipelines in Azure DevOps") == {"azure-devops"}
+
+
+def test_a_second_skill_is_credited_alike_with_and_without_the_kernel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rolediff.skills import skill_matcher
+
+    texts = [
+        "AWS certification, GCP Certified, Kubernetes certifications and CKA",
+        "Certified Kubernetes Administrator; **Azure DevOps Engineer Expert**; Azure",
+        "Directly impacting customer-facing systems?** Go\n  * A deep sense",
+    ]
+    matcher = skill_matcher()
+    with_kernel = [[(h.id, h.count, h.spans) for h in matcher.find(t)] for t in texts]
+    assert speedups() is not None or not os.environ.get("ROLEDIFF_REQUIRE_SPEEDUPS")
+    monkeypatch.setenv("ROLEDIFF_PURE_PYTHON", "1")
+    speedups.cache_clear()
+    try:
+        assert speedups() is None
+        pure = [[(h.id, h.count, h.spans) for h in matcher.find(t)] for t in texts]
+    finally:
+        monkeypatch.delenv("ROLEDIFF_PURE_PYTHON")
+        speedups.cache_clear()
+    assert pure == with_kernel
+    title, last = texts[1].index("Azure DevOps"), texts[1].rindex("Azure")
+    assert ("azure", 2, [(title, title + 28), (last, last + 5)]) in pure[1]
+
+
+def test_a_taxonomy_without_a_second_skill_leaves_it_out() -> None:
+    from rolediff.skills import SkillMatcher, Taxonomy, taxonomy
+
+    tax = taxonomy()
+    by_id = {k: v for k, v in tax.by_id.items() if k != "cloud-certification"}
+    by_surface = {k: v for k, v in tax.by_surface.items() if v != "cloud-certification"}
+    matcher = SkillMatcher(Taxonomy(by_id, by_surface, tax.by_area))
+    assert {h.id for h in matcher.find("AWS certification")} == {"aws"}
 
 
 def test_longest_match_wins_and_offsets_point_at_the_text() -> None:

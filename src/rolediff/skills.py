@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -140,6 +140,47 @@ class _Rule:
     window: int
     not_before: frozenset[str]
     not_after: frozenset[str]
+
+
+_NEIGHBOUR_GAP = 24
+"""How far (in characters) from a match its neighbour word may start, the spaces and punctuation
+between counted: as far as the window the rules were first written against reached."""
+_LETTER = r"(?:[^\W_]|[+#])"
+"""A character of a neighbour word: a letter, a digit, or the "+" and "#" of "c++" and "c#".
+Everything else (markdown's "*", "_" and "`", quotes, brackets, dashes, slashes) only wraps or
+separates words, and is dropped from a word's ends."""
+_WORD = rf"({_LETTER}(?:\S*{_LETTER})?)"
+"""A run of non-space characters from its first letter to its last."""
+_NEXT = re.compile(
+    rf"(?:[^\S\n]|[^\w\s,;&|•.:!?…+#]|_|[.:!?…](?=\S*?{_LETTER})){{0,{_NEIGHBOUR_GAP}}}{_WORD}"
+)
+"""The word after a match, passing over spaces and punctuation, but not a line break, a comma, a
+semicolon, "&", "|", a bullet, or a period, colon, "!", "?" or "…" that no letter follows in its
+run of non-spaces (which ends a sentence: not the dot of ".NET")."""
+_PREVIOUS = re.compile(rf"(?:[^\S\n]|[^\w\s;&|•.:!?…+#]|_){{0,{_NEIGHBOUR_GAP}}}{_WORD}")
+"""The word before a match, read backwards (the text reversed): as _NEXT, but across commas, and
+a period, colon, "!", "?" or "…" after the word always ends it ("Inc. Kong")."""
+
+
+def _next_word(low: str, stop: int) -> str | None:
+    """The word after a match as the context rules read it (`not_before`), or None when a break
+    comes first: markdown, quotes, brackets and dashes are passed over ("customer-facing
+    systems?**" reads "systems", "**KMS Technology**" reads "technology"). A line break, a
+    sentence break and a comma end the phrase that a match starts: "written in Go, to help" and
+    "Python, Go\n  * A deep sense of quality" read no next word."""
+    found = _NEXT.match(low, stop)
+    return found.group(1) if found else None
+
+
+def _previous_word(low: str, start: int) -> str | None:
+    """The word before a match as the context rules read it (`not_after`): the mirror of
+    _next_word ("Technical Career Pathway (TCP)" reads "pathway"), except that a comma does not
+    end it. A list of modifiers before a word is read across its commas ("bold, smart, agile",
+    "a dynamic, agile environment"): those are what `not_after` rules name, where `not_before`
+    rules name the nouns and function words that would join a match ("Go to", "leadership
+    team"), which a comma parts from it."""
+    found = _PREVIOUS.match(low[max(0, start - 4 * _NEIGHBOUR_GAP) : start][::-1])
+    return found.group(1)[::-1] if found else None
 
 
 def _in_word(char: str) -> bool:
@@ -509,6 +550,22 @@ class SkillMatcher:
                     frozenset(rule.not_before),
                     frozenset(rule.not_after),
                 )
+        # Forms that also count toward a second skill ("aws certification": AWS and cloud
+        # certification), by the skill the form belongs to, then by the form as the spaced text
+        # holds it. The packaged data is checked by the loader; a taxonomy without a form or
+        # skill of an entry (a test's) leaves that entry out.
+        self._also: dict[str, tuple[frozenset[int], dict[str, str]]] = {}
+        also: dict[str, dict[str, str]] = defaultdict(dict)
+        for entry in rules.also:
+            for form in map(surface, entry.forms):
+                owner = tax.by_surface.get(form)
+                if owner is None or owner == entry.skill or entry.skill not in tax.by_id:
+                    continue
+                also[owner][spaced(form).strip()] = entry.skill
+        # With the lengths of the forms: most spans of AWS or Kubernetes are the bare name, and
+        # a length that no such form has needs no look at the span's text.
+        for owner, forms in also.items():
+            self._also[owner] = (frozenset(map(len, forms)), forms)
         self._automaton = ahocorasick.Automaton()
         self.patterns = []
         for form, skill_id in tax.by_surface.items():
@@ -546,6 +603,8 @@ class SkillMatcher:
             spans = kernel.place_skills(found, [a for a, _ in urls], ends, self._passes, text, low)
         else:
             spans = self._place(matches, urls, text, low)
+        if self._also:
+            self._credit_also(spans, prepared.codes)
         info = self._info
         hits = [
             SkillHit(skill_id, *info[skill_id], len(where), where)
@@ -584,18 +643,35 @@ class SkillMatcher:
                 last_stop = stop
         return spans
 
+    def _credit_also(self, spans: dict[str, list[tuple[int, int]]], codes: np.ndarray) -> None:
+        """Add to `spans` (placed, by skill) the second skill of each span whose form also
+        counts toward one (the `[[also]]` entries of the context rules), at the same span. One
+        dictionary lookup per skill that has such forms, and a look at a span's text only
+        where its length is that of such a form."""
+        credits = []
+        for owner, (lengths, forms) in self._also.items():
+            where = spans.get(owner)
+            if where is not None:
+                for start, stop in where:
+                    if stop - start in lengths:
+                        other = forms.get(_decode(codes[start:stop]))
+                        if other is not None:
+                            credits.append((other, (start, stop)))
+        for other, span in credits:
+            # Placed spans never overlap, so the span is new to `other`: insort keeps the order.
+            if other in spans:
+                insort(spans[other], span)
+            else:
+                spans[other] = [span]
+
     @staticmethod
     def _passes(rule: _Rule, text: str, low: str, start: int, stop: int) -> bool:
         if rule.cased and text[start:stop] not in rule.cased:
             return False
-        if rule.not_before:
-            following = low[stop : stop + 24].lstrip(" -").split(maxsplit=1)
-            if following and following[0].strip(".,;:!?)") in rule.not_before:
-                return False
-        if rule.not_after:
-            preceding = low[max(0, start - 24) : start].rstrip(" -").rsplit(maxsplit=1)
-            if preceding and preceding[-1].strip(".,;:!?(") in rule.not_after:
-                return False
+        if rule.not_before and _next_word(low, stop) in rule.not_before:
+            return False
+        if rule.not_after and _previous_word(low, start) in rule.not_after:
+            return False
         if rule.context is not None:
             origin = max(0, start - rule.window)
             window = low[origin : stop + rule.window]

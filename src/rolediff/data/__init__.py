@@ -85,7 +85,46 @@ def skills() -> tuple[Skill, ...]:
 
 @cache
 def skill_context_rules() -> ContextRules:
-    return ContextRules.model_validate(read_toml("skills/context_rules.toml"))
+    rules = ContextRules.model_validate(read_toml("skills/context_rules.toml"))
+    check_also_credits(rules, skills())
+    return rules
+
+
+def check_also_credits(rules: ContextRules, taxonomy: tuple[Skill, ...]) -> None:
+    """Refuse an `[[also]]` entry of the context rules that cannot work: an unknown skill id, a
+    form that is no name, alias or id in the taxonomy (or is a stop form, which never matches),
+    a form of the skill it would credit, or a form credited twice."""
+    ids = {skill.id for skill in taxonomy}
+    owner: dict[str, str] = {}
+    for skill in taxonomy:
+        for form in (skill.id, skill.name, *skill.aliases):
+            owner.setdefault(_surface(form), skill.id)
+    stop = {_surface(form) for form in rules.stop}
+    credited: dict[str, str] = {}
+    where = "skills/context_rules.toml [[also]]"
+    for entry in rules.also:
+        if entry.skill not in ids:
+            raise DataError(f"{where}: skill '{entry.skill}' is not an id in skills/skills.csv")
+        for form in map(_surface, entry.forms):
+            if form not in owner:
+                raise DataError(
+                    f"{where}: '{form}' (for {entry.skill}) is no id, name or alias in "
+                    "skills/skills.csv; add it to a row's aliases first"
+                )
+            if form in stop:
+                raise DataError(f"{where}: '{form}' is a stop form, which never matches")
+            if owner[form] == entry.skill:
+                raise DataError(f"{where}: '{form}' is already a form of {entry.skill}")
+            if form in credited:
+                raise DataError(
+                    f"{where}: '{form}' is credited to both {credited[form]} and {entry.skill}"
+                )
+            credited[form] = entry.skill
+
+
+def _surface(text: str) -> str:
+    """A name or alias as the matcher compares it (skills.surface): lower case, single spaces."""
+    return " ".join(text.lower().split())
 
 
 @cache

@@ -276,6 +276,15 @@ class ContextRule(Record):
     not_after: list[str] = []
 
 
+class AlsoCredit(Record):
+    """Forms (names or aliases of other skills in skills.csv) whose matches also count toward
+    `skill`: "AWS certification" is AWS and also a cloud certification."""
+
+    skill: Slug
+    forms: list[str] = Field(min_length=1)
+
+
 class ContextRules(Record):
     stop: list[str] = []
     rule: list[ContextRule] = []
+    also: list[AlsoCredit] = []
