@@ -6,7 +6,7 @@ from rolediff.data import role_profiles
 from rolediff.fit import FitReport, Gap
 from rolediff.render import Table
 from rolediff.skills import taxonomy
-from rolediff.views import ABSENT, dollars
+from rolediff.views import ABSENT, dollars, percent
 
 TOP_GAPS = 3
 
@@ -21,9 +21,7 @@ def asking(gap: Gap) -> str:
     on-call: 47.49%, held as 0.475, which would print as 48%)."""
     if gap.share is None:
         return ABSENT
-    if gap.n is not None and gap.postings:
-        return f"{gap.n / gap.postings:.0%}"
-    return f"{gap.share:.0%}"
+    return percent(gap.share, gap.n, gap.postings)
 
 
 def _share(gap: Gap) -> str:
