@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -580,6 +581,41 @@ def test_the_kernel_computes_every_pull_as_numpy_does() -> None:
         pull = w.pull[label]
         assert len(columns) == min(1024, int((pull[idx] > 0).sum()))
         assert weights == pull[columns].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 10), min_size=1, max_size=60), st.integers(1, 8), st.randoms())
+def test_the_kernel_adds_the_extra_features_as_numpy_does(
+    features: list[float], n_labels: int, rng: random.Random
+) -> None:
+    # role_scores' logits: (intercept + the terms' part) + (features * scale) @ columns.
+    import numpy as np
+
+    kernel = compiled_kernel()
+    m = len(features)
+    scale = np.asarray([rng.uniform(0, 1) for _ in range(m)])
+    columns = np.asarray([[rng.uniform(-5, 5) for _ in range(n_labels)] for _ in range(m)])
+    intercept = np.asarray([rng.uniform(-5, 5) for _ in range(n_labels)])
+    text_logits = np.asarray([rng.uniform(-5, 5) for _ in range(n_labels)])
+    got = kernel.add_features(features, scale, columns, intercept, text_logits)
+    expected = intercept + text_logits + (np.asarray(features) * scale) @ columns
+    assert got == pytest.approx(expected.tolist(), rel=1e-12, abs=1e-12)
+
+
+def test_the_extra_features_kernel_refuses_inconsistent_arguments() -> None:
+    import numpy as np
+
+    kernel = compiled_kernel()
+    one, two = np.ones(1), np.ones(2)
+    assert kernel.add_features([2.0], one, two, two, two) == [4.0, 4.0]  # (1 + 1) + 2 * 1 * 1
+    with pytest.raises(ValueError, match="inconsistent"):
+        kernel.add_features([2.0, 1.0], one, two, two, two)  # two features, one weight
+    with pytest.raises(ValueError, match="inconsistent"):
+        kernel.add_features([2.0], one, two, two, one)  # the terms' part for one label of two
+    with pytest.raises(TypeError):
+        kernel.add_features((2.0,), one, two, two, two)  # a tuple, not a list
+    with pytest.raises(TypeError):
+        kernel.add_features(["2"], one, two, two, two)
 
 
 def test_evidence_is_what_pushed_toward_the_role_in_words_that_say_something() -> None:

@@ -21,6 +21,8 @@
  *   writes the positions found, ascending and distinct, and how often each occurs; returns how
  *   many.
  * score_terms(idx, counts, records, n_labels, out_values, out_logits)  classify._text_vector
+ * add_features(features, scale, columns, intercept, text_logits) -> [logit, ...]
+ *                                                                     classify.role_scores
  * top_terms(idx, values, records, n_labels, label, limit) -> (columns, weights)
  *                                                                     classify._top_terms
  */
@@ -342,6 +344,60 @@ done:
     return result;
 }
 
+/* add_features(features, scale, columns, intercept, text_logits) -> [logit, ...]: the last
+ * step of classify.role_scores' logits, (intercept + text_logits) + (features * scale) @ columns,
+ * without making the small NumPy arrays that cost more than the arithmetic. features is a list
+ * of floats (the extra features, unscaled), scale their weights, columns one row of label
+ * weights per feature (float64, features x labels), intercept and text_logits one value per
+ * label. */
+static PyObject *add_features(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "add_features takes a list and four arrays");
+        return NULL;
+    }
+    Py_buffer scale = {0}, columns = {0}, intercept = {0}, text = {0};
+    Py_buffer *const views[] = {&scale, &columns, &intercept, &text};
+    static const BufferArg specs[] = {
+        {1, 0, 8, "scale"}, {2, 0, 8, "columns"}, {3, 0, 8, "intercept"}, {4, 0, 8, "text_logits"},
+    };
+    PyObject *result = NULL;
+    double *sums = NULL;
+    if (get_buffers(args, specs, views, 4) < 0) goto done;
+    Py_ssize_t m = PyList_GET_SIZE(args[0]), n_labels = intercept.len / 8;
+    if (n_labels < 1 || scale.len / 8 != m || columns.len / 8 != m * n_labels ||
+        text.len / 8 != n_labels) {
+        PyErr_SetString(PyExc_ValueError, "add_features: inconsistent sizes");
+        goto done;
+    }
+    sums = PyMem_Calloc((size_t)n_labels, sizeof(double));
+    if (sums == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const double *weight = scale.buf, *row = columns.buf;
+    for (Py_ssize_t j = 0; j < m; j++, row += n_labels) {
+        double value = PyFloat_AsDouble(PyList_GET_ITEM(args[0], j));
+        if (value == -1.0 && PyErr_Occurred()) goto done;
+        value *= weight[j];
+        for (Py_ssize_t l = 0; l < n_labels; l++) sums[l] += value * row[l];
+    }
+    result = PyList_New(n_labels);
+    if (result == NULL) goto done;
+    const double *base = intercept.buf, *from_text = text.buf;
+    for (Py_ssize_t l = 0; l < n_labels; l++) {
+        PyObject *logit = PyFloat_FromDouble((base[l] + from_text[l]) + sums[l]);
+        if (logit == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, l, logit);
+    }
+done:
+    PyMem_Free(sums);
+    release(views, 4);
+    return result;
+}
+
 /* top_terms(idx, values, records, n_labels, label, limit) -> (columns, weights): the evidence
  * terms (classify._top_terms). records as for score_terms, with one more column after the
  * coefficients: 1.0 for a term that may be shown as evidence (classify._explains), else 0.0.
@@ -385,6 +441,9 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
     const int64_t *at = idx.buf;
     const double *value = values.buf, *table = records.buf;
     Py_ssize_t n = 0;
+    /* What a term must beat to enter: a positive pull, then (the list full) the weakest kept.
+       One comparison, mostly false once the list is full: a branch the processor predicts. */
+    double threshold = 0.0;
     for (Py_ssize_t i = 0; i < k && limit > 0; i++) {
         if (at[i] < 0 || at[i] >= rows) {
             PyErr_SetString(PyExc_ValueError, "top_terms: term out of range");
@@ -396,7 +455,7 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
         double others = (sum - coef[label]) / (double)(n_labels - 1);
         double pull = coef[label] - others;
         double c = pull * value[i] * coef[n_labels];
-        if (!(c > 0.0) || (n == limit && !(c > weight[n - 1]))) continue;
+        if (!(c > threshold)) continue;
         Py_ssize_t j = n < limit ? n++ : n - 1; /* the last place, freed if the list is full */
         for (; j > 0 && weight[j - 1] < c; j--) { /* after every equal pull: ties by column */
             weight[j] = weight[j - 1];
@@ -404,6 +463,7 @@ static PyObject *top_terms(PyObject *self, PyObject *const *args, Py_ssize_t nar
         }
         weight[j] = c;
         column[j] = at[i];
+        if (n == limit) threshold = weight[n - 1];
     }
     columns_out = PyList_New(n);
     weights_out = PyList_New(n);
@@ -994,6 +1054,8 @@ static PyMethodDef methods[] = {
      "Positions of the index's terms found in a spaced text, and their counts."},
     {"score_terms", (PyCFunction)(void (*)(void))score_terms, METH_FASTCALL,
      "The classifier's tf-idf values of the terms found and their part of the logits."},
+    {"add_features", (PyCFunction)(void (*)(void))add_features, METH_FASTCALL,
+     "The classifier's logits: intercept, the terms' part and the extra features' part."},
     {"top_terms", (PyCFunction)(void (*)(void))top_terms, METH_FASTCALL,
      "The terms that pull hardest toward a label, strongest first."},
     {"key_table", (PyCFunction)(void (*)(void))key_table, METH_FASTCALL,

@@ -27,6 +27,14 @@ def score_terms(
     out_logits: np.ndarray,
     /,
 ) -> None: ...
+def add_features(
+    features: list[float],
+    scale: np.ndarray,
+    columns: np.ndarray,
+    intercept: np.ndarray,
+    text_logits: np.ndarray,
+    /,
+) -> list[float]: ...
 def top_terms(
     idx: np.ndarray,
     values: np.ndarray,

@@ -95,6 +95,8 @@ class _Weights:
     """Skill area -> (its index among the skill-area features, among the extra features)."""
     extra_scale: np.ndarray
     """Per extra feature: the phrase or skill weight it is scaled by."""
+    scale_of: list[float]
+    """``extra_scale`` as plain floats (a posting's evidence reads a few)."""
     extra_columns: np.ndarray
     """``columns`` of the extra features."""
     idf: np.ndarray
@@ -137,16 +139,18 @@ def _weights() -> _Weights:
     columns = np.ascontiguousarray(coef.T)
     pull = coef - others
     explains = np.asarray([_explains(term) for term in spec.vocabulary])
+    extra_scale = np.asarray(
+        [
+            spec.skill_weight if name.startswith("area:") else spec.phrase_weight
+            for name in spec.extra_features
+        ]
+    )
     return _Weights(
         labels=spec.labels,
         terms=terms,
         area_features={name: (j, i - n_vocab) for j, (i, name) in enumerate(areas)},
-        extra_scale=np.asarray(
-            [
-                spec.skill_weight if name.startswith("area:") else spec.phrase_weight
-                for name in spec.extra_features
-            ]
-        ),
+        extra_scale=extra_scale,
+        scale_of=extra_scale.tolist(),
         extra_columns=np.ascontiguousarray(columns[n_vocab:]),
         idf=np.asarray(spec.idf),
         records=_records(np.asarray(spec.idf), coef, explains),
@@ -239,8 +243,15 @@ def role_scores(
     hits = find_skills(prepared) if hits is None else hits
     found = mentions(prepared) if found is None else found
     idx, values, text_logits = _text_vector(prepared, w)
-    extra = np.asarray(phrase_features(found) + skill_features(hits)) * w.extra_scale
-    logits = (w.intercept + text_logits + extra @ w.extra_columns).tolist()
+    features = phrase_features(found) + skill_features(hits)
+    kernel = speedups()
+    if kernel is not None:  # the same sums, without making five small arrays
+        logits = kernel.add_features(
+            features, w.extra_scale, w.extra_columns, w.intercept, text_logits
+        )
+    else:
+        extra = np.asarray(features) * w.extra_scale
+        logits = (w.intercept + text_logits + extra @ w.extra_columns).tolist()
     named = title_roles(title)
     if named:
         # The title names the job: weigh its first family most, and 'other' least.
@@ -256,7 +267,7 @@ def role_scores(
     probs = [e / total for e in exps]
     scores = {label: round(p, 4) for label, p in zip(w.labels, probs, strict=True)}
     best = w.labels[probs.index(max(probs))]
-    reasons = _evidence(best, named, idx, values, extra, found, hits, w) if evidence else []
+    reasons = _evidence(best, named, idx, values, features, found, hits, w) if evidence else []
     hybrid_of: list[str] = named[:2] if len(named) >= 2 else []
     if not hybrid_of and best != "other":
         other, shared = other_role_skills(best, {h.id for h in hits})
@@ -302,7 +313,7 @@ def _evidence(
     named: list[str],
     idx: np.ndarray,
     values: np.ndarray,
-    extra: np.ndarray,
+    features: list[float],
     found: list[Mention],
     hits: list[SkillHit],
     w: _Weights,
@@ -329,12 +340,17 @@ def _evidence(
     vocab = w.spec.vocabulary
     for term, weight in zip(*_top_terms(idx, values, label, w, limit), strict=True):
         out.append(Evidence("term", vocab[term], role, round(weight, 3)))
-    # Each skill's pull is its area's: the area feature's pull times the feature's value.
-    pulls, values_of = w.pull_areas[label], extra.tolist()
+    # Each skill's pull is its area's: the area feature's pull times the feature's (scaled)
+    # value.
+    pulls, scale = w.pull_areas[label], w.scale_of
     weights = []
     for hit in hits:
         feature = w.area_features.get(hit.area or hit.id)
-        weights.append(0.0 if feature is None else pulls[feature[0]] * values_of[feature[1]])
+        weights.append(
+            0.0
+            if feature is None
+            else pulls[feature[0]] * (features[feature[1]] * scale[feature[1]])
+        )
     for i in sorted(range(len(hits)), key=lambda i: -weights[i])[:limit]:
         if weights[i] <= 0:
             break
