@@ -435,6 +435,15 @@ def test_pay_says_which_percentile_of_whose_salary(cli) -> None:  # type: ignore
     assert "Salary: 90th percentile of SRE salaries in Raleigh, NC; estimate:" in out
 
 
+@pytest.mark.parametrize("top", ["0", "-3"])
+def test_cities_names_its_own_option_when_top_is_too_small(cli, top: str) -> None:  # type: ignore[no-untyped-def]
+    # The library's message speaks of the API's `top`; the CLI user typed --top.
+    result = cli("cities", "--salary", "100000", "--top", top)
+    assert result.code == 2
+    assert "--top" in result.err and "1 or more" in result.err
+    assert "Traceback" not in result.err
+
+
 def test_cities_csv_keeps_place_names_and_flags_the_local_tax_in_a_column(cli) -> None:  # type: ignore[no-untyped-def]
     """CSV drops notes, so the "*" after a name ("Owensboro, KY *") was left unexplained and the
     city no longer matched the JSON's place."""

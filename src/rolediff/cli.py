@@ -14,6 +14,7 @@ from rolediff.cli_common import (
     Year,
     dump,
     input_name,
+    one_or_more,
     parse_dollars,
     read_bytes,
     whole_number,
@@ -332,7 +333,7 @@ def cities_command(
     percentile: Percentile = 50,
     top: Annotated[
         int | None,
-        typer.Option("--top", "-n", parser=whole_number, metavar=INT, help="Show only the best N."),
+        typer.Option("--top", "-n", parser=one_or_more, metavar=INT, help="Show only the best N."),
     ] = None,
     state: Annotated[
         str | None,

@@ -93,7 +93,7 @@ Year = Annotated[
 
 
 def one_or_more(value: str | int) -> int:
-    """A whole number of 1 or more (a count of processes)."""
+    """A whole number of 1 or more (a count: of processes, of rows shown)."""
     number = whole_number(value)
     if number < 1:
         raise typer.BadParameter(f"must be 1 or more; got {number}.")
