@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
@@ -90,10 +90,14 @@ class PayConventions(_Frozen):
                 found.setdefault(country, []).append(code)
         return found
 
+    @cached_property
+    def currency_by_country(self) -> dict[str, str]:
+        """Each country's currency (one a country: checked when the conventions load)."""
+        return {country: codes[0] for country, codes in self._by_country().items()}
+
     def currency_of(self, country: str) -> str | None:
         """The currency of a country (ISO 3166-1 alpha-2), or None when rolediff knows none."""
-        codes = self._by_country().get(country)
-        return codes[0] if codes else None
+        return self.currency_by_country.get(country)
 
     def per_year(self, interval: Interval) -> int:
         """How many of `interval` make a year."""
@@ -624,12 +628,9 @@ def _salary(
     factor = conventions.per_year(interval)
     annual_low = low * factor if low is not None else None
     annual_high = high * factor if high is not None else None
-    floor, ceiling = bounds.annual_min * scale, bounds.annual_max * scale
-    stated = [v for v in (annual_low, annual_high) if v is not None]
-    if min(stated) < floor:
-        return None, f"implausible: {_fmt(min(stated))} {currency} a year is below {_fmt(floor)}"
-    if max(stated) > ceiling:
-        return None, f"implausible: {_fmt(max(stated))} {currency} a year is above {_fmt(ceiling)}"
+    implausible = _implausible([v for v in (annual_low, annual_high) if v is not None], currency)
+    if implausible is not None:
+        return None, implausible
     salary = Salary(
         min=low,
         max=high,
@@ -759,12 +760,24 @@ def in_local_currency(
         return salary
     if any(_names_usd(description, a, b) for a, b in found.of(PAY)):
         return salary
-    scale = conventions.currencies[local].usd_scale
-    bounds = conventions.plausible
     stated = [v for v in (salary.annual_min, salary.annual_max) if v is not None]
-    if min(stated) < bounds.annual_min * scale or max(stated) > bounds.annual_max * scale:
+    if _implausible(stated, local) is not None:
         return salary
     return salary.model_copy(update={"currency": local})
+
+
+def _implausible(stated: list[float], currency: str) -> str | None:
+    """Why yearly figures cannot be pay in a currency (below the plausible floor or above the
+    ceiling, scaled from US dollars), or None when they can."""
+    conventions = pay_conventions()
+    scale = conventions.currencies[currency].usd_scale
+    floor = conventions.plausible.annual_min * scale
+    ceiling = conventions.plausible.annual_max * scale
+    if min(stated) < floor:
+        return f"implausible: {_fmt(min(stated))} {currency} a year is below {_fmt(floor)}"
+    if max(stated) > ceiling:
+        return f"implausible: {_fmt(max(stated))} {currency} a year is above {_fmt(ceiling)}"
+    return None
 
 
 def _holds(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> bool:
