@@ -652,8 +652,9 @@ def test_the_kernel_and_numpy_count_the_same_terms(text: str) -> None:
 
 @pytest.mark.parametrize("n", [300, 70_000])
 def test_positions_of_large_indexes_are_sorted_on_both_paths(n: int) -> None:
-    # The kernel sorts the positions found a byte at a time (two passes past 256 keys, three
-    # past 65,536); the NumPy path sorts them as 16-bit integers up to 65,536 keys.
+    # The kernel tallies the positions found in a table of the index's size (grown for a larger
+    # index, then reused, cleared, by a smaller one); the NumPy path sorts them as 16-bit
+    # integers up to 65,536 keys.
     vocabulary = [f"w{i}" for i in range(n)]
     index = HashIndex(hash_terms(vocabulary))
     rng = np.random.default_rng(n)
@@ -665,6 +666,22 @@ def test_positions_of_large_indexes_are_sorted_on_both_paths(n: int) -> None:
         with patch("rolediff.skills.speedups", lambda k=kernel: k):
             idx, counts = index.count_terms(codes)
         assert idx.tolist() == list(expected) and counts.tolist() == list(expected.values())
+
+
+@pytest.mark.parametrize("length", [255, 256, 257, 600])
+def test_words_longer_than_the_kernels_table_of_powers_hash_alike(length: int) -> None:
+    # The kernel hashes a word's first 256 code points from a table of powers and carries the
+    # power on beyond it; a separator starts the next word from the table again.
+    long_word = "".join(chr(ord("a") + i % 26) for i in range(length))
+    index = HashIndex(hash_terms([long_word, f"{long_word} sre", "sre"]))
+    for text in (f"{long_word} sre {long_word}", f"{long_word}\u3000sre\u3000é"):
+        codes = Prepared.of(text).codes
+        expected = _reference_counts(index, codes)
+        assert expected  # the long word is found, on the reference path too
+        for kernel in (speedups(), None):
+            with patch("rolediff.skills.speedups", lambda k=kernel: k):
+                idx, counts = index.count_terms(codes)
+            assert dict(zip(idx.tolist(), counts.tolist(), strict=True)) == expected
 
 
 def test_counting_terms_on_a_known_text() -> None:

@@ -49,25 +49,30 @@ static const uint64_t PAIR = 0x9E3779B97F4A7C15ULL; /* skills._PAIR */
 static uint64_t POWERS[KNOWN_POWERS];
 #define POWER(k, tail) ((k) < KNOWN_POWERS ? POWERS[(k)] : ((tail) *= BASE))
 
-/* The hash of each run of non-separators, in order (Words.of): sum of code * BASE**offset. */
+/* The hash of each run of non-separators, in order (Words.of): sum of code * BASE**offset.
+   Without a branch on separators, which the processor could not predict at every word's end:
+   each code point either adds to the running word's hash or, a separator, ends the word, whose
+   hash is written where the next word's goes and kept (`words` moves past it) only if a word
+   was running. Offsets beyond the table of powers (words of 256 and more code points) carry
+   `tail` on, as POWER does; a separator resets it. */
 #define HASH_WORDS(NAME, TYPE, IS_SEPARATOR)                                      \
     static Py_ssize_t NAME(const TYPE *codes, Py_ssize_t n, uint64_t *out) {     \
-        Py_ssize_t words = 0, i = 0;                                              \
-        while (i < n) {                                                           \
-            if (IS_SEPARATOR(codes[i])) {                                         \
-                i++;                                                              \
-                continue;                                                         \
-            }                                                                     \
-            uint64_t h = 0, tail = POWERS[KNOWN_POWERS - 1];                      \
-            for (Py_ssize_t k = 0; i < n && !IS_SEPARATOR(codes[i]); i++, k++) {  \
-                h += (uint64_t)codes[i] * POWER(k, tail);                         \
-            }                                                                     \
-            out[words++] = h;                                                     \
+        Py_ssize_t words = 0;                                                     \
+        uint64_t h = 0, k = 0, tail = POWERS[KNOWN_POWERS - 1];                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                      \
+            uint64_t code = codes[i];                                             \
+            uint64_t in_word = !IS_SEPARATOR(code), keep = 0 - in_word;           \
+            out[words] = h;                                                       \
+            words += (Py_ssize_t)((k != 0) & !in_word);                           \
+            h = (h + code * POWER(k, tail)) & keep;                               \
+            k = (k + 1) & keep;                                                   \
+            tail = in_word ? tail : POWERS[KNOWN_POWERS - 1];                     \
         }                                                                         \
-        return words;                                                             \
+        out[words] = h;                                                           \
+        return words + (Py_ssize_t)(k != 0);                                      \
     }
 #define NARROW_SEPARATOR(c) ((c) == 32)
-#define WIDE_SEPARATOR(c) ((c) == 32 || (c) == 0x3000)
+#define WIDE_SEPARATOR(c) (((c) == 32) | ((c) == 0x3000))
 HASH_WORDS(hash_words_narrow, uint8_t, NARROW_SEPARATOR)
 HASH_WORDS(hash_words_wide, uint32_t, WIDE_SEPARATOR)
 
@@ -110,15 +115,31 @@ static void release(Py_buffer *const *views, int n) {
     }
 }
 
-/* Sorts n uint32 values below 2**bits in place (LSD radix sort, a byte a pass; tmp holds n). */
-static void radix_sort(uint32_t *values, uint32_t *tmp, Py_ssize_t n, int bits) {
-    for (int shift = 0; shift < bits; shift += 8) {
-        Py_ssize_t start[257] = {0};
-        for (Py_ssize_t i = 0; i < n; i++) start[((values[i] >> shift) & 0xFF) + 1]++;
-        for (int d = 0; d < 256; d++) start[d + 1] += start[d];
-        for (Py_ssize_t i = 0; i < n; i++) tmp[start[(values[i] >> shift) & 0xFF]++] = values[i];
-        memcpy(values, tmp, (size_t)n * sizeof(uint32_t));
+/* count_terms' tally of the keys found: a count per key and a bit per key, all zero between
+   calls (each call clears what it set), grown to the largest index seen. Shared without a lock:
+   count_terms holds the GIL throughout and calls no Python code. Counting this way, then
+   reading the bits in order, gives the positions ascending without sorting the hits (sorting
+   cost a quarter of the call). */
+static uint32_t *tally_counts = NULL;
+static uint64_t *tally_bits = NULL;
+static Py_ssize_t tally_keys = 0;
+
+static int tally_room(Py_ssize_t n_keys) {
+    if (n_keys <= tally_keys) return 0;
+    uint32_t *counts = PyMem_Calloc((size_t)n_keys, sizeof(uint32_t));
+    uint64_t *bits = PyMem_Calloc((size_t)(n_keys + 63) / 64, sizeof(uint64_t));
+    if (counts == NULL || bits == NULL) {
+        PyMem_Free(counts);
+        PyMem_Free(bits);
+        PyErr_NoMemory();
+        return -1;
     }
+    PyMem_Free(tally_counts);
+    PyMem_Free(tally_bits);
+    tally_counts = counts;
+    tally_bits = bits;
+    tally_keys = n_keys;
+    return 0;
 }
 
 static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -164,7 +185,7 @@ static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
         /* First every word's hash, then every pair's, then the lookups: a loop of
            independent lookups lets the processor wait for several table reads at once. */
         hashes = PyMem_Malloc(sizeof(uint64_t) * (size_t)(n + 2));
-        found_at = PyMem_Malloc(sizeof(uint32_t) * 2 * (size_t)(n + 2));
+        found_at = PyMem_Malloc(sizeof(uint32_t) * (size_t)(n + 2));
         if (hashes == NULL || found_at == NULL) {
             PyErr_NoMemory();
             goto done;
@@ -190,15 +211,23 @@ static PyObject *count_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
             found_at[hits] = (uint32_t)at;
             hits += (Py_ssize_t)hit;
         }
-        int bits = 0;
-        while (bits < 32 && ((uint64_t)(n_keys - 1) >> bits) != 0) bits += 8;
-        radix_sort(found_at, found_at + n + 2, hits, bits);
+        if (tally_room(n_keys) < 0) goto done;
+        Py_ssize_t distinct = 0;
         for (Py_ssize_t i = 0; i < hits; i++) {
-            if (found && idx_out[found - 1] == (int64_t)found_at[i]) {
-                count_out[found - 1]++;
-            } else {
-                idx_out[found] = found_at[i];
-                count_out[found++] = 1;
+            uint32_t key = found_at[i];
+            distinct += tally_counts[key]++ == 0;
+            tally_bits[key >> 6] |= 1ULL << (key & 63);
+        }
+        Py_ssize_t n_words = (n_keys + 63) / 64;
+        for (Py_ssize_t w = 0; w < n_words && found < distinct; w++) {
+            uint64_t set = tally_bits[w];
+            tally_bits[w] = 0;
+            while (set) {
+                Py_ssize_t key = w * 64 + __builtin_ctzll(set);
+                set &= set - 1;
+                idx_out[found] = key;
+                count_out[found++] = tally_counts[key];
+                tally_counts[key] = 0;
             }
         }
     }
