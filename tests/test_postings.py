@@ -387,6 +387,35 @@ def test_the_kernel_finds_the_scan_automatons_matches_in_real_postings() -> None
     assert matches > 40
 
 
+@pytest.mark.parametrize(
+    "text", ["ab abc a", "abcab", "ca", "xa", "b", "zzab", "abcabcab\u3000ab", "a" * 5, "cba"]
+)
+def test_the_kernel_finds_needles_of_one_two_and_three_code_points_anywhere(text: str) -> None:
+    # scan_keys looks for a needle where its first code points are (a needle shorter than that
+    # matches any code point in the places it has none), up to the text's last code point.
+    import numpy as np
+
+    kernel = compiled_kernel()
+    i32, u32, u64 = np.int32, np.uint32, np.uint64
+    needles = ["a", "ab", "abc"]
+    table = kernel.key_table(
+        np.asarray([7], dtype=u64), np.asarray([0], dtype=i32),  # one skill key, "q"
+        np.asarray([0, 1], dtype=i32), np.asarray([0], dtype=i32),
+        np.asarray([ord("q")], dtype=u32), np.asarray([0, 1], dtype=i32),
+        np.asarray([1], dtype=i32), np.asarray([1], dtype=i32),
+        np.asarray([ord(c) for n in needles for c in n], dtype=u32),
+        np.asarray([0, 1, 3, 6], dtype=i32),
+        1, 1,
+        ("key", *((len(n), ((g, None),)) for g, n in enumerate(needles))),
+    )  # fmt: skip
+    codes = np.asarray([ord(c) for c in text], dtype=np.uint32)
+    groups: tuple[list[tuple[int, int]], ...] = ([], [], [])
+    assert kernel.scan_keys(codes, table, text, groups) == []
+    for group, needle in enumerate(needles):
+        expected = [(i, i + len(needle)) for i in range(len(text)) if text.startswith(needle, i)]
+        assert groups[group] == expected, needle
+
+
 def test_the_key_table_refuses_inconsistent_tables() -> None:
     import numpy as np
 

@@ -537,7 +537,7 @@ done:
  * code * BASE**offset, over the code points) of every word-prefix of every key's core (the key
  * without its outer spaces); a run of words is extended while it is such a prefix, and where it
  * is a whole core, the core's code points are compared and each key with that core checked for
- * its outer spaces. Needles are compared where their first two code points are.
+ * its outer spaces. Needles are compared where their first three code points are.
  *   prefixes       uint64, the distinct prefix hashes
  *   prefix_groups  int32, per prefix the core (group) it completes, or -1
  *   group_starts   int32, per group + 1: its keys are group_keys[group_starts[g]:...[g + 1]]
@@ -557,7 +557,8 @@ typedef struct {
     int32_t *group_starts, *group_keys, *core_starts, *leads, *trails, *needle_starts;
     uint32_t *cores, *needles;
     int max_words, max_gap;
-    uint64_t first[256], second[256]; /* needles by first / second code point (mod 256) */
+    uint64_t first[256], second[256], third[256]; /* needles by first / second / third code
+                                                     point (mod 256) */
     uint64_t starts[1024]; /* a bit per prefix hash (bits 16-31 of hash * PAIR, mod 2**16): a
                               word whose bit is clear starts no key */
     PyObject *values;
@@ -687,10 +688,13 @@ static PyObject *key_table(PyObject *self, PyObject *const *args, Py_ssize_t nar
         const uint32_t *needle = t->needles + t->needle_starts[i];
         Py_ssize_t length = t->needle_starts[i + 1] - t->needle_starts[i];
         t->first[needle[0] & 0xFF] |= 1ULL << i;
-        if (length == 1) {
-            for (int c = 0; c < 256; c++) t->second[c] |= 1ULL << i;
-        } else {
-            t->second[needle[1] & 0xFF] |= 1ULL << i;
+        uint64_t *const later[] = {t->second, t->third};
+        for (int j = 1; j <= 2; j++) { /* a needle this short matches any code point there */
+            if (length <= j) {
+                for (int c = 0; c < 256; c++) later[j - 1][c] |= 1ULL << i;
+            } else {
+                later[j - 1][needle[j] & 0xFF] |= 1ULL << i;
+            }
         }
     }
     t->values = Py_NewRef(args[12]);
@@ -798,10 +802,11 @@ static int add_match(KeyMatch **matches, Py_ssize_t *n, Py_ssize_t *room, Py_ssi
                 if (gap > t->max_gap || end >= n) break;                                    \
             }                                                                               \
         }                                                                                   \
-        /* Needles: wherever their first two code points are. */                           \
+        /* Needles: wherever their first three code points are. */                           \
         for (Py_ssize_t at = 0; at < n; at++) {                                             \
             uint64_t candidates =                                                           \
-                t->first[c[at] & 0xFF] & t->second[at + 1 < n ? c[at + 1] & 0xFF : 32];     \
+                t->first[c[at] & 0xFF] & t->second[at + 1 < n ? c[at + 1] & 0xFF : 32] &    \
+                t->third[at + 2 < n ? c[at + 2] & 0xFF : 32];                                \
             while (candidates) {                                                            \
                 int k = __builtin_ctzll(candidates);                                        \
                 candidates &= candidates - 1;                                               \
