@@ -69,6 +69,32 @@ def test_mentions_find_role_phrases() -> None:
     ]
 
 
+_MENTION_FRAGMENTS = [
+    *("dev", "DevOps", "dev-ops", "Dev Ops", "dev\u3000ops", "dev_ops", "development", "devsecops"),
+    *("Dev-Sec-Ops", "dev sec ops", "dev\u3000sec\u3000ops", "SRE", "sres", "SREs", "ensure"),
+    *("site", "Site-Reliability", "site\u3000reliability", "site\nreliability", "websites"),
+    *("service reliability", "Service-Reliability", "services", "cloud", "AWS", "azure", "gcp"),
+    *("platform", "platforms", " engineer", " team", " ", "-", "\u3000", "\n", ".", "x", "é"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MENTION_FRAGMENTS), max_size=20).map("".join))
+def test_every_place_a_role_family_mention_can_start_is_tried(text: str) -> None:
+    # mentions() tries the mention regex only where the scan (or, in a short text, str.find in
+    # the spaced text) found a start: every place the regex matches must be among them.
+    from rolediff.postings.features import _MENTION
+    from rolediff.postings.scan import MENTION, scan
+    from rolediff.skills import Prepared, lower_same_length
+
+    low = lower_same_length(text)
+    can_start = {pos for pos in range(len(low)) if _MENTION.match(low, pos)}
+    found = scan(text)
+    assert can_start <= {start for start, _ in found.of(MENTION)}
+    assert mentions(text) == mentions(Prepared.of(text), found)  # the short path reads alike
+    assert {m.start for m in mentions(text)} <= can_start
+
+
 def test_analyze_posting_extracts_everything() -> None:
     result = analyze_posting(fixture("sre.txt"), title="Senior SRE")
     assert result.role == "sre"
@@ -307,7 +333,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
     low = lower_same_length(text)
     out = []
     for haystack, needles in (
-        (low, MENTION_STARTS),
+        (spaced(low), MENTION_STARTS),  # "dev ops" as the spaced text writes "dev-ops"
         (text, REMOTE_NEEDLES),
         (text, pay_needles()),
         (text, YEARS_NEEDLES),

@@ -351,7 +351,8 @@ def _evidence(
             if feature is None
             else pulls[feature[0]] * (features[feature[1]] * scale[feature[1]])
         )
-    for i in sorted(range(len(hits)), key=lambda i: -weights[i])[:limit]:
+    # Strongest first; a reversed sort is stable too, so equal weights keep the hits' order.
+    for i in sorted(range(len(hits)), key=weights.__getitem__, reverse=True)[:limit]:
         if weights[i] <= 0:
             break
         hit = hits[i]

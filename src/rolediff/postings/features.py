@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from rolediff.postings.scan import MENTION, MENTION_STARTS, Found, scan
-from rolediff.skills import Prepared, SkillHit, lower_same_length, taxonomy
+from rolediff.skills import Prepared, SkillHit, lower_same_length, spaced, taxonomy
 
 ROLES = ("devops", "sre", "devsecops", "cloud", "platform", "other")
 INFRA_ROLES = ROLES[:-1]
@@ -81,7 +81,8 @@ def mentions(text: str | Prepared, found: Found | None = None) -> list[Mention]:
     low = low if low is not None else lower_same_length(original)
     if found is None and len(low) <= _SHORT:
         # A title: a few str.find are cheaper than preparing it for the automaton.
-        starts = sorted({at for key in MENTION_STARTS for at in _find_all(low, key)})
+        hay = text.spaced if isinstance(text, Prepared) else spaced(low)
+        starts = sorted({at for key in MENTION_STARTS for at in _find_all(hay, key)})
     else:
         starts = sorted({start for start, _ in (found or scan(text)).of(MENTION)})
     out = []
