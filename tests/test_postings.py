@@ -45,6 +45,43 @@ def test_evidence_explains_the_answer() -> None:
         assert "reliability" in text[start:stop].lower() or "sre" in text[start:stop].lower()
 
 
+@pytest.mark.parametrize(
+    ("text", "role", "said"),
+    [
+        ("Dev-Ops engineer: Terraform, Jenkins, AWS. Austin, TX.", "devops", "Dev-Ops engineer"),
+        (fixture("devops.txt"), "devops", None),
+        (fixture("sre.txt"), "sre", None),
+    ],
+)
+def test_a_role_phrase_is_shown_with_what_its_family_features_pulled(
+    text: str, role: str, said: str | None
+) -> None:
+    # The family's phrase features (role phrases, all mentions, named early, named first) pull
+    # together: a DevOps posting's "DevOps engineer" pulls through its mentions and place even
+    # where the role-phrase count alone pulls the other way. The phrase's weight is what those
+    # features add to the role's logit over the average of the others.
+    from rolediff.postings.classify import _weights
+    from rolediff.postings.features import INFRA_ROLES, phrase_features
+    from rolediff.skills import Prepared
+
+    result = classify(text)
+    assert result.role == role
+    phrase = next(e for e in result.evidence if e.kind == "phrase")
+    assert phrase.role == role
+    if said is not None:
+        assert phrase.text == said
+    assert all(role in text[a:b].lower().replace("-", "") or role == "sre" for a, b in phrase.spans)
+    w = _weights()
+    values = phrase_features(mentions(Prepared.of(text)))
+    k, label = INFRA_ROLES.index(role), w.labels.index(role)
+    family = [3 * k, 3 * k + 1, 3 * k + 2, 3 * len(INFRA_ROLES) + k]
+    pulled = sum(
+        float(w.pull[label][w.n_vocab + j]) * values[j] * float(w.extra_scale[j]) for j in family
+    )
+    assert pulled > 0
+    assert phrase.weight == pytest.approx(pulled, abs=6e-4)
+
+
 def test_title_is_extra_evidence_and_two_families_make_a_hybrid() -> None:
     text = (
         "You will run Kubernetes clusters on AWS, automate with Terraform and Python, "

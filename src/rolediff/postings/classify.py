@@ -111,11 +111,21 @@ class _Weights:
     """Per label, each feature's pull toward it rather than toward the average other label."""
     pull_areas: list[list[float]]
     """``pull`` of the skill-area features, per label (plain floats: a posting reads a few)."""
+    family_of: dict[str, tuple[int, ...]]
+    """Per infrastructure family: its phrase features (role phrases, mentions, named early,
+    named first), as indices among the extra features."""
+    pull_phrases: list[list[float]]
+    """Per label, ``pull`` of the features ``family_of`` names for that label's family (empty
+    for ``other``)."""
     intercept: np.ndarray
     n_vocab: int
     explains: np.ndarray
     """Per vocabulary term: it may be shown as evidence (`_explains`: not "000", not "you will")."""
     spec: ModelFile
+
+
+_FAMILY_FEATURES = ("phrases", "mentions", "early", "named_first")
+"""The extra features (features.phrase_features) that a family's mentions make."""
 
 
 @cache
@@ -139,6 +149,11 @@ def _weights() -> _Weights:
     columns = np.ascontiguousarray(coef.T)
     pull = coef - others
     explains = np.asarray([_explains(term) for term in spec.vocabulary])
+    names = spec.extra_features
+    family_of = {
+        role: tuple(names.index(f"{role}:{kind}") for kind in _FAMILY_FEATURES)
+        for role in INFRA_ROLES
+    }
     extra_scale = np.asarray(
         [
             spec.skill_weight if name.startswith("area:") else spec.phrase_weight
@@ -158,6 +173,11 @@ def _weights() -> _Weights:
         columns=columns,
         pull=pull,
         pull_areas=pull[:, area_columns].tolist(),
+        family_of=family_of,
+        pull_phrases=[
+            [float(pull[i, n_vocab + j]) for j in family_of.get(label, ())]
+            for i, label in enumerate(spec.labels)
+        ],
         intercept=np.asarray(spec.intercept),
         n_vocab=len(spec.vocabulary),
         explains=explains,
@@ -321,22 +341,17 @@ def _evidence(
 ) -> list[Evidence]:
     """What pushed the classifier toward `role`."""
     label = w.labels.index(role)
-    pull = w.pull[label]
     out = [Evidence("title", r, r, 1.0) for r in named]
-    role_phrases_found = [m for m in found if m.role == role and m.is_role]
-    phrase_pull = (
-        float(pull[w.n_vocab + 3 * INFRA_ROLES.index(role)]) if role in INFRA_ROLES else 0.0
-    )
-    if role_phrases_found and phrase_pull > 0:  # evidence is what pushed toward the role
-        out.append(
-            Evidence(
-                "phrase",
-                role_phrases_found[0].text,
-                role,
-                round(phrase_pull, 3),
-                tuple((p.start, p.end) for p in role_phrases_found[:5]),
-            )
-        )
+    said = [m for m in found if m.role == role]
+    said = [m for m in said if m.is_role] or said  # its role phrases, else its bare mentions
+    if said:
+        # The family's phrase features (role phrases, all its mentions, named early, named
+        # first) pull together: what they add to the role's logit over the others' average.
+        pulls, scale = w.pull_phrases[label], w.scale_of
+        weight = sum(pulls[i] * (features[j] * scale[j]) for i, j in enumerate(w.family_of[role]))
+        if weight > 0:  # evidence is what pushed toward the role
+            spans = tuple((m.start, m.end) for m in said[:5])
+            out.append(Evidence("phrase", said[0].text, role, round(weight, 3), spans))
     vocab = w.spec.vocabulary
     for term, weight in zip(*_top_terms(idx, values, label, w, limit), strict=True):
         out.append(Evidence("term", vocab[term], role, round(weight, 3)))
