@@ -199,6 +199,29 @@ def test_skills_resolve_aliases_and_report_unknown_items() -> None:
     assert [u.text for u in report.unrecognised] == ["blorptastic"]
 
 
+@pytest.mark.parametrize(
+    ("item", "credited"),
+    [
+        ("AWS certification", {"aws", "cloud-certification"}),
+        ("Certified Kubernetes Administrator", {"kubernetes-certification", "kubernetes"}),
+        ("Azure DevOps Engineer Expert", {"cloud-certification", "azure"}),
+    ],
+)
+def test_a_listed_item_counts_toward_every_skill_its_words_do_in_text(
+    item: str, credited: set[str]
+) -> None:
+    # A form that also counts toward a second skill ([[also]] in the context rules) does so as a
+    # list item too: the item and the same words in a résumé credit the same skills.
+    from rolediff.skills import find_skills
+
+    in_text = {h.id for h in find_skills(item)}
+    assert credited <= in_text
+    as_item = {r.id for r in fit(skills=item, market=PROFILE_ONLY).recognised}
+    assert as_item == in_text
+    as_resume = {r.id for r in fit(resume_text=f"Skills: {item}.", market=PROFILE_ONLY).recognised}
+    assert credited <= as_resume
+
+
 def test_resume_lists_matched_text_and_unknown_technical_terms() -> None:
     report = fit(resume_text=_resume("devops.txt"), market=PROFILE_ONLY)
     jenkins = next(r for r in report.recognised if r.id == "jenkins")

@@ -25,7 +25,7 @@ from rolediff import data
 from rolediff.data.schema import RoleProfile, Slug, Source
 from rolediff.errors import RolediffError, check_is_file, suggest_many
 from rolediff.roles import Named, Result, get_role, list_roles
-from rolediff.skills import SkillHit, find_skills, surface, taxonomy
+from rolediff.skills import SkillHit, find_skills, skill_matcher, surface, taxonomy
 
 FIT_VERSION = "1"
 
@@ -612,9 +612,10 @@ def _add_items(
     tax = taxonomy()
     unknown: dict[str, int] = {}
     for item, count in Counter(items).items():
-        skill_id = tax.by_surface.get(surface(item))
-        if skill_id is not None:
-            _hold(held, skill_id, factor, item)
+        whole = _whole_item(item)
+        if whole:
+            for skill_id in whole:
+                _hold(held, skill_id, factor, item)
             continue
         hits = find_skills(item)
         for hit in hits:
@@ -630,6 +631,17 @@ def _add_items(
         Unrecognised(text=item, count=count, suggestions=suggestions)
         for (item, count), suggestions in zip(unknown.items(), near, strict=True)
     ]
+
+
+def _whole_item(item: str) -> list[str]:
+    """The skills an item names as a whole: the skill whose id, name or alias it is, and the
+    second skill that form counts toward in text too ("AWS certification": AWS and a cloud
+    certification); none when it is no skill's form."""
+    skill_id = taxonomy().by_surface.get(surface(item))
+    if skill_id is None:
+        return []
+    also = skill_matcher().also_credits(skill_id, item)
+    return [skill_id] if also is None else [skill_id, also]
 
 
 _SUGGEST_CUTOFF = 70.0
@@ -1175,11 +1187,10 @@ def _resume_terms(
         if 2 * len(unknown) <= len(items):
             for item, start in unknown:
                 taken.add(start)
-                skill_id = tax.by_surface.get(surface(item))
-                if skill_id is None:
+                whole = _whole_item(item)
+                if not whole:
                     keep(item)
-                else:
-                    listed.append((skill_id, item))
+                listed += [(skill_id, item) for skill_id in whole]
         offset += len(line)
     for match in _TOKEN.finditer(text):
         token = match.group().rstrip(".")

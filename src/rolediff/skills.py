@@ -643,6 +643,12 @@ class SkillMatcher:
                 last_stop = stop
         return spans
 
+    def also_credits(self, skill_id: str, form: str) -> str | None:
+        """The second skill that a form of `skill_id` counts toward (the `[[also]]` entries:
+        "AWS certification", a form of AWS, is a cloud certification too), or None."""
+        entry = self._also.get(skill_id)
+        return None if entry is None else entry[1].get(spaced(surface(form)).strip())
+
     def _credit_also(self, spans: dict[str, list[tuple[int, int]]], codes: np.ndarray) -> None:
         """Add to `spans` (placed, by skill) the second skill of each span whose form also
         counts toward one (the `[[also]]` entries of the context rules), at the same span. One
