@@ -208,6 +208,13 @@ def test_ordinary_words_are_not_skills(text: str, skill: str) -> None:
             "Maintains the technical roadmap for the platform/product",
             "We run the platform as a product",
         ),
+        # Skills added after the eighth session's review (see skills/SOURCE.md).
+        ("aws-glue", "the glue that holds them together", "AWS services: EC2, S3, EMR, Glue"),
+        ("aws-glue", "We are the Glue between teams", "Pipelines on Glue and Athena"),
+        ("amazon-athena", "Work with services like Zoom and Athena.", "Presto/Trino/Athena"),
+        ("aws-security-hub", "Visit our Security Hub page", "AWS Security Hub and GuardDuty"),
+        ("aws-control-tower", "the airport's control tower", "AWS Control Tower landing zones"),
+        ("google-app-engine", "Our app engine renders pages", "Cloud Run, App Engine, GKE"),
     ],
 )
 def test_context_rules_from_the_qa_audit(skill: str, ordinary: str, technical: str) -> None:
@@ -391,6 +398,9 @@ def test_context_rules_see_words_wrapped_in_markdown(
         ("Certified Kubernetes Security Specialist", {"kubernetes", "kubernetes-certification"}),
         ("Kubernetes certifications", {"kubernetes", "kubernetes-certification"}),
         ("Kubernetes certification", {"kubernetes", "kubernetes-certification"}),
+        ("AWS Certified Cloud Practitioner", {"aws", "cloud-certification"}),
+        ("AWS Certified Solutions Architect Associate", {"aws", "cloud-certification"}),
+        ("AWS Certified DevOps Engineer Professional", {"aws", "cloud-certification"}),
         # The forms alone still count one skill each.
         ("AWS and Kubernetes", {"aws", "kubernetes"}),
         ("A cloud certification", {"cloud-certification"}),
@@ -399,6 +409,37 @@ def test_context_rules_see_words_wrapped_in_markdown(
 )
 def test_a_form_can_count_toward_a_second_skill(text: str, expected: set[str]) -> None:
     assert ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AWS Certified Cloud Practitioner",
+        "AWS Certified Solutions Architect Associate",
+        "AWS Certified Developer Associate",
+        "AWS Certified SysOps Administrator Associate",
+    ],
+)
+def test_an_aws_certifications_full_title_is_one_certification(text: str) -> None:
+    # Read in two parts ("AWS Certified" + "Cloud Practitioner"), the title had counted the
+    # certification twice.
+    hits = {h.id: h for h in find_skills(text)}
+    assert hits["cloud-certification"].count == 1
+    assert hits["aws"].count == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("Log Analytics (KQL), Application Insights", "kql"),
+        ("Kusto Query Language", "kql"),
+        ("Understanding of Kerberos/NTLM", "kerberos"),
+        ("MongoDB and Firestore", "google-firestore"),
+        ("Hands-on experience with AWS EMR and AWS Glue", "aws-glue"),
+    ],
+)
+def test_skills_added_in_the_third_review_are_found(text: str, skill: str) -> None:
+    assert skill in ids(text)
 
 
 def test_a_second_skill_is_credited_at_the_forms_own_span() -> None:
