@@ -1550,7 +1550,9 @@ def parse_location(
     title: str | None = None,
 ) -> PostingLocation | None:
     """Read a posting's location line ("San Francisco, CA or Remote (USA)", "London, GB - Remote
-    OK", "Canada,United States") and its work mode. None when nothing says anything.
+    OK", "Canada,United States") and its work mode. None when nothing says anything. Without a
+    location line, a line of the description labelling the job's location ("Location: Raleigh,
+    NC") is read as one.
 
     The work mode comes from the location line; else from the title ("SRE (Remote)", "DevOps
     Engineer | Hybrid"), which also turns a line's "Remote" into hybrid as "Remote Hybrid" reads
@@ -1558,6 +1560,8 @@ def parse_location(
     several modes ("Hybrid or Remote") offers a choice and states none.
     """
     line = text.strip() if text else ""
+    if not line and description:
+        line = _labelled_location(description) or ""
     location = _read_line(line)
     said = location.remote if location else None
     in_title = _remote_in_title(title) if title else None
@@ -1573,6 +1577,28 @@ def parse_location(
             text=line,
         )  # fmt: skip
     return location if remote == said else location.model_copy(update={"remote": remote})
+
+
+# A line of the description that labels the job's place ("Location: Raleigh, NC", "**Job
+# Location:** Austin, TX"), read as a location field is where the posting has none. A value
+# longer than a place line (text run together, a sentence) is not one.
+_LOCATION_LABEL = re.compile(
+    r"^[ \t*#>_-]*(?:job[ \t]+|work[ \t]+|office[ \t]+)?location[ \t]*(?:\*\*|__)?[ \t]*[:\uff1a]"
+    r"[ \t]*(?:\*\*|__)?[ \t]*(?P<value>[^\n]{2,60}?)[ \t*_.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _labelled_location(description: str) -> str | None:
+    """The value of the description's first line labelling the job's location, if it reads as
+    a place or a work mode."""
+    if "ocation" not in description and "OCATION" not in description:
+        return None
+    found = _LOCATION_LABEL.search(description)
+    if found is None:
+        return None
+    value = found.group("value").strip()
+    return value if _read_line(value) is not None else None
 
 
 @lru_cache(maxsize=8192)
