@@ -326,3 +326,36 @@ def test_html_cells_and_sections_stay_apart() -> None:
 def test_blank_lines_before_a_csv_header_are_skipped(cli, stdin) -> None:  # type: ignore[no-untyped-def]
     stdin(f"\n\ntitle;description\nA;{DEVOPS}\n")
     assert [a["id"] for a in analyses(cli, "-")] == ["line 4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Senior Site Reliability Engineer\n\nWe run on-call for our platform.",
+            "Senior Site Reliability Engineer",
+        ),
+        ("# DevOps Engineer (Remote)\n\nBuild CI/CD pipelines.", "DevOps Engineer (Remote)"),
+        (
+            "**Platform Engineer, Developer Experience**\nOwn our IDP.",
+            "Platform Engineer, Developer Experience",
+        ),
+        ("<h1>Cloud Architect</h1><p>Design landing zones on AWS.</p>", "Cloud Architect"),
+        ("**Job title:** DevSecOps Engineer\nShift security left.", "DevSecOps Engineer"),
+        # Not a title: a sentence, a heading that names no job, a line too long to be one.
+        ("We are hiring an SRE to own on-call.\nApply now.", None),
+        ("About us\n\nWe are hiring a DevOps engineer.", None),
+        ("Senior engineer " * 10 + "\nText.", None),
+        ("Requirements:\n- Kubernetes", None),
+    ],
+)
+def test_a_text_postings_first_line_is_its_title_when_it_reads_as_one(
+    text: str, title: str | None
+) -> None:
+    (record,) = read_postings(text)
+    assert isinstance(record, RawPosting)
+    assert record.title == title
+    # A title given wins; the description is the whole text either way.
+    (given,) = read_postings(text, title="Barista")
+    assert isinstance(given, RawPosting) and given.title == "Barista"
+    assert record.description == given.description

@@ -148,7 +148,10 @@ def posting_command(
     title: Annotated[
         str | None,
         typer.Option(
-            "--title", "-t", help="Job title of a text posting; in a batch, for records without."
+            "--title",
+            "-t",
+            help="Job title of a text posting (default: its first line, when that reads as a "
+            "job title); in a batch, for records without.",
         ),
     ] = None,
     location: Annotated[

@@ -376,9 +376,33 @@ def read_postings(
             raise RolediffError("The posting is empty.")
         if len(body) > MAX_TEXT_CHARS:
             raise RolediffError(f"The posting is longer than {MAX_TEXT_CHARS:,} characters.")
+        title = title if title is not None else title_line(body)
         yield RawPosting(title=title, description=body, location=location, line=1)
     else:
         raise RolediffError(f"Unknown input kind '{kind}': use text, html, json, jsonl or csv.")
+
+
+_JOB_NOUN = re.compile(
+    r"\b(?:engineer|engineering|developer|architect|administrator|admin|manager|specialist"
+    r"|consultant|analyst|lead|director|head|scientist|technician|officer|intern|sre"
+    r"|devops|devsecops|programmer|designer|tester|operator|coordinator|associate|vp)s?\b",
+    re.IGNORECASE,
+)
+_MARKUP = " \t#*_>"
+_TITLE_LABELS = frozenset({"job title", "title", "position", "role", "job", "job role"})
+
+
+def title_line(body: str) -> str | None:
+    """The first line of a plain-text posting when it reads as a job title ("Senior Site
+    Reliability Engineer", "# DevOps Engineer (Remote)"): short, no sentence, a job's noun in
+    it; else None."""
+    first = body.lstrip().split("\n", 1)[0].strip().strip(_MARKUP).strip()
+    label, colon, rest = first.partition(":")
+    if colon and label.strip(_MARKUP).strip().lower() in _TITLE_LABELS:
+        first = rest.strip().strip(_MARKUP).strip()  # "Job title: DevOps Engineer"
+    if not 2 < len(first) <= 80 or len(first.split()) > 10 or first[-1] in ".:;?!,":
+        return None
+    return first if _JOB_NOUN.search(first) else None
 
 
 def _with_defaults(record: Record, title: str | None, location: str | None) -> Record:
