@@ -342,6 +342,7 @@ def test_blank_lines_before_a_csv_header_are_skipped(cli, stdin) -> None:  # typ
         ),
         ("<h1>Cloud Architect</h1><p>Design landing zones on AWS.</p>", "Cloud Architect"),
         ("**Job title:** DevSecOps Engineer\nShift security left.", "DevSecOps Engineer"),
+        ("Position Title: Principal Data Scientist\nModels.", "Principal Data Scientist"),
         # Not a title: a sentence, a heading that names no job, a line too long to be one.
         ("We are hiring an SRE to own on-call.\nApply now.", None),
         ("About us\n\nWe are hiring a DevOps engineer.", None),

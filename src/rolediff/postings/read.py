@@ -389,7 +389,9 @@ _JOB_NOUN = re.compile(
     re.IGNORECASE,
 )
 _MARKUP = " \t#*_>"
-_TITLE_LABELS = frozenset({"job title", "title", "position", "role", "job", "job role"})
+_TITLE_LABELS = frozenset(
+    {"job title", "title", "position", "position title", "job position", "role", "job", "job role"}
+)
 
 
 def title_line(body: str) -> str | None:
