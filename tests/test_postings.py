@@ -824,3 +824,23 @@ def test_prepositions_alone_explain_nothing() -> None:
 
     assert not any(_explains(t) for t in ("per", "across", "per the", "towards"))
     assert _explains("per hour") and _explains("on call")
+
+
+def test_a_model_file_without_a_familys_phrase_features_is_refused_as_data() -> None:
+    from unittest.mock import patch
+
+    from rolediff import data
+    from rolediff.postings import classify
+
+    spec = json.loads(data.read_text("classifier/role_model.json"))
+    spec["extra_features"] = [f for f in spec["extra_features"] if f != "sre:early"]
+    broken = json.dumps(spec)
+    classify._weights.cache_clear()
+    try:
+        with (
+            patch.object(classify.data, "read_text", lambda _path: broken),
+            pytest.raises(data.DataError, match="sre:early"),
+        ):
+            classify._weights()
+    finally:
+        classify._weights.cache_clear()

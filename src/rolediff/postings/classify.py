@@ -149,11 +149,14 @@ def _weights() -> _Weights:
     columns = np.ascontiguousarray(coef.T)
     pull = coef - others
     explains = np.asarray([_explains(term) for term in spec.vocabulary])
-    names = spec.extra_features
-    family_of = {
-        role: tuple(names.index(f"{role}:{kind}") for kind in _FAMILY_FEATURES)
-        for role in INFRA_ROLES
-    }
+    names = {name: i for i, name in enumerate(spec.extra_features)}
+    try:
+        family_of = {
+            role: tuple(names[f"{role}:{kind}"] for kind in _FAMILY_FEATURES)
+            for role in INFRA_ROLES
+        }
+    except KeyError as e:
+        raise data.DataError(f"classifier: no extra feature {e}") from None
     extra_scale = np.asarray(
         [
             spec.skill_weight if name.startswith("area:") else spec.phrase_weight
