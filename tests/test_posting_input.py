@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rolediff import cli_common
 from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff, strip_html
@@ -360,3 +362,14 @@ def test_a_text_postings_first_line_is_its_title_when_it_reads_as_one(
     (given,) = read_postings(text, title="Barista")
     assert isinstance(given, RawPosting) and given.title == "Barista"
     assert record.description == given.description
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_a_guessed_title_is_a_short_piece_of_the_first_line(text: str) -> None:
+    from rolediff.postings.read import title_line
+
+    title = title_line(text)
+    if title is not None:
+        assert title in text.lstrip().split("\n", 1)[0]
+        assert 2 < len(title) <= 80 and title == title.strip()
