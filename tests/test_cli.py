@@ -435,6 +435,15 @@ def test_pay_says_which_percentile_of_whose_salary(cli) -> None:  # type: ignore
     assert "Salary: 90th percentile of SRE salaries in Raleigh, NC; estimate:" in out
 
 
+def test_cities_names_its_own_option_for_an_unknown_sort(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("cities", "--salary", "100000", "--sort", "cheapest")
+    assert result.code == 2
+    assert "--sort" in result.err and "take_home, after_tax or gross" in result.err
+    assert "'cheapest'" in result.err
+    # Spellings the library reads still work.
+    assert cli("cities", "--salary", "100000", "--sort", "After-Tax", "--top", "1").code == 0
+
+
 @pytest.mark.parametrize("top", ["0", "-3"])
 def test_cities_names_its_own_option_when_top_is_too_small(cli, top: str) -> None:  # type: ignore[no-untyped-def]
     # The library's message speaks of the API's `top`; the CLI user typed --top.

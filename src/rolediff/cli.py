@@ -328,6 +328,16 @@ def _note_unused(ctx: typer.Context, salary: float | None, role: str | None) -> 
         )
 
 
+def _sort_choice(value: str) -> str:
+    """--sort's value as the library spells it ("After-Tax": after_tax), or a usage error."""
+    from rolediff.answers import sort_key
+
+    try:
+        return sort_key(value)
+    except RolediffError:
+        raise typer.BadParameter(f"must be take_home, after_tax or gross; got {value!r}.") from None
+
+
 @app.command("cities")
 def cities_command(
     ctx: typer.Context,
@@ -346,7 +356,10 @@ def cities_command(
         ),
     ] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="take_home (default), after_tax or gross.")
+        str,
+        typer.Option(
+            "--sort", parser=_sort_choice, help="take_home (default), after_tax or gross."
+        ),
     ] = "take_home",
     year: Year = None,
     filing: Filing = "single",
