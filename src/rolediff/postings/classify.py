@@ -48,7 +48,8 @@ class Evidence:
     """Something in the posting that pushed the classifier toward its answer."""
 
     kind: str
-    """"title", "phrase" (names a role), "term" (a word or pair of words) or "skill"."""
+    """"title", "phrase" (names the family: its role phrase, else a bare mention), "term" (a word
+    or pair of words) or "skill"."""
     text: str
     role: str
     weight: float
