@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolediff import data
+from rolediff.data import surface as surface  # the matcher's form comparison, defined once
 from rolediff.data.schema import Skill
 from rolediff.errors import UnknownSkillError, suggest
 
@@ -20,11 +21,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     import numpy as np
-
-
-def surface(text: str) -> str:
-    """The form names and aliases are compared in: lower case, single spaces."""
-    return " ".join(text.lower().split())
 
 
 @dataclass(frozen=True)

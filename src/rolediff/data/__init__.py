@@ -98,14 +98,14 @@ def check_also_credits(rules: ContextRules, taxonomy: tuple[Skill, ...]) -> None
     owner: dict[str, str] = {}
     for skill in taxonomy:
         for form in (skill.id, skill.name, *skill.aliases):
-            owner.setdefault(_surface(form), skill.id)
-    stop = {_surface(form) for form in rules.stop}
+            owner.setdefault(surface(form), skill.id)
+    stop = {surface(form) for form in rules.stop}
     credited: dict[str, str] = {}
     where = "skills/context_rules.toml [[also]]"
     for entry in rules.also:
         if entry.skill not in ids:
             raise DataError(f"{where}: skill '{entry.skill}' is not an id in skills/skills.csv")
-        for form in map(_surface, entry.forms):
+        for form in map(surface, entry.forms):
             if form not in owner:
                 raise DataError(
                     f"{where}: '{form}' (for {entry.skill}) is no id, name or alias in "
@@ -122,8 +122,9 @@ def check_also_credits(rules: ContextRules, taxonomy: tuple[Skill, ...]) -> None
             credited[form] = entry.skill
 
 
-def _surface(text: str) -> str:
-    """A name or alias as the matcher compares it (skills.surface): lower case, single spaces."""
+def surface(text: str) -> str:
+    """The form names and aliases are compared in: lower case, single spaces (the skill
+    matcher's, `rolediff.skills.surface`, and the loader's checks of the context rules)."""
     return " ".join(text.lower().split())
 
 
