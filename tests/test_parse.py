@@ -19,6 +19,7 @@ from rolediff.postings.parse import (
     _NOT_PAY_BEFORE_WORDS,
     _PAY_WORDS,
     _PAY_WORDS_WORDS,
+    _SEGMENT_SPLIT,
     _TEXT_LEVELS,
     _TITLE_LEVELS,
     _TITLE_MODE_WORDS,
@@ -216,6 +217,18 @@ def test_countries_and_regions_are_unambiguous() -> None:
     assert len(spellings) == len(set(spellings))
     regions = [s for spellings in place_conventions().regions.values() for s in spellings]
     assert not set(regions) & set(spellings)
+
+
+def test_every_country_spelling_reads_alone_and_in_a_list() -> None:
+    """Job boards list countries by their ISO 3166 names, some holding a separator ("Congo, The
+    Democratic Republic of the", "Virgin Islands (UK)"): each spelling reads as its country,
+    whole. Names hold no separator (they stand in for such spellings before a line is split)."""
+    for country in countries():
+        assert "," not in country.name and not _SEGMENT_SPLIT.search(country.name)
+        for spelling in (country.name, *country.aliases):
+            for line in (spelling, f"Germany,{spelling},Japan", f"Remote - {spelling}"):
+                location = parse_location(line)
+                assert location is not None and country.name in location.places, line
 
 
 def test_foreign_cities_are_outside_the_us_and_their_aliases_known() -> None:

@@ -1091,6 +1091,33 @@ class _PlaceVocabulary:
     """"Greater X" (group `after` is X), "X Metropolitan Area" (group `before`): `_metro_inner`"""
     foreign_cities: dict[str, str]
     """normalised name or alias of a city outside the US → its country code"""
+    compound_countries: re.Pattern[str] | None
+    """Country spellings that hold a separator of location lines ("Korea, Republic of",
+    "Virgin Islands (UK)"), as written between separators: `_plain_countries`"""
+    compound_names: dict[str, str]
+    """`_compound_key` of such a spelling → its country's name"""
+
+
+def _compound_key(spelling: str) -> str:
+    return " ".join(spelling.lower().replace(",", " , ").split())
+
+
+def _loose(spelling: str) -> str:
+    """A pattern for a spelling as lines write it: any spaces between words, none needed after
+    a comma."""
+    words = (r"\s+".join(map(re.escape, part.split())) for part in spelling.split(","))
+    return r"\s*,\s*".join(words)
+
+
+def _plain_countries(line: str, vocab: _PlaceVocabulary) -> str:
+    """The line with each country spelled with a separator ("Congo, The Democratic Republic of
+    the", ISO 3166's style of job boards' country lists) replaced by the country's name, so
+    that splitting the line keeps it whole."""
+    if vocab.compound_countries is None:
+        return line
+    return vocab.compound_countries.sub(
+        lambda m: vocab.compound_names[_compound_key(m.group(0))], line
+    )
 
 
 @cache
@@ -1135,6 +1162,19 @@ def _vocabulary() -> _PlaceVocabulary:
     foreign = {normalize(c.city): c.country for c in foreign_cities()}
     for alias, name in conventions.foreign_city_aliases.items():
         foreign[normalize(alias)] = foreign[normalize(name)]
+    compound = {
+        _compound_key(spelling): country.name
+        for country in countries()
+        for spelling in country.aliases
+        if "," in spelling or _SEGMENT_SPLIT.search(spelling)
+    }
+    # Longest first, whole between separators (or the line's ends).
+    alternatives = "|".join(_loose(k) for k in sorted(compound, key=len, reverse=True))
+    compound_countries = (
+        re.compile(rf"(?<![^\s,;|/\n])(?:{alternatives})(?![^\s,;|/\n])", re.IGNORECASE)
+        if compound
+        else None
+    )
     return _PlaceVocabulary(
         countries=by_name,
         codes=codes,
@@ -1150,6 +1190,8 @@ def _vocabulary() -> _PlaceVocabulary:
         same_name={name: tuple(v) for name, v in same_name.items()},
         metro_words=metro_words,
         foreign_cities=foreign,
+        compound_countries=compound_countries,
+        compound_names=compound,
     )
 
 
@@ -1605,7 +1647,8 @@ def _labelled_location(description: str) -> str | None:
 def _read_line(line: str) -> PostingLocation | None:
     """The location line alone; cached because a few lines ("Remote", "United States") recur."""
     vocab = _vocabulary()
-    segments = [_tokens(s, vocab) for s in _SEGMENT_SPLIT.split(line) if s.strip()]
+    split = _SEGMENT_SPLIT.split(_plain_countries(line, vocab))
+    segments = [_tokens(s, vocab) for s in split if s.strip()]
     named = {t.value for s in segments for t in s if t.kind == "country"}
     named |= {t.country for s in segments for t in s if t.kind == "subdivision" and t.country}
     reading = _Reading(foreign=bool(named - {"US"}), us_only="US" in named)
