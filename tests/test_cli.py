@@ -99,7 +99,7 @@ def test_where_json_gives_the_cbsa(cli) -> None:  # type: ignore[no-untyped-def]
         (["cities", "--salary", "90000", "--chart", "/nonexistent-dir/c.svg"], "No such directory"),
         (["report", "devops", "sre", "-o", "/nonexistent-dir/r.html"], "No such directory"),
         (["fit", "--skills", "linux", "--from", "sre", "--to", "sre"], "same role"),
-        (["fit", "--skills", ",,,"], "skills is empty"),
+        (["fit", "--skills", ",,,"], "No skills given"),
         (["fit", "-s", "linux", "--from", "devops", "--to", "sre", "-t", "cloud"], "differ"),
         (["report", "devops", "sre", "-o", "/tmp/r.html", "-t", "nope"], "Unknown role"),
         (["report", "devops", "sre", "-o", "/tmp/r.html", "-t", "sre"], "give skills"),

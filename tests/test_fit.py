@@ -303,7 +303,7 @@ def test_no_input_is_an_error() -> None:
         fit(skills="git", from_role="devops", market=PROFILE_ONLY)
     # empty input is refused whatever its form (the API once scored an empty list as zeros)
     for empty in ("", " , ", [], ["", " "]):
-        with pytest.raises(RolediffError, match="skills is empty"):
+        with pytest.raises(RolediffError, match="No skills given"):
             fit(skills=empty, market=PROFILE_ONLY)
     with pytest.raises(RolediffError, match="résumé text is empty"):
         fit(resume_text=" \n", market=PROFILE_ONLY)

@@ -464,7 +464,7 @@ def fit(
             " leads to the role you move to, so give one of them."
         )
     if skills is not None and not _split_items(skills):
-        raise RolediffError("skills is empty: give skills separated by commas (linux, k8s).")
+        raise RolediffError("No skills given: separate skills with commas (linux, k8s).")
     if resume_text is not None and not resume_text.strip():
         raise RolediffError("The résumé text is empty.")
     weights = _market(market)
