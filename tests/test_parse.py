@@ -107,6 +107,26 @@ def test_seniority(case: dict[str, Any]) -> None:
         (None, "SRE", "Pick the instance type: temporary spot nodes cut costs.", None),
         (None, "SRE", "- Type: Contract\n- Duration: 6 months", "contract"),
         (None, "SRE", "Choose an instance-type: temporary nodes are cheap.", None),
+        # Stated in a header line's parts, or in a sentence about the job.
+        (None, "SRE", "Engineering /\n\nRemote - Full-time /\n\nApply for this job", "full_time"),
+        (None, "SRE", "About the role\n  * Location: Remote (US)\n  * Full-time \n", "full_time"),
+        (None, "SRE", "Duration: 6 month contract\nRate: DOE", "contract"),
+        (None, "SRE", "* Permanent contract\n* 25 days of holiday", "full_time"),
+        (None, "SRE", "This is a full-time, exempt position.", "full_time"),
+        (None, "SRE", "This is a long-term full-time (40 hrs/wk) contract role.", "contract"),
+        (None, "SRE", "Join us on a permanent, part-time basis.", "part_time"),
+        (None, "SRE", "The role is contract-to-hire.", "contract"),
+        (None, "SRE", "We are hiring a part-time community manager.", "part_time"),
+        (None, "SRE", "This is a paid internship over the summer.", "internship"),
+        # Offering a choice, or speaking of other people or of experience: nothing stated.
+        (None, "SRE", "This is a full time (with benefits) or contract role.", None),
+        (None, "SRE", "  * Full-time or part-time roles available.\n", None),
+        (None, "SRE", "Full-time / Contract", None),
+        (None, "SRE", "### Benefits (For Full Time Employees):\n  * Health", None),
+        (None, "SRE", "Full-time team members are eligible for health insurance.", None),
+        (None, "SRE", "  * 3+ years of full-time experience with Linux\n", None),
+        (None, "SRE", "We offer permanent contracts and great benefits.", None),
+        (None, "SRE", "Audit smart contracts; this is a great opportunity.", None),
     ],
 )
 def test_employment_type_of_a_posting(

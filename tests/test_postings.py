@@ -363,6 +363,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
         LEVEL_NEEDLES,
         MENTION_STARTS,
         REMOTE_NEEDLES,
+        TERMS_NEEDLES,
         YEARS_NEEDLES,
     )
     from rolediff.skills import lower_same_length, spaced
@@ -376,6 +377,7 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
         (text, YEARS_NEEDLES),
         (spaced(low), LEVEL_NEEDLES),  # "a senior" as the spaced text writes "a-senior"
         (low, EMPLOYMENT_NEEDLES),
+        (spaced(low), TERMS_NEEDLES),  # "full time" as the spaced text writes "Full-Time"
     ):
         spans = set()
         for needle in needles:
@@ -397,7 +399,8 @@ def _naive_scan(text: str) -> list[list[tuple[int, int]]]:
                 *("a senior", "A-Senior", "an", "a", "junior", "entry-level", "ENTRY"),
                 *("years", "Year", "yrs", "DevOps", "dev-ops", "SRE", "Site Reliability", "GCP"),
                 *("platform", "x", " ", "\n", "-", "#", "\u00e9", "\u0130", "\u212a"),
-                *("Job Type: Contract", "prototype", "TYPE"),
+                *("Job Type: Contract", "prototype", "TYPE", "Full-Time", "full_time"),
+                *("contractor", "Permanent", "freelancer", "fixed-term", "TEMPORARY"),
             ]
         ),
         max_size=30,
@@ -417,6 +420,7 @@ _KEY_FRAGMENTS = [
     *("remote", "from home", "USD", "lakh", "Kč", "zł", "years", "yrs", "platform", "site"),
     *(" ", "  ", "\n", "/", ".", "-", "\u3000", "\u00e9", "\U0001f600", "x"),
     *("a senior", "A Senior", "an", "a", "junior", "entry-level", "Entry", "Job type:", "TYPE"),
+    *("Full-Time", "part time", "Contract", "internship", "fixed-term"),
 ]
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, m
 from rolediff import data
 from rolediff.errors import UnknownPlaceError
 from rolediff.geo import Place, county_metro, normalize, resolve_place
-from rolediff.postings.scan import EMPLOYMENT, LEVEL, PAY, REMOTE, YEARS, Found, scan
+from rolediff.postings.scan import EMPLOYMENT, LEVEL, PAY, REMOTE, TERMS, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
 SalarySource = Literal["field", "description"]
@@ -1882,7 +1882,8 @@ def employment_type(
 ) -> EmploymentType | None:
     """The posting's employment type: from its employment-type field, else its title ("DevOps
     Engineer (Contract)"; not "Contracts Manager", a kind of job), else a line of the description
-    that labels it ("Employment type: Full-time"), looked for where the scan found "type"."""
+    that labels it ("Employment type: Full-time"), looked for where the scan found "type", else
+    the terms the description states of the job (`_stated_terms`)."""
     kind = parse_employment_type(job_type)
     if kind is None and title:
         low_title = title.lower()
@@ -1897,6 +1898,95 @@ def employment_type(
         m = _EMPLOYMENT_LABEL.search(description, max(0, at - 12), at + 80)
         if m and (kind := parse_employment_type(m["value"])) is not None:
             return kind
+    return _stated_terms(description, found)
+
+
+# The terms a description may state, strongest first: an internship and a temporary or
+# fixed-term job are that whatever else the phrase says ("full-time fixed-term contract"); a
+# permanent one is full-time ("permanent contract") unless part-time; a contract is one even
+# when full-time.
+_STATED_TERM = re.compile(
+    r"(?P<internship>\binternships?\b)"
+    r"|(?P<temporary>\btemporary\b|\bfixed[- ]term\b|\bseasonal\b)"
+    r"|(?P<permanent>\bpermanent\b)"
+    r"|(?P<contract>\bcontract(?:or|s)?\b|\bfreelance(?:r)?\b)"
+    r"|(?P<part_time>\bpart[-_ ]?time\b)"
+    r"|(?P<full_time>\bfull[-_ ]?time\b)",
+    re.IGNORECASE,
+)
+_TERM_STRENGTH: dict[str, EmploymentType] = {
+    "internship": "internship", "temporary": "temporary", "permanent": "full_time",
+    "contract": "contract", "part_time": "part_time", "full_time": "full_time",
+}  # fmt: skip
+# A sentence saying what the job is: "This is a full-time position", "The role is a 6-month
+# contract", "on a full time, permanent basis", "we are hiring a part-time ...".
+_TERM_STATEMENT = re.compile(
+    r"\b(?:this\s+is\s+an?|(?:this|the)\s+(?:role|position|job|opportunity)\s+is(?:\s+an?)?"
+    r"|on\s+an?)\s+[^.;:!?\n]{0,60}?\b(?:position|role|job|opportunity|basis|assignment"
+    r"|engagement|contract|employment|internship)\b"
+    r"|\b(?:role|position|job)\s+is\s+(?:an?\s+)?(?:(?:fully\s+)?remote,?\s+)?"
+    r"(?:full[-_ ]?time|part[-_ ]?time|permanent|temporary|fixed[- ]term|contract|freelance)\b"
+    r"|\b(?:hiring|seeking|looking\s+for|recruiting)\s+an?\s+(?:(?:remote|experienced)\s+)?"
+    r"(?:full[-_ ]?time|part[-_ ]?time|permanent|temporary|contract(?:or)?|freelance(?:r)?)\b",
+    re.IGNORECASE,
+)
+_STATEMENT_OPENINGS = (" is ", "on a", "hiring", "seeking", "looking", "recruiting")
+"""What precedes the term in every `_TERM_STATEMENT` match ("this is a", "the role is")."""
+# A header line lists the job's facts in parts ("Engineering / Remote - Full-time /", "* Full
+# Time", "Duration: 6 month contract"); a part naming terms with no other words than these
+# states them.
+_LINE_PARTS = re.compile(r"[/|\u2022\u00b7:;,()\[\]]|\s[-\u2013\u2014]\s|^\s*[-*+>]\s")
+_PART_WORDS = frozenset(
+    {"position", "role", "job", "employee", "employment", "opportunity", "only", "basis", "to"}
+    | {"hire", "w2", "salaried", "exempt", "regular", "remote", "hybrid", "onsite", "month"}
+    | {"months", "year", "years", "week", "weeks", "long", "short", "term"}
+)
+_HEADER_LINE = 80
+"""Longest line (characters) read as a header line of parts."""
+_CHOICE = re.compile(r"\bor\b", re.IGNORECASE)
+"""A statement offering terms to choose from ("a full-time or contract role") states none."""
+
+
+def _strongest(text: str) -> EmploymentType | None:
+    named = {m.lastgroup for m in _STATED_TERM.finditer(text)}
+    if "permanent" in named and "part_time" in named:
+        named.discard("permanent")
+    return next((kind for term, kind in _TERM_STRENGTH.items() if term in named), None)
+
+
+def _line_terms(line: str) -> EmploymentType | None:
+    """The terms a header line states, when its parts state one kind."""
+    kinds = set()
+    for part in _LINE_PARTS.split(line):
+        if not _STATED_TERM.search(part):
+            continue
+        rest = re.findall(r"[^\W_]+", _STATED_TERM.sub(" ", part).lower())
+        if all(word in _PART_WORDS or word.isdigit() for word in rest):
+            kinds.add(_strongest(part))
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _stated_terms(description: str, found: Found) -> EmploymentType | None:
+    """The employment type the description states of the job, the first in the text: as a part
+    of a header line, or in a sentence about the job. Benefits "for full-time employees" or
+    "years of full-time experience" state nothing."""
+    for at, end in sorted(found.of(TERMS)):
+        start = description.rfind("\n", 0, at) + 1
+        stop = description.find("\n", end)
+        stop = len(description) if stop == -1 else stop
+        if stop - start <= _HEADER_LINE and (kind := _line_terms(description[start:stop])):
+            return kind
+        # A statement's opening words come at most ~70 characters before its term, and its
+        # noun at most ~60 after: most places hold none of the openings, and skip the regex.
+        lo = max(start, at - 75)
+        before = description[lo:at].lower()
+        if not any(opening in before for opening in _STATEMENT_OPENINGS):
+            continue
+        for m in _TERM_STATEMENT.finditer(description, lo, min(stop, end + 62)):
+            if m.start() <= at < m.end() and not _CHOICE.search(m.group()):
+                kind = _strongest(m.group())
+                if kind is not None:
+                    return kind
     return None
 
 

@@ -43,7 +43,9 @@ LEVEL = 4
 """Words naming the level hired at: "entry-level", "a senior" (parse.parse_seniority)."""
 EMPLOYMENT = 5
 """Where a line may label the employment type: "Job type: Contract" (parse.employment_type)."""
-GROUPS = 6
+TERMS = 6
+"""Words naming employment terms: "full-time", "contract" (parse.employment_type)."""
+GROUPS = 7
 """How many groups of places a scan finds."""
 
 MENTION_STARTS = (
@@ -62,6 +64,11 @@ REMOTE_NEEDLES = tuple(
 YEARS_NEEDLES = ("year", "Year", "YEAR", "yrs", "Yrs")
 LEVEL_NEEDLES = ("entry", "junior", "senior")
 EMPLOYMENT_NEEDLES = ("type",)
+TERMS_NEEDLES = (
+    *("full time", "part time", "permanent", "contract", "freelanc", "internship"),
+    *("temporary", "fixed term"),
+)
+"""As the spaced text writes them ("full-time": "full time")."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ def _needles() -> tuple[dict[str, dict[int, frozenset[str] | None]], dict[str, t
     add(YEARS, YEARS_NEEDLES, exact=True)
     add(LEVEL, LEVEL_NEEDLES, exact=False)
     add(EMPLOYMENT, EMPLOYMENT_NEEDLES, exact=False)
+    add(TERMS, TERMS_NEEDLES, exact=False)
     needles: dict[str, dict[int, frozenset[str] | None]] = {}
     symbols: dict[str, tuple[int, ...]] = {}
     merged: dict[str, dict[int, set[str] | None]] = {}
