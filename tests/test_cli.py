@@ -476,6 +476,14 @@ def test_posting_table_tells_a_hybrid_of_roles_from_hybrid_work(cli, tmp_path) -
     assert rows[0][3] == "hybrid of roles"
 
 
+def test_posting_table_shows_the_employment_terms(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "job.txt"
+    path.write_text("Own CI/CD and Terraform on AWS.\n\nThis is a full-time position.", "utf-8")
+    (row,) = csv.DictReader(io.StringIO(cli("posting", str(path), "-f", "csv").out))
+    assert row["employment"] == "full-time"
+    assert json.loads(cli("posting", str(path), "-f", "json").out)["employment_type"] == "full_time"
+
+
 @pytest.mark.parametrize(
     "argv",
     [

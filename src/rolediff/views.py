@@ -426,6 +426,7 @@ def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[T
     # "hybrid of roles", not "hybrid": the place column says "hybrid" of a work mode.
     columns = [
         "posting", "title", "role", "hybrid of roles", "top skills", "pay", "place", "seniority",
+        "employment",
     ]  # fmt: skip
     rows = [
         [
@@ -437,6 +438,7 @@ def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[T
             _salary_text(r.salary),
             _place_text(r.location),
             r.seniority or ABSENT,
+            r.employment_type.replace("_", "-") if r.employment_type else ABSENT,
         ]
         for i, r in enumerate(results, 1)
     ]
