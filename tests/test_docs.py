@@ -190,3 +190,20 @@ def test_json_md_names_every_nested_key(command: str, json_documents: dict[str, 
     own, referred = SECTIONS[command]
     missing = sorted(_nested_keys(json_documents[command]) - _named(own, *referred))
     assert not missing, f"docs/json.md, section of rolediff {command}, does not name {missing}"
+
+
+def test_postings_md_states_the_shipped_models_cross_validated_metrics() -> None:
+    """docs/postings.md's accuracy table and figures are those the model file records."""
+    model = json.loads((ROOT / "src/rolediff/data/classifier/role_model.json").read_text("utf-8"))
+    cv = model["training"]["cv_metrics"]
+    page = (ROOT / "docs" / "postings.md").read_text(encoding="utf-8")
+    assert f"model `{model['version']}`" in page
+    for label, m in cv["per_label"].items():
+        row = f"| {label} | {m['precision']:.2f} | {m['recall']:.2f} | {m['f1']:.2f} | {m['n']} |"
+        assert row in page, row
+    assert (
+        f"Macro-F1 {cv['macro_f1']:.2f}; infrastructure-vs-other F1 {cv['infra_vs_other_f1']:.2f}"
+        in page
+    )
+    assert f"{cv['devops_vs_sre_accuracy']:.0%} get" in page
+    assert f"{cv['devops_or_sre_accuracy']:.0%} are placed" in page
