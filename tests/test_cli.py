@@ -476,6 +476,22 @@ def test_posting_table_tells_a_hybrid_of_roles_from_hybrid_work(cli, tmp_path) -
     assert rows[0][3] == "hybrid of roles"
 
 
+def test_posting_tables_give_a_hybrids_other_role_its_own_reasons(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The core SRE skills that make a DevOps posting a hybrid were listed under "Why devops"
+    with a pull of +0.000."""
+    path = tmp_path / "job.txt"
+    path.write_text(
+        "We are hiring a DevOps Engineer to build CI/CD pipelines with Jenkins and Terraform. "
+        "Join our on-call rotation, define SLOs and error budgets, write blameless postmortems.",
+        "utf-8",
+    )
+    out = cli("posting", str(path), "-f", "markdown").out
+    why, also = out.split("## Why devops")[1].split("## Also sre")
+    assert "SLO" not in why and "+0.000" not in out
+    assert "| skill | SLO | core sre skill |" in also
+    assert "the devops profile does not" in also
+
+
 def test_posting_table_shows_the_employment_terms(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "job.txt"
     path.write_text("Own CI/CD and Terraform on AWS.\n\nThis is a full-time position.", "utf-8")

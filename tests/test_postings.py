@@ -96,6 +96,28 @@ def test_title_is_extra_evidence_and_two_families_make_a_hybrid() -> None:
     assert title_roles("Accountant") == []
 
 
+def test_a_hybrid_shows_what_pulled_toward_its_other_role() -> None:
+    """The second role of a hybrid had no reasons but its title: now its phrase, strongest
+    terms and skills (at most three of each), each pulling toward it."""
+    text = (
+        "Own CI/CD pipelines with Jenkins and Terraform on AWS, define SLOs with the SRE team "
+        "and run postmortems."
+    )
+    result = classify(text, title="DevOps / SRE Engineer")
+    assert result.hybrid
+    (second,) = [r for r in result.hybrid_of if r != result.role]
+    reasons = [e for e in result.evidence if e.role == second]
+    assert reasons[0].kind == "title"
+    assert {"term", "skill"} <= {e.kind for e in reasons}
+    for kind in ("phrase", "term", "skill"):
+        assert len([e for e in reasons if e.kind == kind]) <= 3
+    assert all(e.weight > 0 for e in reasons if e.kind != "title")
+    # Without the flag, only the role's own reasons are given.
+    single = classify(fixture("devops.txt"), title="DevOps Engineer")
+    assert not single.hybrid
+    assert {e.role for e in single.evidence} == {"devops"}
+
+
 def test_mentions_find_role_phrases() -> None:
     found = mentions("Join our SRE team. DevOps engineers and the platform team; cloud costs.")
     assert [(m.role, m.is_role) for m in found] == [

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rolediff.pay.models import CityRow, SalaryEstimate, TakeHome
     from rolediff.pay.take_home import SalaryMatch
     from rolediff.postings.analyze import PostingAnalysis
+    from rolediff.postings.classify import Evidence
     from rolediff.postings.parse import PostingLocation, Salary
 
 ABSENT = "—"
@@ -446,25 +447,59 @@ def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[T
     if len(results) != 1 or not detailed:
         return [summary]
     r = results[0]
-    evidence = [
-        [e.kind, e.text, f"{e.weight:+.3f}" if e.kind != "title" else "title names it"]
-        for e in r.evidence
-    ]
     scores = sorted(r.role_scores.items(), key=lambda kv: -kv[1])
-    return [
+    tables = [
         summary,
         Table(
             f"Why {r.role}",
             ["evidence", "text", "pull toward it"],
-            evidence,
+            [_evidence_row(e) for e in r.evidence if e.role == r.role],
             notes=["Scores: " + ", ".join(f"{k} {v:.1%}" for k, v in scores)],
         ),
+    ]
+    # Reasons toward another role (the second of a hybrid, a family the title names) apart:
+    # under "Why devops", an SRE skill had read as a reason for DevOps.
+    others = dict.fromkeys(e.role for e in r.evidence if e.role != r.role)
+    for other in others:
+        reasons = [e for e in r.evidence if e.role == other]
+        notes = []
+        if any(_profile_skill(e) for e in reasons):
+            notes.append(
+                f"A core {other} skill is one the {other} profile lists and the {r.role}"
+                " profile does not: a posting asking for enough of them is a hybrid of the two."
+            )
+        tables.append(
+            Table(
+                f"Also {other}",
+                ["evidence", "text", "why"],
+                [_evidence_row(e) for e in reasons],
+                notes=notes,
+            )
+        )
+    tables.append(
         Table(
             "Skills asked for",
             ["skill", "category", "mentions"],
             [[s.name, s.category, str(s.count)] for s in r.skills],
-        ),
-    ]
+        )
+    )
+    return tables
+
+
+def _profile_skill(e: Evidence) -> bool:
+    """A skill of the other role's profile that makes the posting a hybrid (weight 0: it is no
+    pull of the classifier's)."""
+    return e.kind == "skill" and e.weight == 0
+
+
+def _evidence_row(e: Evidence) -> list[str]:
+    if e.kind == "title":
+        why = "title names it"
+    elif _profile_skill(e):
+        why = f"core {e.role} skill"
+    else:
+        why = f"{e.weight:+.3f}"
+    return [e.kind, e.text, why]
 
 
 def _pct(rate: float) -> str:

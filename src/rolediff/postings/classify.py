@@ -292,6 +292,12 @@ def role_scores(
     scores = {label: round(p, 4) for label, p in zip(w.labels, probs, strict=True)}
     best = w.labels[probs.index(max(probs))]
     reasons = _evidence(best, named, idx, values, features, found, hits, w) if evidence else []
+
+    def _second_role(role: str) -> list[Evidence]:
+        """What pulled toward the other role of a hybrid: its phrase, strongest terms and skills
+        (its title, if named, is among the reasons already)."""
+        return _evidence(role, [], idx, values, features, found, hits, w, limit=3)
+
     hybrid_of: list[str] = named[:2] if len(named) >= 2 else []
     if not hybrid_of and best != "other":
         other, shared = other_role_skills(best, {h.id for h in hits})
@@ -303,6 +309,12 @@ def role_scores(
                 reasons += [Evidence("skill", tax.by_id[i].name, other, 0.0) for i in shared]
         elif scores[infra[1]] >= spec.hybrid_min_share * scores[infra[0]]:
             hybrid_of = infra[:2]
+            if evidence:
+                reasons += _second_role(infra[1] if infra[0] == best else infra[0])
+    elif evidence and hybrid_of:  # the title names two families
+        for role in hybrid_of:
+            if role != best:
+                reasons += _second_role(role)
     return {
         "role": best,
         "scores": scores,
