@@ -852,6 +852,23 @@ def test_prepositions_alone_explain_nothing() -> None:
     assert _explains("per hour") and _explains("on call")
 
 
+def test_fragments_of_sentences_are_not_shown_as_evidence() -> None:
+    """One shown term in eight had been a pair holding a function word: "millions of", "the
+    data", "terraform and", "is building"."""
+    from rolediff.postings.classify import _explains, _stopwords
+
+    fragments = ("millions of", "the data", "terraform and", "a devops", "is building")
+    assert not any(_explains(t) for t in fragments)
+    assert all(_explains(t) for t in ("devops engineer", "in production", "site reliability"))
+    text = (
+        "We are looking for a DevOps engineer to own the data platform: millions of events a "
+        "day through Kafka, Terraform and Ansible on AWS, with Kubernetes in production."
+    )
+    for e in classify(text).evidence:
+        if e.kind == "term" and len(e.text.split()) == 2:
+            assert e.text.split()[-1] not in _stopwords(), e.text
+
+
 def test_a_model_file_without_a_familys_phrase_features_is_refused_as_data() -> None:
     from unittest.mock import patch
 
@@ -870,3 +887,25 @@ def test_a_model_file_without_a_familys_phrase_features_is_refused_as_data() -> 
             classify._weights()
     finally:
         classify._weights.cache_clear()
+
+
+def test_a_pair_opener_that_is_no_stopword_is_refused_as_data() -> None:
+    from unittest.mock import patch
+
+    from rolediff import data
+    from rolediff.postings import classify
+
+    real = data.read_text
+
+    def read(path: str) -> str:
+        return "on\nkubernetes\n" if path.endswith("pair_openers.txt") else real(path)
+
+    classify._pair_openers.cache_clear()
+    try:
+        with (
+            patch.object(classify.data, "read_text", read),
+            pytest.raises(data.DataError, match="pair opener"),
+        ):
+            classify._pair_openers()
+    finally:
+        classify._pair_openers.cache_clear()

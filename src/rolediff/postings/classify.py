@@ -189,17 +189,38 @@ def _weights() -> _Weights:
     )
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    text = data.read_text("classifier/evidence_stopwords.txt")
+def _words(name: str) -> frozenset[str]:
+    text = data.read_text(f"classifier/{name}")
     return frozenset(w for w in (line.strip() for line in text.splitlines()) if w and w[0] != "#")
 
 
+@cache
+def _stopwords() -> frozenset[str]:
+    return _words("evidence_stopwords.txt")
+
+
+@cache
+def _pair_openers() -> frozenset[str]:
+    openers = _words("evidence_pair_openers.txt")
+    if not openers <= _stopwords():
+        raise data.DataError("classifier: every pair opener must be an evidence stopword")
+    return openers
+
+
 def _explains(term: str) -> bool:
-    """Whether a vocabulary term may be shown as evidence: it holds a letter, and a word that is
-    neither a function word ("you will") nor a single character ("w" of "(m/w/d)")."""
+    """Whether a vocabulary term may be shown as evidence: a word holding a letter that is
+    neither a function word ("you", "per") nor a single character (the "w" of "(m/w/d)"); a pair
+    of such words, or one led by a preposition ("on call"), not a fragment ("millions of")."""
     stop = _stopwords()
-    return any(len(w) > 1 and w not in stop and any(c.isalpha() for c in w) for w in term.split())
+
+    def says(word: str) -> bool:
+        return len(word) > 1 and word not in stop and any(c.isalpha() for c in word)
+
+    words = term.split()
+    if len(words) == 1:
+        return says(words[0])
+    first, last = words[0], words[-1]
+    return says(last) and (says(first) or first in _pair_openers())
 
 
 def _records(idf: np.ndarray, coef: np.ndarray, explains: np.ndarray) -> np.ndarray:
