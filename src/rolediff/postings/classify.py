@@ -8,6 +8,7 @@ prediction needs only numpy.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -187,6 +188,9 @@ def _weights() -> _Weights:
         explains=explains,
         spec=spec,
     )
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _words(name: str) -> frozenset[str]:
@@ -381,6 +385,7 @@ def _evidence(
     out = [Evidence("title", r, r, 1.0) for r in named]
     said = [m for m in found if m.role == role]
     said = [m for m in said if m.is_role] or said  # its role phrases, else its bare mentions
+    repeated: set[str] = set()  # the words of the phrase shown: a term of only those repeats it
     if said:
         # The family's phrase features (role phrases, all its mentions, named early, named
         # first) pull together: what they add to the role's logit over the others' average.
@@ -389,9 +394,13 @@ def _evidence(
         if weight > 0:  # evidence is what pushed toward the role
             spans = tuple((m.start, m.end) for m in said[:5])
             out.append(Evidence("phrase", said[0].text, role, round(weight, 3), spans))
+            repeated = set(_WORD.findall(said[0].text.lower()))
     vocab = w.spec.vocabulary
-    for term, weight in zip(*_top_terms(idx, values, label, w, limit), strict=True):
-        out.append(Evidence("term", vocab[term], role, round(weight, 3)))
+    # A phrase's words make at most three terms ("devops", "engineer", "devops engineer").
+    columns, pulls_of = _top_terms(idx, values, label, w, limit + 3 if repeated else limit)
+    terms = [(vocab[c], p) for c, p in zip(columns, pulls_of, strict=True)]
+    terms = [(t, p) for t, p in terms if not set(t.split()) <= repeated][:limit]
+    out += [Evidence("term", term, role, round(pull, 3)) for term, pull in terms]
     # Each skill's pull is its area's: the area feature's pull times the feature's (scaled)
     # value.
     pulls, scale = w.pull_areas[label], w.scale_of
