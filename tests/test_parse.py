@@ -127,6 +127,7 @@ def test_seniority(case: dict[str, Any]) -> None:
         (None, "SRE", "  * 3+ years of full-time experience with Linux\n", None),
         (None, "SRE", "We offer permanent contracts and great benefits.", None),
         (None, "SRE", "Audit smart contracts; this is a great opportunity.", None),
+        (None, "SRE", "We do not sponsor residence based on a permanent job offer.", None),
     ],
 )
 def test_employment_type_of_a_posting(

@@ -1919,10 +1919,11 @@ _TERM_STRENGTH: dict[str, EmploymentType] = {
     "contract": "contract", "part_time": "part_time", "full_time": "full_time",
 }  # fmt: skip
 # A sentence saying what the job is: "This is a full-time position", "The role is a 6-month
-# contract", "on a full time, permanent basis", "we are hiring a part-time ...".
+# contract", "on a full time, permanent basis", "we are hiring a part-time ..."; not "based on a
+# permanent job offer" (a visa sponsorship notice).
 _TERM_STATEMENT = re.compile(
     r"\b(?:this\s+is\s+an?|(?:this|the)\s+(?:role|position|job|opportunity)\s+is(?:\s+an?)?"
-    r"|on\s+an?)\s+[^.;:!?\n]{0,60}?\b(?:position|role|job|opportunity|basis|assignment"
+    r"|(?<!based )on\s+an?)\s+[^.;:!?\n]{0,60}?\b(?:position|role|job|opportunity|basis|assignment"
     r"|engagement|contract|employment|internship)\b"
     r"|\b(?:role|position|job)\s+is\s+(?:an?\s+)?(?:(?:fully\s+)?remote,?\s+)?"
     r"(?:full[-_ ]?time|part[-_ ]?time|permanent|temporary|fixed[- ]term|contract|freelance)\b"
