@@ -492,6 +492,22 @@ def test_posting_tables_give_a_hybrids_other_role_its_own_reasons(cli, tmp_path)
     assert "the devops profile does not" in also
 
 
+def test_posting_tables_top_skills_are_tools_before_soft_skills(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The summary named "Collaboration, Problem-solving, Cloud platforms" before the tools."""
+    path = tmp_path / "job.txt"
+    path.write_text(
+        "Collaboration and communication matter here, and problem-solving. Experience with "
+        "cloud platforms: we run Kubernetes with Terraform on AWS.",
+        "utf-8",
+    )
+    (row,) = csv.DictReader(io.StringIO(cli("posting", str(path), "-f", "csv").out))
+    top = row["top skills"].split(", ")
+    assert top[:3] == ["Kubernetes", "Terraform", "AWS"]
+    assert "Collaboration" in top  # still there, after the tools
+    skills = json.loads(cli("posting", str(path), "-f", "json").out)["skills"]
+    assert skills[0]["name"] == "Collaboration"  # the JSON keeps the posting's order
+
+
 def test_posting_table_shows_the_employment_terms(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "job.txt"
     path.write_text("Own CI/CD and Terraform on AWS.\n\nThis is a full-time position.", "utf-8")

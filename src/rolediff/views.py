@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rolediff.pay.coverage import CoverageEntry
     from rolediff.pay.models import CityRow, SalaryEstimate, TakeHome
     from rolediff.pay.take_home import SalaryMatch
-    from rolediff.postings.analyze import PostingAnalysis
+    from rolediff.postings.analyze import PostingAnalysis, SkillCount
     from rolediff.postings.classify import Evidence
     from rolediff.postings.parse import PostingLocation, Salary
 
@@ -435,7 +435,7 @@ def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[T
             r.title or ABSENT,
             f"{r.role} ({r.role_scores[r.role]:.0%})",
             " + ".join(r.hybrid_of) if r.hybrid else "no",
-            ", ".join(s.name for s in r.skills[:6]) or ABSENT,
+            _top_skills(r.skills) or ABSENT,
             _salary_text(r.salary),
             _place_text(r.location),
             r.seniority or ABSENT,
@@ -484,6 +484,19 @@ def posting_tables(results: Sequence[PostingAnalysis], detailed: bool) -> list[T
         )
     )
     return tables
+
+
+_GENERAL_KINDS = frozenset({"area", "soft"})
+
+
+def _top_skills(skills: Sequence[SkillCount], limit: int = 6) -> str:
+    """The posting's most named skills, tools and practices before skill areas and soft skills
+    ("Kubernetes, Terraform" before "Collaboration, Cloud platforms")."""
+    by_id = taxonomy().by_id
+    general = [s.id in by_id and by_id[s.id].kind in _GENERAL_KINDS for s in skills]
+    ordered = [s for s, g in zip(skills, general, strict=True) if not g]
+    ordered += [s for s, g in zip(skills, general, strict=True) if g]
+    return ", ".join(s.name for s in ordered[:limit])
 
 
 def _profile_skill(e: Evidence) -> bool:
