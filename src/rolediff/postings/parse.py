@@ -1051,13 +1051,14 @@ def _folded(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_ASCII_FOLD).lower()
 
 
-# Words a location line wraps places in ("Remote OK", "US only", "will consider remote in TW").
+# Words a location line wraps places in ("Remote OK", "US only", "will consider remote in TW",
+# Indeed's "Hybrid work in Austin, TX").
 _FILLER = re.compile(
-    r"\b(?:fully|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|hybrid|on-?site"
-    r"|in[- ]office|ok|only|first|friendly|position|job|role|based|national|nationwide"
+    r"\b(?:fully|temporarily|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|hybrid"
+    r"|on-?site|in[- ]office|ok|only|first|friendly|position|job|role|based|national|nationwide"
     r"|recruiting|will|consider|in|from|within|any|location|locations|flexible|preferred"
     r"|anywhere\s+in|work\s+from\s+anywhere\s+in|and|or|office|\d+\s*(?:miles?|mi|km)\s+(?:of|from)"
-    r"|(?:\d|one|two|three|four|five)\s*days?(?:\s+(?:a|per)\s+week)?)\b|%",
+    r"|(?:\d|one|two|three|four|five)\s*days?(?:\s+(?:a|per)\s+week)?|work)\b|%",
     re.IGNORECASE,
 )
 _CODE_PREFIX = re.compile(r"^[A-Z]{2}\s+(\S.*)$")
@@ -1408,13 +1409,38 @@ def _read_city(name: str, region: _Token, reading: _Reading) -> bool:
         if metro is not None:  # "Wake County, NC": the county's metro, no city
             reading.add_us_area(f"{name}, {region.state}", region.state, metro)
             return True
-        if region.kind == "state" and region.value not in vocab.country_first:
+        if (
+            region.kind == "state"
+            and region.value not in vocab.country_first
+            and _written_as_a_name(name)
+        ):
             reading.add_us(f"{name}, {region.state}", name, region.state, None)
             return True
-    if region.country is not None and region.country != "US":
+    if region.country is not None and region.country != "US" and _written_as_a_name(name):
         reading.add_foreign(f"{name}, {vocab.codes[region.country].name}", region.country, True)
         return True
     return False
+
+
+_NAME_PARTICLES = frozenset(
+    {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el"}
+    | {"am", "an", "im", "der", "den", "on", "upon", "sur", "en", "y", "e", "of", "the", "van"}
+)
+
+
+def _written_as_a_name(name: str) -> bool:
+    """Whether a place name the resolver does not know could be one: in a line written in mixed
+    case, each of its words capitalised but for particles ("Rio de Janeiro", "Stratford-upon-
+    Avon", "Coeur d'Alene"), so "Employees can work remotely, Romania" names no town "Employees
+    can"."""
+    if name.islower() or name.isupper():
+        return True  # "remote,vitória": the case says nothing
+    words = re.split(r"[\s-]+", name)
+    return all(
+        not w[:1].isalpha() or w[:1].isupper() or w in _NAME_PARTICLES or w[1:2] in ("'", "\u2019")
+        for w in words
+        if w
+    )
 
 
 def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
@@ -1594,7 +1620,8 @@ def parse_location(
     """Read a posting's location line ("San Francisco, CA or Remote (USA)", "London, GB - Remote
     OK", "Canada,United States") and its work mode. None when nothing says anything. Without a
     location line, a line of the description labelling the job's location ("Location: Raleigh,
-    NC") is read as one.
+    NC") is read as one, else a place line at the top of a pasted posting (`_header_location`:
+    LinkedIn's "Acme · Denver, CO (Hybrid) · 2 weeks ago", Indeed's "Denver, CO 80202").
 
     The work mode comes from the location line; else from the title ("SRE (Remote)", "DevOps
     Engineer | Hybrid"), which also turns a line's "Remote" into hybrid as "Remote Hybrid" reads
@@ -1603,7 +1630,7 @@ def parse_location(
     """
     line = text.strip() if text else ""
     if not line and description:
-        line = _labelled_location(description) or ""
+        line = _labelled_location(description) or _header_location(description) or ""
     location = _read_line(line)
     said = location.remote if location else None
     in_title = _remote_in_title(title) if title else None
@@ -1641,6 +1668,27 @@ def _labelled_location(description: str) -> str | None:
         return None
     value = found.group("value").strip()
     return value if _read_line(value) is not None else None
+
+
+_HEADER_LINES = 6
+"""How many of a pasted posting's first lines may hold its place line."""
+_MIDDLE_DOT = " \u00b7 "
+
+
+def _header_location(description: str) -> str | None:
+    """A pasted posting's place line near its top: LinkedIn's "Acme · Denver, CO (Hybrid) · 2
+    weeks ago" (the part that is a place), Indeed's "Denver, CO 80202". A part must name a city
+    with its state or country, or a country with a work mode ("United States (Remote)"): a
+    bare name may be the company's ("Phoenix")."""
+    lines = [x.strip() for x in description.split("\n", _HEADER_LINES * 3)[: _HEADER_LINES * 3]]
+    for line in [x for x in lines if x][:_HEADER_LINES]:
+        for part in (p.strip() for p in line.split(_MIDDLE_DOT)):
+            if len(part) > 50 or ("," not in part and "(" not in part):
+                continue
+            place = _read_line(part)
+            if place is not None and (place.city or place.places) and (place.remote or "," in part):
+                return part
+    return None
 
 
 @lru_cache(maxsize=8192)
