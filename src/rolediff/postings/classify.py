@@ -396,8 +396,9 @@ def _evidence(
             out.append(Evidence("phrase", said[0].text, role, round(weight, 3), spans))
             repeated = set(_WORD.findall(said[0].text.lower()))
     vocab = w.spec.vocabulary
-    # A phrase's words make at most three terms ("devops", "engineer", "devops engineer").
-    columns, pulls_of = _top_terms(idx, values, label, w, limit + 3 if repeated else limit)
+    # A phrase of k words repeats as at most 2k - 1 terms: its words and its pairs of words.
+    extra = 2 * len(repeated) - 1 if repeated else 0
+    columns, pulls_of = _top_terms(idx, values, label, w, limit + extra)
     terms = [(vocab[c], p) for c, p in zip(columns, pulls_of, strict=True)]
     terms = [(t, p) for t, p in terms if not set(t.split()) <= repeated][:limit]
     out += [Evidence("term", term, role, round(pull, 3)) for term, pull in terms]
