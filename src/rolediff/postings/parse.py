@@ -131,6 +131,8 @@ class SeniorityConventions(_Frozen):
     not_levels: NotLevels
     years: tuple[YearsLevel, ...]
     years_bounds: YearsBounds
+    board_levels: dict[str, Seniority]
+    """A job board's level among a pasted posting's header facts ("entry level") → level."""
 
 
 class BareCity(_Frozen):
@@ -1671,8 +1673,14 @@ def _labelled_location(description: str) -> str | None:
 
 
 _HEADER_LINES = 6
-"""How many of a pasted posting's first lines may hold its place line."""
+"""How many of a pasted posting's first lines may hold its header facts (place, level)."""
 _MIDDLE_DOT = " \u00b7 "
+
+
+def _head_lines(description: str) -> list[str]:
+    """The first `_HEADER_LINES` lines of a text that hold something, stripped."""
+    lines = (x.strip() for x in description.split("\n", _HEADER_LINES * 3)[: _HEADER_LINES * 3])
+    return [x for x in lines if x][:_HEADER_LINES]
 
 
 def _header_location(description: str) -> str | None:
@@ -1680,8 +1688,7 @@ def _header_location(description: str) -> str | None:
     weeks ago" (the part that is a place), Indeed's "Denver, CO 80202". A part must name a city
     with its state or country, or a country with a work mode ("United States (Remote)"): a
     bare name may be the company's ("Phoenix")."""
-    lines = [x.strip() for x in description.split("\n", _HEADER_LINES * 3)[: _HEADER_LINES * 3]]
-    for line in [x for x in lines if x][:_HEADER_LINES]:
+    for line in _head_lines(description):
         for part in (p.strip() for p in line.split(_MIDDLE_DOT)):
             if len(part) > 50 or ("," not in part and "(" not in part):
                 continue
@@ -1809,7 +1816,8 @@ _ARTICLE_BEFORE = re.compile(r"\ban?[ \t\r\n]\Z", re.IGNORECASE)
 def parse_seniority(
     title: str | None, description: str | None, found: Found | None = None
 ) -> Seniority | None:
-    """The level a posting hires at: from the title, else from the description's words
+    """The level a posting hires at: from the title, else from a job board's level among a
+    pasted posting's header facts ("Full-time · Entry level"), else from the description's words
     ("entry-level role", "as a Senior SRE"), else from the years of experience asked.
 
     Title words win, most senior first, except where they name no level ("Chief of Staff",
@@ -1823,8 +1831,25 @@ def parse_seniority(
             return level
     if not description:
         return None
+    board = _board_level(description)
+    if board is not None:
+        return board
     found = found or scan(description)
     return _seniority_from_text(description, found) or _seniority_from_years(description, found)
+
+
+def _board_level(description: str) -> Seniority | None:
+    """The level a job board prints among the header facts of a pasted posting ("Full-time ·
+    Entry level"), in a " · " line of its first lines."""
+    if _MIDDLE_DOT not in description[:2000]:
+        return None
+    levels = seniority_conventions().board_levels
+    for line in _head_lines(description):
+        for part in line.split(_MIDDLE_DOT):
+            level = levels.get(" ".join(part.lower().split()))
+            if level is not None:
+                return level
+    return None
 
 
 @lru_cache(maxsize=4096)
