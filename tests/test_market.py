@@ -695,6 +695,17 @@ def test_a_line_that_is_not_utf8_is_one_malformed_record(tmp_path: Path) -> None
         assert summary.malformed_records[0].line in (2, 3)
 
 
+def test_half_a_surrogate_pair_is_one_malformed_record(tmp_path: Path) -> None:
+    """JSON's "\\udc00" is no character, and the store cannot hold it: the whole ingest had
+    failed ("Current transaction is aborted")."""
+    good = '{"title": "SRE", "description": "Run Kubernetes and on-call with SLOs."}\n'
+    path = tmp_path / "half.jsonl"
+    path.write_text(good + '{"title": "SRE\\udc00", "description": "Run Kubernetes."}\n')
+    summary = market.ingest([path], db=tmp_path / "half.duckdb", workers=1)
+    assert (summary.new, summary.malformed) == (1, 1)
+    assert summary.malformed_records[0].reason.startswith("title holds \\udc00, half of")
+
+
 @pytest.mark.parametrize("command", ["ingest", "report"])
 def test_a_postings_file_given_as_the_store_is_refused_and_kept(
     tmp_path: Path, command: str

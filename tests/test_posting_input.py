@@ -161,6 +161,22 @@ def test_numbers_are_fine_for_salaries_and_ids() -> None:
     ]
 
 
+def test_json_escaping_half_a_surrogate_pair_is_a_malformed_record(cli, tmp_path, stdin) -> None:  # type: ignore[no-untyped-def]
+    """ "\\ud800" is valid JSON but no character: its location, repeated in the JSON output,
+    had ended the run with a traceback (UnicodeEncodeError)."""
+    good = jsonl({"description": SRE})
+    path = tmp_path / "jobs.jsonl"
+    path.write_text(good + '{"description": "Run SRE.", "location": "Austin\\ud800, TX"}\n' + good)
+    result = cli("posting", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    assert result.err.endswith(
+        "line 2: skipped: location holds \\ud800, half of a surrogate pair, which is no character\n"
+    )
+    assert [a["id"] for a in json.loads(result.out)] == ["line 1", "line 3"]
+    stdin('{"description": "Run SRE \\ud83d\\ude00 on-call."}')  # a pair is one character
+    assert cli("posting", "-", "-f", "json").code == 0
+
+
 def test_a_line_that_is_not_utf8_is_one_malformed_record(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     lines = tmp_path / "jobs.jsonl"
     good = jsonl({"description": SRE}).encode()

@@ -921,3 +921,13 @@ def test_a_pair_opener_that_is_no_stopword_is_refused_as_data() -> None:
             classify._pair_openers()
     finally:
         classify._pair_openers.cache_clear()
+
+
+def test_fields_an_analysis_repeats_must_be_characters() -> None:
+    """The library had returned analyses that model_dump_json could not write."""
+    with pytest.raises(RolediffError, match="title holds \\\\ud800, half of a surrogate pair"):
+        analyze_posting("Run Kubernetes.", title="SRE \ud800")
+    # In the text itself it is read past, and no line holding one is repeated as a place.
+    result = analyze_posting("SRE\nAcme · Austin, TX \ud800 · 2 days ago\n\nRun Kubernetes.")
+    assert result.location is None
+    result.model_dump_json()

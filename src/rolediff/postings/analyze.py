@@ -30,7 +30,7 @@ from rolediff.postings.parse import (
     posting_country,
     with_stated_currency,
 )
-from rolediff.postings.read import MAX_TEXT_CHARS, RawPosting
+from rolediff.postings.read import MAX_TEXT_CHARS, RawPosting, lone_surrogate
 from rolediff.postings.scan import scan
 from rolediff.skills import Prepared, skill_matcher
 
@@ -105,6 +105,15 @@ def analysis_fields(
         raise RolediffError("The posting has no text to analyse.")
     if len(text) > MAX_TEXT_CHARS:
         raise RolediffError(f"The posting is longer than {MAX_TEXT_CHARS:,} characters.")
+    # The fields an analysis repeats must be characters (a JSON output cannot hold half of a
+    # surrogate pair); the text is read as it is, and no line of it holding one is repeated.
+    echoed = (("title", title), ("location", location), ("pay text", salary_text))
+    for name, value in (*echoed, ("id", posting_id), ("job type", job_type)):
+        if value and (half := lone_surrogate(value)) is not None:
+            raise RolediffError(
+                f"The posting's {name} holds {half}, half of a surrogate pair, which is no"
+                " character."
+            )
     prepared = Prepared.of(text)
     places = scan(prepared)
     hits = skill_matcher().find(prepared, places.skills)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, m
 from rolediff import data
 from rolediff.errors import UnknownPlaceError
 from rolediff.geo import Place, county_metro, normalize, resolve_place
+from rolediff.postings.read import lone_surrogate
 from rolediff.postings.scan import EMPLOYMENT, LEVEL, PAY, REMOTE, TERMS, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
@@ -1669,7 +1670,7 @@ def _labelled_location(description: str) -> str | None:
     if found is None:
         return None
     value = found.group("value").strip()
-    return value if _read_line(value) is not None else None
+    return value if lone_surrogate(value) is None and _read_line(value) is not None else None
 
 
 _HEADER_LINES = 6
@@ -1690,7 +1691,7 @@ def _header_location(description: str) -> str | None:
     bare name may be the company's ("Phoenix")."""
     for line in _head_lines(description):
         for part in (p.strip() for p in line.split(_MIDDLE_DOT)):
-            if len(part) > 50 or ("," not in part and "(" not in part):
+            if len(part) > 50 or ("," not in part and "(" not in part) or lone_surrogate(part):
                 continue
             place = _read_line(part)
             if place is not None and (place.city or place.places) and (place.remote or "," in part):

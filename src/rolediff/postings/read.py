@@ -32,6 +32,19 @@ _LINE_KINDS = frozenset({"jsonl", "csv"})
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 """Bytes that are not UTF-8, as ``bytes.decode(..., errors="surrogateescape")`` keeps them."""
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a UTF-16 surrogate pair alone, which is no character: JSON can write one ("\\ud800"),
+and no UTF-8 output (JSON, the market store) can hold it."""
+
+
+def lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate of a text, as "\\ud800", or None (most texts: at once)."""
+    if text.isascii():
+        return None
+    found = LONE_SURROGATE.search(text)
+    return None if found is None else f"\\u{ord(found.group()):04x}"
+
+
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 """What ends a line of JSONL (not str.splitlines: JSON strings may hold U+2028 and U+0085)."""
 
@@ -197,6 +210,10 @@ def from_mapping(record: dict[str, Any], line: int) -> Record:
 
 def _posting(record: dict[str, Any], line: int) -> Record:
     fields = _lowered(record)
+    for key, value in fields.items():
+        if isinstance(value, str) and (half := lone_surrogate(value)) is not None:
+            reason = f"{key} holds {half}, half of a surrogate pair, which is no character"
+            return Malformed(line=line, reason=reason)
     description = _text(fields, _DESCRIPTION_KEYS, "description")
     if description is None or not description.strip():
         return Malformed(line=line, reason="no description (expected a 'description' field)")
