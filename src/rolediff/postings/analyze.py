@@ -109,11 +109,8 @@ def analysis_fields(
     # surrogate pair); the text is read as it is, and no line of it holding one is repeated.
     echoed = (("title", title), ("location", location), ("pay text", salary_text))
     for name, value in (*echoed, ("id", posting_id), ("job type", job_type)):
-        if value and (half := lone_surrogate(value)) is not None:
-            raise RolediffError(
-                f"The posting's {name} holds {half}, half of a surrogate pair, which is no"
-                " character."
-            )
+        if value and (what := lone_surrogate(value)) is not None:
+            raise RolediffError(f"The posting's {name} holds {what}.")
     prepared = Prepared.of(text)
     places = scan(prepared)
     hits = skill_matcher().find(prepared, places.skills)

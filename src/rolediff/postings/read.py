@@ -38,11 +38,17 @@ and no UTF-8 output (JSON, the market store) can hold it."""
 
 
 def lone_surrogate(text: str) -> str | None:
-    """The first lone surrogate of a text, as "\\ud800", or None (most texts: at once)."""
+    """What a text holds that is no character, in words ("\\ud800, half of a surrogate pair"; a
+    byte that is not UTF-8, as Python keeps one read from a command line), or None."""
     if text.isascii():
         return None
     found = LONE_SURROGATE.search(text)
-    return None if found is None else f"\\u{ord(found.group()):04x}"
+    if found is None:
+        return None
+    code = ord(found.group())
+    if _UNDECODABLE.match(found.group()):
+        return f"a byte that is not UTF-8 (0x{code - 0xDC00:02x})"
+    return f"\\u{code:04x}, half of a surrogate pair, which is no character"
 
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -211,9 +217,8 @@ def from_mapping(record: dict[str, Any], line: int) -> Record:
 def _posting(record: dict[str, Any], line: int) -> Record:
     fields = _lowered(record)
     for key, value in fields.items():
-        if isinstance(value, str) and (half := lone_surrogate(value)) is not None:
-            reason = f"{key} holds {half}, half of a surrogate pair, which is no character"
-            return Malformed(line=line, reason=reason)
+        if isinstance(value, str) and (what := lone_surrogate(value)) is not None:
+            return Malformed(line=line, reason=f"{key} holds {what}")
     description = _text(fields, _DESCRIPTION_KEYS, "description")
     if description is None or not description.strip():
         return Malformed(line=line, reason="no description (expected a 'description' field)")
