@@ -1065,6 +1065,8 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _CODE_PREFIX = re.compile(r"^[A-Z]{2}\s+(\S.*)$")
+_ZIP_CODE = re.compile(r"\s+\d{5}(?:-\d{4})?$")
+"""A US ZIP code after a state ("IL 62701", "CO 80202-1234")."""
 # "US-CA-San Jose", "US-KS-Remote": country, state and city joined by hyphens.
 _US_STATE_CITY = re.compile(r"^US-([A-Z]{2})-(\S.*)$")
 _PUNCTUATION = " \t-\u2013\u2014.,!*'\""
@@ -1227,7 +1229,8 @@ def _classify(raw: str, vocab: _PlaceVocabulary) -> _Token | None:
     """A country, US state, province, region or other name; full names are countries first
     ("Georgia"), two-letter codes states first ("DE", "IN"), then countries ("NL")."""
     stripped = raw.strip()
-    spaced = (" ".join(c.split()) for c in (stripped, _FILLER.sub(" ", stripped)))
+    forms = (stripped, _FILLER.sub(" ", stripped), _ZIP_CODE.sub("", stripped))
+    spaced = (" ".join(c.split()) for c in forms)
     for candidate in (form for c in spaced for form in (c, c.strip(_PUNCTUATION))):
         lowered = candidate.lower()
         if not candidate:
@@ -1435,7 +1438,9 @@ def _written_as_a_name(name: str) -> bool:
     """Whether a place name the resolver does not know could be one: in a line written in mixed
     case, each of its words capitalised but for particles ("Rio de Janeiro", "Stratford-upon-
     Avon", "Coeur d'Alene"), so "Employees can work remotely, Romania" names no town "Employees
-    can"."""
+    can"; never starting with a number (a street address)."""
+    if name[:1].isdigit():
+        return False  # a street address's number: "123 Main St, Springfield, IL"
     if name.islower() or name.isupper():
         return True  # "remote,vitória": the case says nothing
     words = re.split(r"[\s-]+", name)
