@@ -175,6 +175,8 @@ def test_json_escaping_half_a_surrogate_pair_is_a_malformed_record(cli, tmp_path
     assert [a["id"] for a in json.loads(result.out)] == ["line 1", "line 3"]
     stdin('{"description": "Run SRE \\ud83d\\ude00 on-call."}')  # a pair is one character
     assert cli("posting", "-", "-f", "json").code == 0
+    stdin('{"description": "Run SRE.", "emails": "x\\ud800"}')  # a field rolediff does not read
+    assert cli("posting", "-", "-f", "json").code == 0
     # A command line's byte that is not UTF-8 (Python keeps 0xff as "\udcff") is refused too.
     text = tmp_path / "job.txt"
     text.write_text(SRE, encoding="utf-8")

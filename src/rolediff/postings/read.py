@@ -32,7 +32,7 @@ _LINE_KINDS = frozenset({"jsonl", "csv"})
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 """Bytes that are not UTF-8, as ``bytes.decode(..., errors="surrogateescape")`` keeps them."""
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 """Half of a UTF-16 surrogate pair alone, which is no character: JSON can write one ("\\ud800"),
 and no UTF-8 output (JSON, the market store) can hold it."""
 
@@ -42,7 +42,7 @@ def lone_surrogate(text: str) -> str | None:
     byte that is not UTF-8, as Python keeps one read from a command line), or None."""
     if text.isascii():
         return None
-    found = LONE_SURROGATE.search(text)
+    found = _LONE_SURROGATE.search(text)
     if found is None:
         return None
     code = ord(found.group())
@@ -209,16 +209,18 @@ def from_mapping(record: dict[str, Any], line: int) -> Record:
 
     Description, title and location must be strings, the salary a string or a number."""
     try:
-        return _posting(record, line)
+        posting = _posting(record, line)
     except _NotText as exc:
         return Malformed(line=line, reason=str(exc))
+    if isinstance(posting, RawPosting):  # what is kept must be characters; other fields are not
+        for name, value in posting:
+            if isinstance(value, str) and (what := lone_surrogate(value)) is not None:
+                return Malformed(line=line, reason=f"{name} holds {what}")
+    return posting
 
 
 def _posting(record: dict[str, Any], line: int) -> Record:
     fields = _lowered(record)
-    for key, value in fields.items():
-        if isinstance(value, str) and (what := lone_surrogate(value)) is not None:
-            return Malformed(line=line, reason=f"{key} holds {what}")
     description = _text(fields, _DESCRIPTION_KEYS, "description")
     if description is None or not description.strip():
         return Malformed(line=line, reason="no description (expected a 'description' field)")
