@@ -107,8 +107,11 @@ def analysis_fields(
         raise RolediffError(f"The posting is longer than {MAX_TEXT_CHARS:,} characters.")
     # The fields an analysis repeats must be characters (a JSON output cannot hold half of a
     # surrogate pair); the text is read as it is, and no line of it holding one is repeated.
-    echoed = (("title", title), ("location", location), ("pay text", salary_text))
-    for name, value in (*echoed, ("id", posting_id), ("job type", job_type)):
+    repeated = (
+        ("title", title), ("location", location), ("pay text", salary_text), ("id", posting_id),
+        ("job type", job_type),
+    )  # fmt: skip
+    for name, value in repeated:
         if value and (what := lone_surrogate(value)) is not None:
             raise RolediffError(f"The posting's {name} holds {what}.")
     prepared = Prepared.of(text)
