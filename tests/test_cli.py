@@ -378,12 +378,14 @@ def test_posting_table_shows_pay_as_stated_and_a_bare_work_mode(cli, tmp_path) -
     records = [
         {"description": text, "salary": "$60.50-$80 an hour", "location": "Remote"},
         {"description": text, "salary": "from £120,000 a year", "location": "Austin, TX"},
+        {"description": text, "salary": "$81K-$167K (Glassdoor est.)", "location": "Remote"},
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     rows = list(csv.reader(io.StringIO(cli("posting", str(path), "-f", "csv").out)))
     assert [row[5:7] for row in rows[1:]] == [
         ["USD 60.50 - 80 an hour (125,840 - 166,400 a year; field)", "remote"],
         ["GBP from 120,000 a year (field)", "Austin, TX"],
+        ["USD 81,000 - 167,000 a year (job board's estimate)", "remote"],
     ]
 
 

@@ -753,6 +753,42 @@ def test_pay_in_other_currencies_is_left_out_of_the_percentiles_and_said(tmp_pat
     assert other == [["devops", "pay not in USD (not in the percentiles)", "1", "3", ""]]
 
 
+def test_a_job_boards_pay_estimate_is_no_disclosed_pay(tmp_path: Path) -> None:
+    """Glassdoor's "(Glassdoor est.)" figures are kept with the posting, not counted as its pay;
+    an older store read as it is (its view counted them) gives the same statistics."""
+    import duckdb
+
+    rows = [json.loads(line) for line in POSTINGS.read_text().splitlines()[:GOOD]]
+    for row in rows:
+        if row["id"] == "devops-1":
+            row["salary_text"] = "$81K-$167K (Glassdoor est.)"
+    path, db = tmp_path / "estimate.jsonl", tmp_path / "m.duckdb"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    market.ingest([path], db=db, workers=1)
+    devops = {p.role: p for p in market.report(db).pay}["devops"]
+    assert (devops.disclosed, devops.n_usd, devops.p50) == (1, 1, 135_000)
+    con = duckdb.connect(str(db))
+    stored = con.execute("SELECT COUNT(*) FROM analyses WHERE pay_source = 'estimate'").fetchone()
+    assert stored == (1,)
+    con.execute("DELETE FROM schema_version WHERE version > 2")
+    con.execute(
+        "CREATE OR REPLACE VIEW market_facts AS SELECT p.content_hash, site, posted_month, role,"
+        " hybrid, work_mode, metro_cbsa, country, pay_currency,"
+        " (pay_annual_min + pay_annual_max) / 2 AS pay_annual,"
+        " (pay_annual_min + pay_annual_max) / 2 AS pay_usd"
+        " FROM postings p JOIN analyses a ON a.content_hash = p.content_hash"
+    )
+    con.close()
+    assert {p.role: p for p in market.report(db).pay}["devops"] == devops
+    market.ingest([path], db=db, workers=1)  # migrates the store: its own view is replaced
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone() == (3,)
+    assert con.execute(
+        "SELECT COUNT(pay_annual) FROM market_facts WHERE role = 'devops'"
+    ).fetchone() == (1,)
+    con.close()
+
+
 def test_a_run_names_its_files_and_output_by_absolute_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -82,15 +82,26 @@ _SCHEMA_VERSION_TABLE = (
 MARKET_FACTS_COLUMNS = """
         site, posted_month,
         role, hybrid, work_mode, metro_cbsa, country, pay_currency,
-        COALESCE((pay_annual_min + pay_annual_max) / 2, pay_annual_min, pay_annual_max)
-            AS pay_annual,
-        CASE WHEN pay_currency = 'USD' THEN
+        CASE WHEN COALESCE(pay_source, '') <> 'estimate' THEN
+            COALESCE((pay_annual_min + pay_annual_max) / 2, pay_annual_min, pay_annual_max)
+        END AS pay_annual,
+        CASE WHEN pay_currency = 'USD' AND COALESCE(pay_source, '') <> 'estimate' THEN
             COALESCE((pay_annual_min + pay_annual_max) / 2, pay_annual_min, pay_annual_max)
         END AS pay_usd"""
 """The columns of ``market_facts`` (besides ``content_hash``), computed from the postings' and
 analyses' columns (no name is in both): the one definition of the view every statistic reads, in
-the DuckDB store (migration 1) and in Spark (``rolediff.market_spark``), where one table holds
-both. Changing it needs a new migration that replaces the view."""
+the DuckDB store (migrations 1 and 3) and in Spark (``rolediff.market_spark``), where one table
+holds both. A posting's pay is the middle of its yearly range; a job board's estimate
+("$81K-$167K (Glassdoor est.)") is not pay a posting discloses, and counts as none. Changing the
+columns needs a new migration that replaces the view (``_facts_view``)."""
+
+
+def _facts_view(replace: str = "OR REPLACE") -> str:
+    """The statement that makes ``market_facts`` from the current columns."""
+    return (
+        f"CREATE {replace} VIEW market_facts AS SELECT p.content_hash, {MARKET_FACTS_COLUMNS}"
+        " FROM postings p JOIN analyses a ON a.content_hash = p.content_hash"
+    )
 
 
 def _key_by_location(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,22 +165,21 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
         skill_id VARCHAR NOT NULL,
         mentions INTEGER NOT NULL
     );
-    CREATE VIEW market_facts AS
-    SELECT p.content_hash,"""
-    + MARKET_FACTS_COLUMNS
-    + """
-    FROM postings p JOIN analyses a ON a.content_hash = p.content_hash;
     """,
     # 2: a posting's key takes in its location.
     _key_by_location,
+    # 3: the view every statistic reads, as MARKET_FACTS_COLUMNS now defines it (a job board's
+    # pay estimate is no disclosed pay).
+    _facts_view(),
 )
 """Schema changes in order (SQL, or a function of the connection); the store records in
 ``schema_version`` which ones it has."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 READABLE_SINCE = 1
-"""The oldest schema the statistics can read as it is (migration 2 only re-keys postings), so a
-store is read without its being migrated first; ingest migrates it."""
+"""The oldest schema the statistics can read without its being migrated first (migration 2 only
+re-keys postings; a read of a store older than 3 sees ``market_facts`` as a temporary view made
+from the current columns); ingest migrates it."""
 
 
 # --- statistics: one definition each -------------------------------------------------------
@@ -392,7 +402,10 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
             )
         if version < SCHEMA_VERSION:
             if read_only and version >= READABLE_SINCE:
-                return con  # the newer migrations change no column a statistic reads
+                # The newer migrations change no stored column a statistic reads; the view's
+                # current definition shadows the stored one for this connection.
+                con.execute(_facts_view("TEMP"))
+                return con
             if read_only:
                 raise RolediffError(
                     f"{path} has an older schema ({version}): run 'rolediff market ingest' once."
@@ -1574,7 +1587,8 @@ def _notes(filters: Filters, n: int, distinctive: Distinctive | None) -> list[st
     notes = [
         f"Statistics from fewer than {SMALL_SAMPLE} postings are flagged small_sample.",
         "Pay percentiles use the annual midpoint of US-dollar pay only; the disclosed share "
-        "counts pay stated in any currency (as a field or in the text).",
+        "counts pay stated in any currency (as a field or in the text), not a job board's "
+        "estimate.",
         "Remote / hybrid / on-site is what the posting states; unknown when it does not.",
     ]
     if filters.since is not None:

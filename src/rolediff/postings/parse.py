@@ -21,7 +21,7 @@ from rolediff.postings.read import lone_surrogate
 from rolediff.postings.scan import EMPLOYMENT, LEVEL, PAY, REMOTE, TERMS, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
-SalarySource = Literal["field", "description"]
+SalarySource = Literal["field", "description", "estimate"]
 RemoteMode = Literal["remote", "hybrid", "onsite"]
 Seniority = Literal[
     "intern", "junior", "mid", "senior", "staff", "principal", "lead", "manager", "director"
@@ -71,10 +71,25 @@ class Placeholders(_Frozen):
         return any(key == " ".join(v.split()).casefold() for v in self.values)
 
 
+class Estimates(_Frozen):
+    markers: tuple[str, ...]
+    note: str
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        words = "|".join(re.escape(m) for m in sorted(self.markers, key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+
+    def marks(self, text: str) -> bool:
+        """Whether a pay field's text says its figures are an estimate (case ignored)."""
+        return self._pattern.search(text) is not None
+
+
 class PayConventions(_Frozen):
     annualise: Annualise
     plausible: PlausiblePay
     placeholders: Placeholders
+    estimates: Estimates
     currencies: dict[str, CurrencyConvention]
 
     @model_validator(mode="after")
@@ -659,8 +674,10 @@ def explain_salary(
     The first range wins; several single figures ("MIN: $107,200 - MID: ... - MAX: $160,800")
     make a range from the lowest to the highest. A figure naming no currency ("264000.0") is in
     `unnamed` (US dollars unless the posting's place says otherwise), and not read when that is
-    None. The reason is "parsed" on success, else starts with one of "empty", "no amount", "not
-    pay", "no currency", "no interval", "implausible".
+    None. A pay field that says its figures are a job board's estimate ("$81K-$167K (Glassdoor
+    est.)") gives a salary whose source is "estimate". The reason is "parsed" on success, else
+    starts with one of "empty", "no amount", "not pay", "no currency", "no interval",
+    "implausible".
     """
     if text is None or not text.strip():
         return None, "empty"
@@ -691,6 +708,8 @@ def explain_salary(
     else:
         chosen = mentions[0]
         span = (chosen.start, chosen.end)
+    if source == "field" and pay_conventions().estimates.marks(text):
+        source = "estimate"
     salary, reason = _salary(text, chosen, source, whole_text=True, span=span, unnamed=unnamed)
     return (_labelled(text, span[1], salary) if salary else None), reason
 
@@ -757,7 +776,7 @@ def in_local_currency(
     local = conventions.currency_of(country)
     if local == "USD":
         return salary
-    if "$" not in salary.text and salary.source == "field":  # a figure naming no currency
+    if "$" not in salary.text and salary.source != "description":  # a figure naming no currency
         return parse_salary(pay_field, "field", unnamed=local)
     if local is None or not any(s.endswith("$") for s in conventions.currencies[local].symbols):
         return salary
