@@ -56,17 +56,17 @@ def build_corpus(source: Path, size: int, folder: Path) -> list[Path]:
 
 def baseline_rate(paths: list[Path], count: int) -> tuple[int, float]:
     """Postings/s of the workers' analysis alone, one process, best of 3, on ``count`` postings."""
-    from rolediff.market import analyse_fields
+    from rolediff.market import analyse_fields, analysis_input
     from rolediff.postings.read import RawPosting, from_mapping
 
-    fields: list[tuple[str, str | None, str | None, str | None, str | None]] = []
+    fields = []
     with paths[0].open(encoding="utf-8") as handle:
         for i, line in enumerate(handle):
             if len(fields) >= count:
                 break
             p = from_mapping(json.loads(line), i)
             if isinstance(p, RawPosting):
-                fields.append((p.description, p.title, p.location, p.salary_text, p.job_type))
+                fields.append(analysis_input(p))
     analyse_fields(fields[0])  # load the taxonomy and model
     return len(fields), len(fields) / best_of(3, lambda: [analyse_fields(f) for f in fields])
 

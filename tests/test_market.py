@@ -753,6 +753,19 @@ def test_pay_in_other_currencies_is_left_out_of_the_percentiles_and_said(tmp_pat
     assert other == [["devops", "pay not in USD (not in the percentiles)", "1", "3", ""]]
 
 
+def test_a_job_boards_level_field_is_the_stored_seniority(store: Path) -> None:
+    """The fixture's sre-1 says LinkedIn's "Entry level" in job_level; its title names none."""
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    row = con.execute(
+        "SELECT a.seniority FROM analyses a JOIN postings p USING (content_hash)"
+        " WHERE p.posting_id = 'sre-1'"
+    ).fetchone()
+    con.close()
+    assert row == ("junior",)
+
+
 def test_a_job_boards_pay_estimate_is_no_disclosed_pay(tmp_path: Path) -> None:
     """Glassdoor's "(Glassdoor est.)" figures are kept with the posting, not counted as its pay;
     an older store read as it is (its view counted them) gives the same statistics."""

@@ -203,6 +203,29 @@ def test_jobspy_csv_columns() -> None:
     assert roles == ["platform", "cloud"]
 
 
+def test_a_job_boards_level_field_gives_the_level_the_title_does_not() -> None:
+    """JobSpy's LinkedIn rows carry LinkedIn's level ("Entry level", "Director") in job_level."""
+    text = (
+        "site,title,job_level,description\n"
+        "linkedin,DevOps Engineer,Entry level,Build CI/CD pipelines. 5+ years of experience.\n"
+        "linkedin,Senior DevOps Engineer,Entry level,Build CI/CD pipelines.\n"
+        "linkedin,DevOps Engineer,Mid-Senior level,Build CI/CD. 5+ years of experience.\n"
+        "linkedin,Head of Infrastructure,Director,Lead our SRE and platform teams.\n"
+    )
+    records = [r for r in read_postings(text, "csv") if isinstance(r, RawPosting)]
+    assert [r.job_level for r in records] == [
+        "Entry level",
+        "Entry level",
+        "Mid-Senior level",
+        "Director",
+    ]
+    levels = [a.seniority for a in analyze_postings(records, workers=1)]
+    # the field before the description's years; the title before the field; "Mid-Senior level"
+    # spans several levels and is not read
+    assert levels == ["junior", "senior", "senior", "director"]
+    assert analyze_posting("Build CI/CD pipelines.", job_level="Internship").seniority == "intern"
+
+
 def test_a_jobspy_interval_rolediff_cannot_annualise_gives_no_pay() -> None:
     """ "fortnightly" pay is no pay rather than "USD 50-70", which would read as an hourly rate."""
     from rolediff.postings.read import from_mapping

@@ -564,19 +564,24 @@ def posted_month(text: str | None) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-_Fields = tuple[str, str | None, str | None, str | None, str | None]
+_Fields = tuple[str, str | None, str | None, str | None, str | None, str | None]
 _Skill = tuple[str, int]
 _Analysed = tuple[Any, ...]
 
 
+def analysis_input(p: RawPosting) -> _Fields:
+    """The fields of a posting ``analyse_fields`` reads, in its order."""
+    return (p.description, p.title, p.location, p.salary_text, p.job_type, p.job_level)
+
+
 def analyse_fields(fields: _Fields) -> _Analysed | str:
-    """One posting (description, title, location, pay text, job type) → the analysis columns
-    (``analyses`` without content_hash) and its skills as (id, mentions) pairs last, or the reason
-    it cannot be analysed. Runs in the worker processes, so it takes and returns plain tuples
-    (cheap to pickle); Spark's executors run it too (``rolediff.market_spark``)."""
+    """One posting (description, title, location, pay text, job type, job level) → the analysis
+    columns (``analyses`` without content_hash) and its skills as (id, mentions) pairs last, or
+    the reason it cannot be analysed. Runs in the worker processes, so it takes and returns plain
+    tuples (cheap to pickle); Spark's executors run it too (``rolediff.market_spark``)."""
     from rolediff.postings.analyze import analysis_fields
 
-    description, title, location, salary_text, job_type = fields
+    description, title, location, salary_text, job_type, job_level = fields
     try:
         r = analysis_fields(
             description,
@@ -584,6 +589,7 @@ def analyse_fields(fields: _Fields) -> _Analysed | str:
             location=location,
             salary_text=salary_text,
             job_type=job_type,
+            job_level=job_level,
             evidence=False,
         )
     except RolediffError as exc:
@@ -669,9 +675,7 @@ class _Ingestion:
             else:
                 self.in_flight.add(item[0])
                 fresh.append(item)
-        fields: list[_Fields] = [
-            (p.description, p.title, p.location, p.salary_text, p.job_type) for _, _, p in fresh
-        ]
+        fields: list[_Fields] = [analysis_input(p) for _, _, p in fresh]
         if self.pool is None:
             analysed: Any = _analyse_chunk(fields)
         else:

@@ -44,7 +44,7 @@ and to make a lost task cheap to redo; ``partitions`` overrides it."""
 
 _POSTING_FIELDS = (
     "id", "title", "description", "company", "location", "salary_text", "site", "url",
-    "date_posted", "job_type",
+    "date_posted", "job_type", "job_level",
 )  # fmt: skip
 _PARSED = (
     ("rank", "INT"), ("line", "BIGINT"), ("source", "STRING"), ("content_hash", "STRING"),
@@ -321,13 +321,13 @@ def parse_batches(
             for k, parsed in enumerate(records):
                 if isinstance(parsed, Malformed):
                     rows.append((rank, line, source, f"!{rank}:{line}:{k}", parsed.reason)
-                                + (None,) * 10)  # fmt: skip
+                                + (None,) * len(_POSTING_FIELDS))  # fmt: skip
                     continue
                 rows.append(
                     (rank, line, source, market.content_hash(parsed), None, parsed.id,
                      parsed.title, parsed.description, parsed.company, parsed.location,
                      parsed.salary_text, parsed.site, parsed.url, parsed.date_posted,
-                     parsed.job_type)
+                     parsed.job_type, parsed.job_level)
                 )  # fmt: skip
         yield pandas.DataFrame.from_records(rows, columns=columns)
 
@@ -364,6 +364,7 @@ def analyse_batches(batches: Iterator[Any]) -> Iterator[Any]:
                     _optional(item["location"]),
                     _optional(item["salary_text"]),
                     _optional(item["job_type"]),
+                    _optional(item["job_level"]),
                 )
                 result = market.analyse_fields(fields)
             if isinstance(result, str):

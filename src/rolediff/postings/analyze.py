@@ -71,13 +71,15 @@ def analyze_posting(
     salary_text: str | None = None,
     posting_id: str | None = None,
     job_type: str | None = None,
+    job_level: str | None = None,
 ) -> PostingAnalysis:
-    """Analyse one posting from its description (the title, place and pay field are optional)."""
+    """Analyse one posting from its description (the title, place, pay, job-type and job-level
+    fields are optional)."""
     # One validation of the whole result (in pydantic-core), its evidence and skill counts
     # already made: evidence as slotted dataclasses, skill counts frozen and shared, as they
     # recur from posting to posting ("kubernetes" x 2), which also spares the garbage collector
     # a dozen young objects per analysis.
-    fields = analysis_fields(text, title, location, salary_text, posting_id, job_type)
+    fields = analysis_fields(text, title, location, salary_text, posting_id, job_type, job_level)
     return PostingAnalysis.model_validate(fields)
 
 
@@ -96,6 +98,7 @@ def analysis_fields(
     salary_text: str | None = None,
     posting_id: str | None = None,
     job_type: str | None = None,
+    job_level: str | None = None,
     evidence: bool = True,
 ) -> dict[str, Any]:
     """The fields of a PostingAnalysis, not yet validated (its skills are already SkillCounts):
@@ -143,7 +146,7 @@ def analysis_fields(
         "skills": [_skill_count(h.id, h.name, h.category, h.count) for h in hits],
         "salary": salary,
         "location": place,
-        "seniority": parse_seniority(title, text, places),
+        "seniority": parse_seniority(title, text, places, job_level),
         "employment_type": employment_type(job_type, title, text, places),
         "model_version": model_version(),
     }
@@ -172,12 +175,13 @@ def analyze_raw(posting: RawPosting) -> PostingAnalysis:
         salary_text=posting.salary_text,
         posting_id=posting.id,
         job_type=posting.job_type,
+        job_level=posting.job_level,
     )
 
 
-_Sent = tuple[str, str | None, str | None, str | None, str | None, str | None]
+_Sent = tuple[str, str | None, str | None, str | None, str | None, str | None, str | None]
 """A posting as the main process sends it to a worker: description, title, location, pay text,
-id, job type (plain strings pickle several times faster than a RawPosting)."""
+id, job type, job level (plain strings pickle several times faster than a RawPosting)."""
 
 _Packed = tuple[Any, ...]
 """An analysis as a worker sends it back: its fields in PostingAnalysis order, evidence and
@@ -187,13 +191,14 @@ validating that JSON, which made the main process the bottleneck on two cores)."
 
 def _send(posting: RawPosting) -> _Sent:
     p = posting
-    return (p.description, p.title, p.location, p.salary_text, p.id, p.job_type)
+    return (p.description, p.title, p.location, p.salary_text, p.id, p.job_type, p.job_level)
 
 
 def _analyze_chunk(chunk: list[_Sent]) -> list[_Packed]:
     with gc_paused():
         return [
-            _pack(analysis_fields(d, t, loc, pay, pid, job)) for d, t, loc, pay, pid, job in chunk
+            _pack(analysis_fields(d, t, loc, pay, pid, job, level))
+            for d, t, loc, pay, pid, job, level in chunk
         ]
 
 

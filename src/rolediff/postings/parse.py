@@ -1839,11 +1839,15 @@ _ARTICLE_BEFORE = re.compile(r"\ban?[ \t\r\n]\Z", re.IGNORECASE)
 
 
 def parse_seniority(
-    title: str | None, description: str | None, found: Found | None = None
+    title: str | None,
+    description: str | None,
+    found: Found | None = None,
+    job_level: str | None = None,
 ) -> Seniority | None:
-    """The level a posting hires at: from the title, else from a job board's level among a
-    pasted posting's header facts ("Full-time · Entry level"), else from the description's words
-    ("entry-level role", "as a Senior SRE"), else from the years of experience asked.
+    """The level a posting hires at: from the title, else from a job board's level, in its own
+    field (`job_level`, "Entry level") or among a pasted posting's header facts ("Full-time ·
+    Entry level"), else from the description's words ("entry-level role", "as a Senior SRE"),
+    else from the years of experience asked.
 
     Title words win, most senior first, except where they name no level ("Chief of Staff",
     "Product Manager": seniority.toml's `not_levels`); a trailing level number (I-V, 1-5) maps
@@ -1854,6 +1858,8 @@ def parse_seniority(
         decided, level = _title_level(title)
         if decided:
             return level
+    if job_level and (board := _named_board_level(job_level)) is not None:
+        return board
     if not description:
         return None
     board = _board_level(description)
@@ -1868,13 +1874,17 @@ def _board_level(description: str) -> Seniority | None:
     Entry level"), in a " · " line of its first lines."""
     if _MIDDLE_DOT not in description[:2000]:
         return None
-    levels = seniority_conventions().board_levels
     for line in _head_lines(description):
         for part in line.split(_MIDDLE_DOT):
-            level = levels.get(" ".join(part.lower().split()))
+            level = _named_board_level(part)
             if level is not None:
                 return level
     return None
+
+
+def _named_board_level(text: str) -> Seniority | None:
+    """The level a job board's level name gives ("Entry level": junior), if rolediff reads it."""
+    return seniority_conventions().board_levels.get(" ".join(text.lower().split()))
 
 
 @lru_cache(maxsize=4096)

@@ -73,6 +73,8 @@ class RawPosting(BaseModel):
     url: str | None = None
     date_posted: str | None = None
     job_type: str | None = None
+    job_level: str | None = None
+    """The level a job board gives the job (JobSpy's LinkedIn ``job_level``: "Entry level")."""
     line: int | None = None
 
 
@@ -87,6 +89,7 @@ Record = RawPosting | Malformed
 
 _DESCRIPTION_KEYS = ("description", "text", "body", "job_description", "jobdescription", "content")
 _TITLE_KEYS = ("title", "job_title", "jobtitle", "position")
+_LEVEL_KEYS = ("job_level", "seniority_level", "experience_level", "formatted_experience_level")
 _JOBSPY_INTERVALS = {
     "yearly": "per year",
     "monthly": "per month",
@@ -240,6 +243,7 @@ def _posting(record: dict[str, Any], line: int) -> Record:
         url=_first(fields, ("job_url", "url", "link")),
         date_posted=_first(fields, ("date_posted", "posted", "date")),
         job_type=_first(fields, ("job_type", "employment_type", "jobtype")),
+        job_level=_first(fields, _LEVEL_KEYS),
         line=line,
     )
 
