@@ -566,6 +566,34 @@ def test_match_of_a_shortfall_says_it_keeps_the_shortfall(cli) -> None:  # type:
     assert "shortfall" not in comfortable.out
 
 
+def test_a_folded_table_wraps_between_words_and_cuts_none_that_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """rich narrowed the widest columns to any width, cutting words ("Collaboratio" over "n");
+    a column now keeps its longest word whole when every column's longest word fits."""
+    rows = [
+        ["jp-3a2765eef264", "Senior Manager, Site Reliability", "sre (100%)",
+         "Collaboration, Communication, Google Cloud, Ansible, Terraform", "Charlottesville, VA"],
+        ["jp-95e078d700aa", "Senior User Researcher", "other (100%)", "Kubernetes", "Remote"],
+    ]  # fmt: skip
+    table = Table("Postings", ["posting", "title", "role", "top skills", "place"], rows)
+    words = {w for row in rows for cell in row for w in cell.split()}
+    for width in (80, 100):  # the longest words take 78 columns with the borders
+        monkeypatch.setenv("COLUMNS", str(width))
+        out = io.StringIO()
+        emit({}, [table], OutputFormat.table, out)
+        lines = out.getvalue().splitlines()
+        assert max(map(len, lines)) <= width
+        shown = {w for line in lines for cell in line.split("│") for w in cell.split()}
+        assert words <= shown, sorted(words - shown)
+    monkeypatch.setenv("COLUMNS", "60")  # they cannot: the longest are cut, the short kept
+    out = io.StringIO()
+    emit({}, [table], OutputFormat.table, out)
+    lines = out.getvalue().splitlines()
+    shown = {w for line in lines for cell in line.split("│") for w in cell.split()}
+    assert max(map(len, lines)) <= 60 and {"sre", "(100%)", "Remote"} <= shown
+
+
 def test_a_narrow_table_never_splits_an_amount(monkeypatch: pytest.MonkeyPatch) -> None:
     """COLUMNS=40: the text column folds, but "-$18,745.20" is never printed as "-$18,745.2"
     and "0" on the next line, which would read as another amount."""

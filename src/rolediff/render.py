@@ -140,13 +140,16 @@ def _rich(tables: list[Table], out: TextIO) -> None:
         # Folded, an amount is never cut: "-$18,745.20" as "-$18,745.2" over "0" reads as
         # another amount. Its column keeps the widest amount's width; text columns fold instead.
         amounts = [None] * len(table.columns) if fits else _amount_widths(table)
+        least = [max(u or 0, a or 0) for u, a in zip(urls, amounts, strict=True)]
+        chosen = (
+            widths[i] if fits or not table.rows else _folded(table, widths[i], least, console.width)
+        )
         for j, column in enumerate(table.columns):
-            least = [w for w in (urls[j], amounts[j]) if w is not None]
             grid.add_column(
                 Text(column),
                 overflow="fold",
-                width=widths[i][j] if fits else None,
-                min_width=max(least) if least else None,
+                width=chosen[j] if chosen else None,
+                min_width=least[j] or None,
             )
         for row in table.rows:
             grid.add_row(*map(Text, row))
@@ -189,6 +192,38 @@ def _column_widths(table: Table) -> list[int]:
         max(cell_len(line) for cell in (header, *cells) for line in cell.split("\n"))
         for header, *cells in zip(table.columns, *table.rows, strict=True)
     ]
+
+
+def _folded(table: Table, widest: list[int], least: list[int], width: int) -> list[int] | None:
+    """Column widths for a table whose columns' ``widest`` lines exceed ``width``, shared as rich
+    shares it (the widest columns narrowed first, the others whole) but never narrower than a
+    column's longest word, so that words wrap between one another instead of being cut
+    ("Collaboratio" over "n"), nor than ``least``. When the longest words do not fit, they are cut
+    at the longest length that does. None when ``least`` alone does not fit: rich then shares
+    the width itself."""
+    from rich.cells import cell_len
+
+    words = [
+        max(cell_len(w) for cell in (header, *cells) for w in cell.split() or [""])
+        for header, *cells in zip(table.columns, *table.rows, strict=True)
+    ]
+    whole = [min(max(w, floor), top) for w, floor, top in zip(words, least, widest, strict=True)]
+    floors, cap = whole, max(whole)
+    while _table_width(floors) > width and cap > 1:
+        cap -= 1
+        floors = [max(min(w, cap), floor) for w, floor in zip(whole, least, strict=True)]
+    if _table_width(floors) > width:
+        return None
+    top = max(widest)
+    chosen = widest
+    while _table_width(chosen) > width:
+        top -= 1
+        chosen = [max(f, min(w, top)) for f, w in zip(floors, widest, strict=True)]
+    room = width - _table_width(chosen)
+    for j, (w, most) in enumerate(zip(chosen, widest, strict=True)):
+        if room and w < most:
+            chosen[j], room = w + 1, room - 1
+    return chosen
 
 
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
