@@ -51,6 +51,10 @@ TITLE_BOOST = 30.0
 TITLE_OTHER_FACTOR = 0.05
 HYBRID_MIN_SHARE = 0.35
 HYBRID_MIN_SKILLS = 4
+EVIDENCE_MIN_EMPLOYERS = 3
+"""A term is shown as evidence only when the training postings of at least this many employers
+use it: employer and product names ("opentable", "at axon") carry weight in a model fitted on a
+few postings per employer, but say nothing about the role (see SOURCE.md)."""
 PREFIXES = (300, 1000)
 """Each training posting is also learnt from its first 300 and 1,000 characters, so that a short
 description (a job-board snippet, a pasted paragraph) is read on its words rather than left to the
@@ -141,6 +145,21 @@ def metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
     }
 
 
+def employer(row: dict[str, Any]) -> str:
+    """Who posted a posting (its company, else its title): the folds' groups."""
+    return str(row.get("company") or row["title"]).strip().lower()
+
+
+def term_employers(rows: list[dict[str, Any]], vocabulary: list[str]) -> list[int]:
+    """Per vocabulary term, how many employers' training postings use it."""
+    seen: dict[str, set[str]] = {}
+    for row in rows:
+        who = employer(row)
+        for term in set(tokens(row["description"])):
+            seen.setdefault(term, set()).add(who)
+    return [len(seen.get(term, ())) for term in vocabulary]
+
+
 def cross_validate(
     rows: list[dict[str, Any]],
     texts: list[str],
@@ -150,7 +169,7 @@ def cross_validate(
     seed: int = 0,
 ) -> dict[str, Any]:
     y = np.asarray([r["label"] for r in rows])
-    groups = [(r.get("company") or r["title"]).strip().lower() for r in rows]
+    groups = [employer(r) for r in rows]
     folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed)
     probs = np.zeros((len(rows), len(ROLES)))
     for train, test in folds.split(texts, y, groups):
@@ -257,6 +276,8 @@ def main(argv: list[str]) -> int:
         "title_other_factor": TITLE_OTHER_FACTOR,
         "hybrid_min_share": HYBRID_MIN_SHARE,
         "hybrid_min_skills": HYBRID_MIN_SKILLS,
+        "evidence_min_employers": EVIDENCE_MIN_EMPLOYERS,
+        "term_employers": term_employers(rows, vocabulary),
         "training": {
             "corpus": args.postings.name,
             "corpus_sha256": digest,

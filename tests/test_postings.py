@@ -920,6 +920,30 @@ def test_fragments_of_sentences_are_not_shown_as_evidence() -> None:
             assert e.text.split()[-1] not in _stopwords(), e.text
 
 
+def test_terms_few_employers_use_are_not_shown_as_evidence() -> None:
+    """Employer and product names ("opentable", "at axon") pull toward the role their few
+    training postings had, but say nothing about it: they were one shown term in ten."""
+    from rolediff import data
+    from rolediff.postings.classify import _explains
+
+    spec = json.loads(data.read_text("classifier/role_model.json"))
+    least, column = spec["evidence_min_employers"], spec["labels"].index("devops")
+    coef = spec["coef"]
+    pull = {
+        term: coef[column][j] - sum(row[j] for row in coef) / len(coef)
+        for j, term in enumerate(spec["vocabulary"])
+        if " " not in term and _explains(term)
+    }
+    used = dict(zip(spec["vocabulary"], spec["term_employers"], strict=True))
+    rare = sorted((t for t in pull if used[t] < least), key=lambda t: -pull[t])[:5]
+    common = sorted((t for t in pull if used[t] >= least), key=lambda t: -pull[t])[:5]
+    assert len(rare) == len(common) == 5
+    text = "Our DevOps engineer works with " + ", ".join(rare + common) + "."
+    shown = {e.text for e in classify(text).evidence if e.kind == "term"}
+    assert shown and not shown & set(rare)
+    assert all(used[t] >= least for t in shown)
+
+
 def test_a_model_file_without_a_familys_phrase_features_is_refused_as_data() -> None:
     from unittest.mock import patch
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from rolediff import data
 from rolediff.postings.features import (
@@ -85,7 +85,16 @@ class ModelFile(BaseModel):
     title_other_factor: float
     hybrid_min_share: float
     hybrid_min_skills: int
+    evidence_min_employers: int
+    term_employers: list[int]
+    """Per vocabulary term: how many employers' training postings use it."""
     training: dict[str, object]
+
+    @model_validator(mode="after")
+    def _one_count_a_term(self) -> ModelFile:
+        if len(self.term_employers) != len(self.vocabulary):
+            raise ValueError("term_employers must give one count per vocabulary term")
+        return self
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,8 @@ class _Weights:
     intercept: np.ndarray
     n_vocab: int
     explains: np.ndarray
-    """Per vocabulary term: it may be shown as evidence (`_explains`: not "000", not "you will")."""
+    """Per vocabulary term: it may be shown as evidence (`_explains`: not "000", not "you will";
+    and used by at least `evidence_min_employers` employers' training postings)."""
     spec: ModelFile
 
 
@@ -150,7 +160,9 @@ def _weights() -> _Weights:
     area_columns = np.asarray([i for i, _ in areas], dtype=np.intp)
     columns = np.ascontiguousarray(coef.T)
     pull = coef - others
-    explains = np.asarray([_explains(term) for term in spec.vocabulary])
+    explains = np.asarray([_explains(term) for term in spec.vocabulary]) & (
+        np.asarray(spec.term_employers) >= spec.evidence_min_employers
+    )
     names = {name: i for i, name in enumerate(spec.extra_features)}
     try:
         family_of = {
