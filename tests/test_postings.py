@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolediff.errors import RolediffError
-from rolediff.postings.analyze import analyze_posting, analyze_postings
+from rolediff.postings.analyze import analyze_posting, analyze_postings, analyze_raw
 from rolediff.postings.classify import classify
 from rolediff.postings.features import ROLES, mentions, title_roles
 from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff, strip_html
@@ -235,6 +235,23 @@ def test_a_jobspy_interval_rolediff_cannot_annualise_gives_no_pay() -> None:
     for interval, expected in cases.items():
         posting = from_mapping({**row, "interval": interval}, 1)
         assert isinstance(posting, RawPosting) and posting.salary_text == expected, interval
+
+
+def test_jobspy_pay_taken_from_the_description_is_read_from_the_description() -> None:
+    """JobSpy fills min/max_amount from the description's first dollar range when a job has no
+    pay ('salary_source': 'description'): here a signing bonus, not the salary."""
+    from rolediff.postings.read import from_mapping
+
+    row = {
+        "description": "Run Kubernetes. Signing bonus $5,000 - $10,000. "
+        "The salary range is $150,000 - $170,000 a year.",
+        "min_amount": 5000, "max_amount": 10000, "interval": "yearly", "currency": "USD",
+    }  # fmt: skip
+    for source, text in (("description", None), ("direct_data", "USD 5000-10000 per year")):
+        posting = from_mapping({**row, "salary_source": source}, 1)
+        assert isinstance(posting, RawPosting) and posting.salary_text == text, source
+    salary = analyze_raw(from_mapping({**row, "salary_source": "description"}, 1)).salary
+    assert salary is not None and salary.source == "description" and salary.annual_min == 150000
 
 
 def test_jobspy_is_remote_flag_says_remote() -> None:

@@ -191,9 +191,13 @@ def _text(
 def _jobspy_salary(fields: dict[str, Any]) -> str | None:
     """JobSpy's pay columns (of a record whose keys are `_lowered`) as one statement; none when
     its interval is one rolediff does not annualise ("fortnightly"), rather than a guess from
-    the figures alone."""
+    the figures alone, or when JobSpy took the figures from the description (its
+    `salary_source` "description"): they are no pay field, and rolediff reads the description's
+    pay itself."""
     low, high = (_first(fields, (key,)) for key in ("min_amount", "max_amount"))
     if low is None and high is None:
+        return None
+    if str(fields.get("salary_source") or "").strip().lower() == "description":
         return None
     stated = str(fields.get("interval") or "").strip().lower()
     if stated and stated not in _JOBSPY_INTERVALS:
