@@ -284,6 +284,7 @@ def test_context_rules_from_the_qa_audit(skill: str, ordinary: str, technical: s
         ("windows", "Coordinate outages and deployment windows", "Windows and Linux servers"),
         ("windows", "Roofing, windows and doors", "Administer linux and windows servers"),
         ("scripting-programming", "Step 2: Coding Challenge (3 hours)", "Coding in Go or Python"),
+        ("patch-management", "Patching code to remove bottlenecks", "OS patching cycles"),
     ],
 )
 def test_context_rules_from_the_second_review(skill: str, ordinary: str, technical: str) -> None:
