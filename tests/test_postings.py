@@ -821,15 +821,17 @@ def test_a_job_boards_estimate_is_kept_as_such_and_gives_way_to_stated_pay() -> 
     estimate = analyze_posting(
         "Run our Kubernetes platform.", salary_text="$81K-$167K (Glassdoor est.)"
     )
-    assert estimate.salary is not None and estimate.salary.source == "estimate"
+    assert estimate.salary is not None and estimate.salary.estimate
+    assert estimate.salary.source == "field"
     assert (estimate.salary.annual_min, estimate.salary.annual_max) == (81000, 167000)
     stated = analyze_posting(
         "Run our Kubernetes platform. The salary range is $150,000 - $170,000 a year.",
         salary_text="$81K-$167K (Glassdoor est.)",
     ).salary
-    assert stated is not None and stated.source == "description" and stated.annual_min == 150000
+    assert stated is not None and stated.source == "description" and not stated.estimate
+    assert stated.annual_min == 150000
     employer = analyze_posting("Run Kubernetes.", salary_text="$190K-$220K(Employer est.)").salary
-    assert employer is not None and employer.source == "field"
+    assert employer is not None and employer.source == "field" and not employer.estimate
 
 
 def test_a_pay_field_in_bare_dollars_takes_the_currency_the_description_names() -> None:

@@ -574,6 +574,14 @@ def analysis_input(p: RawPosting) -> _Fields:
     return (p.description, p.title, p.location, p.salary_text, p.job_type, p.job_level)
 
 
+def _pay_source(pay: Salary | None) -> str | None:
+    """The store's ``pay_source``: the salary's source (``field``, ``description``), or
+    ``estimate`` for a job board's estimate, which the statistics do not count as pay."""
+    if pay is None:
+        return None
+    return "estimate" if pay.estimate else pay.source
+
+
 def analyse_fields(fields: _Fields) -> _Analysed | str:
     """One posting (description, title, location, pay text, job type, job level) → the analysis
     columns (``analyses`` without content_hash) and its skills as (id, mentions) pairs last, or
@@ -610,7 +618,7 @@ def analyse_fields(fields: _Fields) -> _Analysed | str:
         pay.currency if pay else None,
         pay.annual_min if pay else None,
         pay.annual_max if pay else None,
-        pay.source if pay else None,
+        _pay_source(pay),
         r["model_version"],
         [(s.id, s.count) for s in r["skills"]],
     )

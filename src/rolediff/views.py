@@ -408,7 +408,7 @@ def _salary_text(s: Salary | None) -> str:
     if s is None:
         return ABSENT
     stated = f"{s.currency} {_span(s.min, s.max)} {_PER[s.interval]}"
-    source = "job board's estimate" if s.source == "estimate" else s.source
+    source = "job board's estimate" if s.estimate else s.source
     if s.interval == "year":
         return f"{stated} ({source})"
     return f"{stated} ({_span(s.annual_min, s.annual_max)} a year; {source})"

@@ -124,7 +124,7 @@ def analysis_fields(
         prepared, title=title, hits=hits, found=mentions(prepared, places), evidence=evidence
     )
     salary = parse_salary(salary_text, "field") if salary_text else None
-    if salary is None or salary.source == "estimate" or _BARE_FIGURE.fullmatch(salary_text or ""):
+    if salary is None or salary.estimate or _BARE_FIGURE.fullmatch(salary_text or ""):
         # A bare figure in a pay field ("350000.0") says neither currency, interval nor range,
         # and some job boards fill it with sums of the posting's own range; a job board's
         # estimate is not the employer's: pay the description states in words wins over both.

@@ -21,7 +21,7 @@ from rolediff.postings.read import lone_surrogate
 from rolediff.postings.scan import EMPLOYMENT, LEVEL, PAY, REMOTE, TERMS, YEARS, Found, scan
 
 Interval = Literal["year", "month", "week", "day", "hour"]
-SalarySource = Literal["field", "description", "estimate"]
+SalarySource = Literal["field", "description"]
 RemoteMode = Literal["remote", "hybrid", "onsite"]
 Seniority = Literal[
     "intern", "junior", "mid", "senior", "staff", "principal", "lead", "manager", "director"
@@ -249,6 +249,9 @@ class Salary(_Frozen):
     annual_min: float | None
     annual_max: float | None
     source: SalarySource
+    estimate: bool = False
+    """The pay field says its figures are a job board's own estimate ("(Glassdoor est.)"), not
+    pay the employer states."""
     text: str
     """The matched text, verbatim."""
 
@@ -675,7 +678,7 @@ def explain_salary(
     make a range from the lowest to the highest. A figure naming no currency ("264000.0") is in
     `unnamed` (US dollars unless the posting's place says otherwise), and not read when that is
     None. A pay field that says its figures are a job board's estimate ("$81K-$167K (Glassdoor
-    est.)") gives a salary whose source is "estimate". The reason is "parsed" on success, else
+    est.)") gives a salary flagged `estimate`. The reason is "parsed" on success, else
     starts with one of "empty", "no amount", "not pay", "no currency", "no interval",
     "implausible".
     """
@@ -708,10 +711,12 @@ def explain_salary(
     else:
         chosen = mentions[0]
         span = (chosen.start, chosen.end)
-    if source == "field" and pay_conventions().estimates.marks(text):
-        source = "estimate"
     salary, reason = _salary(text, chosen, source, whole_text=True, span=span, unnamed=unnamed)
-    return (_labelled(text, span[1], salary) if salary else None), reason
+    if salary is None:
+        return None, reason
+    if source == "field" and pay_conventions().estimates.marks(text):
+        salary = salary.model_copy(update={"estimate": True})
+    return _labelled(text, span[1], salary), reason
 
 
 # "MIN: $107,200 - MAX: $160,800 Currency: CAD", "$120,000 - $150,000 per year (currency: AUD)":
@@ -776,7 +781,7 @@ def in_local_currency(
     local = conventions.currency_of(country)
     if local == "USD":
         return salary
-    if "$" not in salary.text and salary.source != "description":  # a figure naming no currency
+    if "$" not in salary.text and salary.source == "field":  # a figure naming no currency
         return parse_salary(pay_field, "field", unnamed=local)
     if local is None or not any(s.endswith("$") for s in conventions.currencies[local].symbols):
         return salary
