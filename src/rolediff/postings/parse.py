@@ -1298,6 +1298,9 @@ class _Reading:
     """The country of the first city read: it outranks a bare "US" written before it, as some
     boards prefix every line ("US,Vancouver, British Columbia" is in Canada)."""
     resolved: bool = False
+    last_city_country: str | None = None
+    """The country of the city read last: a country named right after a city read without one
+    is that city's ("Phoenix, AZ, USA")."""
 
     def __post_init__(self) -> None:
         self.places: list[str] = []
@@ -1310,6 +1313,7 @@ class _Reading:
         self.country = self.country or code
         if city:
             self.city_country = self.city_country or code
+            self.last_city_country = code
 
     def add_us(self, label: str | None, city: str | None, state: str, place: Place | None) -> None:
         if label:
@@ -1491,7 +1495,7 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
             token = _Token("name", token.text, token.text)
         if token.kind == "name" and following is not None:
             if _read_city(token.value, following, reading):
-                i += 2
+                i += 2 + _its_country(tokens, i + 2, reading, following)
                 continue
             # "London, England, United Kingdom", "Berlin, Berlin, Germany": city, region, country.
             third = tokens[i + 2] if i + 2 < len(tokens) else None
@@ -1506,7 +1510,9 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
             # A state's full name alone may be its city ("New York"): read it as one if it is.
             # ("Washington" is the state, though the capital is the largest of its namesakes.)
             likeliest = token.kind == "name"
-            if not _read_bare_name(token.text, reading, likeliest) and token.kind == "state":
+            if _read_bare_name(token.text, reading, likeliest):
+                i += _its_country(tokens, i + 1, reading)
+            elif token.kind == "state":
                 reading.add_us(vocab.state_names[token.value], None, token.value, None)
         elif token.kind == "country":
             reading.add_foreign(vocab.codes[token.value].name, token.value)
@@ -1517,6 +1523,25 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
         else:
             reading.add_us(vocab.state_names[token.value], None, token.value, None)
         i += 1
+
+
+def _its_country(
+    tokens: list[_Token], i: int, reading: _Reading, region: _Token | None = None
+) -> int:
+    """1 when tokens[i] is the country of the city just read (after its `region`, if any),
+    written as the end of its address ("Phoenix, AZ, USA", "San Mateo, US", "London, England,
+    United Kingdom"): no place of its own. The country written again by the same name after a
+    city read with it ("Kyiv, Ukraine,Ukraine") is another entry of a list (anywhere in that
+    country) and stays one."""
+    token = tokens[i] if i < len(tokens) else None
+    if token is None or token.kind != "country" or token.value != reading.last_city_country:
+        return 0
+    repeated = (
+        region is not None
+        and region.kind == "country"
+        and region.text.casefold().split() == token.text.casefold().split()
+    )
+    return 0 if repeated else 1
 
 
 def _tokens(segment: str, vocab: _PlaceVocabulary) -> list[_Token]:
