@@ -1249,11 +1249,16 @@ class _Token:
     """The country the text can also mean ("DE": Delaware or Germany)."""
 
 
+_INITIALS = re.compile(r"(?:[A-Za-z]\.){2,3}")
+
+
 def _classify(raw: str, vocab: _PlaceVocabulary) -> _Token | None:
     """A country, US state, province, region or other name; full names are countries first
     ("Georgia"), two-letter codes states first ("DE", "IN"), then countries ("NL")."""
     stripped = raw.strip()
-    forms = (stripped, _FILLER.sub(" ", stripped), _ZIP_CODE.sub("", stripped))
+    forms: tuple[str, ...] = (stripped, _FILLER.sub(" ", stripped), _ZIP_CODE.sub("", stripped))
+    if _INITIALS.fullmatch(stripped):  # "D.C.", "U.S.A.": the code without its dots
+        forms = (stripped.replace(".", ""), *forms)
     spaced = (" ".join(c.split()) for c in forms)
     for candidate in (form for c in spaced for form in (c, c.strip(_PUNCTUATION))):
         lowered = candidate.lower()
@@ -1493,9 +1498,12 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
             and following.kind == "state"
         ):
             token = _Token("name", token.text, token.text)
+        # "Georgia, USA": the state, not the country, when the US follows it.
+        if token.kind == "country" and token.state is not None and _is_us(following):
+            token = _Token("state", token.text, token.state, state=token.state)
         if token.kind == "name" and following is not None:
             if _read_city(token.value, following, reading):
-                i += 2 + _its_country(tokens, i + 2, reading, following)
+                i += 2 + _its_country(tokens, i + 2, reading.last_city_country, following)
                 continue
             # "London, England, United Kingdom", "Berlin, Berlin, Germany": city, region, country.
             third = tokens[i + 2] if i + 2 < len(tokens) else None
@@ -1511,30 +1519,37 @@ def _read_segment(tokens: list[_Token], reading: _Reading) -> None:
             # ("Washington" is the state, though the capital is the largest of its namesakes.)
             likeliest = token.kind == "name"
             if _read_bare_name(token.text, reading, likeliest):
-                i += _its_country(tokens, i + 1, reading)
+                i += _its_country(tokens, i + 1, reading.last_city_country)
             elif token.kind == "state":
                 reading.add_us(vocab.state_names[token.value], None, token.value, None)
+                i += _its_country(tokens, i + 1, "US")
         elif token.kind == "country":
             reading.add_foreign(vocab.codes[token.value].name, token.value)
         elif token.kind == "subdivision" and token.country is not None:
             reading.add_foreign(f"{token.value}, {vocab.codes[token.country].name}", token.country)
+            i += _its_country(tokens, i + 1, token.country)
         elif token.kind == "region":
             reading.add_label(token.value)
         else:
             reading.add_us(vocab.state_names[token.value], None, token.value, None)
+            i += _its_country(tokens, i + 1, "US")
         i += 1
 
 
+def _is_us(token: _Token | None) -> bool:
+    return token is not None and token.kind == "country" and token.value == "US"
+
+
 def _its_country(
-    tokens: list[_Token], i: int, reading: _Reading, region: _Token | None = None
+    tokens: list[_Token], i: int, country: str | None, region: _Token | None = None
 ) -> int:
-    """1 when tokens[i] is the country of the city just read (after its `region`, if any),
-    written as the end of its address ("Phoenix, AZ, USA", "San Mateo, US", "London, England,
-    United Kingdom"): no place of its own. The country written again by the same name after a
-    city read with it ("Kyiv, Ukraine,Ukraine") is another entry of a list (anywhere in that
-    country) and stays one."""
+    """1 when tokens[i] is `country`, that of the city or region just read (after its `region`,
+    if any), written as the end of its address ("Phoenix, AZ, USA", "San Mateo, US", "London,
+    England, United Kingdom", "Texas, USA", "Ontario, Canada"): no place of its own. The country
+    written again by the same name after a city read with it ("Kyiv, Ukraine,Ukraine") is
+    another entry of a list (anywhere in that country) and stays one."""
     token = tokens[i] if i < len(tokens) else None
-    if token is None or token.kind != "country" or token.value != reading.last_city_country:
+    if token is None or token.kind != "country" or token.value != country:
         return 0
     repeated = (
         region is not None
