@@ -1304,8 +1304,8 @@ class _Reading:
     boards prefix every line ("US,Vancouver, British Columbia" is in Canada)."""
     resolved: bool = False
     last_city_country: str | None = None
-    """The country of the city read last: a country named right after a city read without one
-    is that city's ("Phoenix, AZ, USA")."""
+    """The country of the city (or county) read last: a country named right after a city read
+    without one is that city's ("Phoenix, AZ, USA")."""
 
     def __post_init__(self) -> None:
         self.places: list[str] = []
@@ -1339,6 +1339,7 @@ class _Reading:
         its state and metro when known, never a city."""
         self.add_label(label)
         self.add_country("US", city=state is None)
+        self.last_city_country = "US"
         if not self.resolved and self.state is None:
             self.state, self.metro_cbsa = state, metro
             self.resolved = metro is not None
