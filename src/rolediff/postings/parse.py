@@ -51,6 +51,7 @@ class PlausiblePay(_Frozen):
     annual_max: PositiveFloat
     bare_hourly_max: PositiveFloat
     bare_annual_min: PositiveFloat
+    millions_min_usd_scale: PositiveFloat
     note: str
 
 
@@ -271,7 +272,8 @@ _NUMBER = (
 # "120'000.-" (or an en or em dash): a Swiss whole amount (no centimes), read as the number.
 _WHOLE_MARK = r"(?:\.[-\u2013\u2014](?![-\u2013\u2014]?\s?\d))?"
 _NUMBER_SEPARATORS = str.maketrans("", "", " \u00a0\u202f'\u2019")
-# k → thousands; lakh/crore → Indian units; m/bn/million → a company-scale sum, never pay.
+# k → thousands; lakh/crore → Indian units; m/bn/million → a company-scale sum, pay only in a
+# currency where a million units is a salary ("¥8M": `_millions_are_pay`).
 _MULTIPLIER = (
     r"\s?(?:[kK](?![a-z])"
     r"|(?i:lakhs?|lacs?|lpa|crores?)(?![a-zA-Z])"
@@ -497,6 +499,10 @@ def _amount(m: re.Match[str], tag: str, grammar: _PayGrammar) -> _Amount:
         factor = 100_000.0
     elif multiplier.startswith("crore"):
         factor = 10_000_000.0
+    elif multiplier.startswith("b"):
+        factor = 1_000_000_000.0
+    elif multiplier:  # m, mm, mn, million
+        factor = 1_000_000.0
     code = m.group(f"code_pre{tag}") or m.group(f"code_post{tag}")
     symbol = m.group(f"symbol{tag}")
     explicit_code = code is not None and code.upper() in pay_conventions().currencies
@@ -505,12 +511,13 @@ def _amount(m: re.Match[str], tag: str, grammar: _PayGrammar) -> _Amount:
         currency = grammar.symbol_currency[symbol]
     if currency is None and code:  # a sign written after the amount: "100 €", "5 000 zł"
         currency = grammar.symbol_currency.get(code)
-    if currency is None and factor > 1000:  # lakh, lac, LPA, crore: Indian units, in rupees
+    indian = multiplier.startswith(("lakh", "lac", "lpa", "crore"))
+    if currency is None and indian:  # lakh, lac, LPA, crore: Indian units, in rupees
         currency = _INDIAN_UNITS_CURRENCY
     inline = m.group(f"interval{tag}")
     if inline:
         interval = _interval_of(_INTERVAL_AFTER.search(inline)) or _inline_unit(inline)
-    big = bool(multiplier) and factor == 1.0 and multiplier != "k"
+    big = factor >= 1_000_000.0 and not indian
     return _Amount(value * factor, factor, big, currency, explicit_code, interval)
 
 
@@ -611,6 +618,17 @@ def _resolve_interval(text: str, mention: _Mention, whole_text: bool) -> Interva
     return found
 
 
+def _millions_are_pay(currency: str | None) -> bool:
+    """Whether a sum written in millions ("¥8M - ¥12M") may be pay: only with its currency
+    written, one of at least `millions_min_usd_scale` units a US dollar ("$5M" is a company's
+    sum; "6m" may be six months)."""
+    if currency is None:
+        return False
+    conventions = pay_conventions()
+    scale = conventions.currencies[currency].usd_scale
+    return scale >= conventions.plausible.millions_min_usd_scale
+
+
 def _salary(
     text: str,
     mention: _Mention,
@@ -621,7 +639,7 @@ def _salary(
 ) -> tuple[Salary | None, str]:
     conventions = pay_conventions()
     bounds = conventions.plausible
-    if mention.big:
+    if mention.big and not _millions_are_pay(mention.currency):
         return None, "not pay: a sum in millions or billions"
     currency = mention.currency or unnamed
     if currency is None:
@@ -846,7 +864,7 @@ def find_salary_in_description(
     )
     for m in matches:
         mention = _mention(m, grammar)
-        if not mention.marked or mention.big:
+        if not mention.marked or (mention.big and not _millions_are_pay(mention.currency)):
             continue
         before = description[max(0, mention.start - 80) : mention.start]
         # Perks and bonuses count against a mention only on its own line or bullet.
