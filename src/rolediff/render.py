@@ -215,7 +215,7 @@ def _folded(table: Table, widest: list[int], least: list[int], width: int) -> li
     if _table_width(floors) > width:
         return None
     top = max(widest)
-    chosen = widest
+    chosen = list(widest)
     while _table_width(chosen) > width:
         top -= 1
         chosen = [max(f, min(w, top)) for f, w in zip(floors, widest, strict=True)]
