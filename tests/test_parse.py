@@ -481,3 +481,13 @@ def test_an_amounts_first_digit_is_at_most_nine_characters_in() -> None:
     assert max(map(len, _pay_grammar().symbol_currency)) <= 3
     found = _pay_grammar().money.search("(USD) US$ 120,000")
     assert found is not None and found.group("number_a") == "120,000"
+
+
+def test_estimate_markers_are_whole_words_and_leading_words_lead() -> None:
+    """An employer's "(estimated base)" is its own pay; no markers at all flag nothing."""
+    from rolediff.postings.parse import Estimates, pay_conventions
+
+    marks = pay_conventions().estimates.marks
+    assert marks("$81K-$167K (Glassdoor est.)") and marks("Estimated $95.5K - $121K a year")
+    assert not marks("$120,000 - $150,000 (estimated base)") and not marks("overestimated $1")
+    assert not Estimates(markers=(), leading=(), note="").marks("$100,000")

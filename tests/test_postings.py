@@ -830,8 +830,9 @@ def test_a_job_boards_estimate_is_kept_as_such_and_gives_way_to_stated_pay() -> 
     ).salary
     assert stated is not None and stated.source == "description" and not stated.estimate
     assert stated.annual_min == 150000
-    employer = analyze_posting("Run Kubernetes.", salary_text="$190K-$220K(Employer est.)").salary
-    assert employer is not None and employer.source == "field" and not employer.estimate
+    for own in ("$190K-$220K(Employer est.)", "$120,000 - $150,000 (estimated annual base)"):
+        employer = analyze_posting("Run Kubernetes.", salary_text=own).salary
+        assert employer is not None and employer.source == "field" and not employer.estimate
 
 
 def test_a_pay_field_in_bare_dollars_takes_the_currency_the_description_names() -> None:

@@ -74,15 +74,23 @@ class Placeholders(_Frozen):
 
 class Estimates(_Frozen):
     markers: tuple[str, ...]
+    """Anywhere in the field ("$81K-$167K (Glassdoor est.)")."""
+    leading: tuple[str, ...]
+    """Only as the field's first word ("Estimated $95.5K - $121K a year")."""
     note: str
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
-        words = "|".join(re.escape(m) for m in sorted(self.markers, key=len, reverse=True))
-        return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+        def words(phrases: tuple[str, ...]) -> str:
+            """The phrases as alternatives, longest first; none matches nothing (not "")."""
+            ordered = sorted(phrases, key=len, reverse=True)
+            return "|".join(re.escape(p) for p in ordered) if ordered else "(?!)"
+
+        anywhere, first = words(self.markers), words(self.leading)
+        return re.compile(rf"(?<!\w)(?:{anywhere})(?!\w)|^\W*(?:{first})(?!\w)", re.IGNORECASE)
 
     def marks(self, text: str) -> bool:
-        """Whether a pay field's text says its figures are an estimate (case ignored)."""
+        """Whether a pay field's text says its figures are a job board's estimate."""
         return self._pattern.search(text) is not None
 
 
