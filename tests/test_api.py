@@ -123,6 +123,37 @@ def test_posting_analysis_equals_cli(client: TestClient, cli: Any) -> None:
     assert response.json() == expected
 
 
+def test_the_boards_fields_read_alike_by_cli_api_and_dashboard(
+    client: TestClient, cli: Any
+) -> None:
+    """Pay, employment type and level as a job board shows them beside a pasted posting."""
+    path = POSTINGS / "devops.txt"
+    board = {
+        "title": "DevOps Engineer",
+        "salary_text": "$120k - $150k a year",
+        "job_type": "Contract",
+        "job_level": "Entry level",
+    }
+    api = client.post("/api/v1/postings/analyze", json={"text": path.read_text(), **board})
+    assert api.status_code == 200, api.text
+    result = api.json()
+    assert result["salary"]["annual_min"] == 120_000 and result["salary"]["source"] == "field"
+    assert (result["employment_type"], result["seniority"]) == ("contract", "junior")
+    flags = ["--title", board["title"], "--salary", board["salary_text"]]
+    flags += ["--job-type", board["job_type"], "--job-level", board["job_level"]]
+    assert cli_json(cli, "posting", str(path), *flags) == result
+    form = {"text": path.read_text(), **board}
+    assert client.post("/posting?format=json", data=form).json() == result
+    page = client.post("/posting", data=form)
+    assert 'name="job_level" value="Entry level"' in page.text
+    bare = client.post(
+        "/api/v1/postings/analyze", json={"text": path.read_text(), "title": board["title"]}
+    ).json()
+    assert (bare["salary"], bare["seniority"], bare["employment_type"]) == (
+        None, None, "full_time"
+    )  # fmt: skip
+
+
 def test_posting_file_with_a_number_too_long_to_read_is_a_clear_400(client: TestClient) -> None:
     data = b'{"description": "SRE on-call", "x": ' + b"1" * 5_000 + b"}"
     response = client.post("/api/v1/postings/analyze-file", files={"file": ("a.json", data)})

@@ -161,6 +161,23 @@ def test_numbers_are_fine_for_salaries_and_ids() -> None:
     ]
 
 
+def test_fields_given_for_a_batch_fill_only_the_records_without_them() -> None:
+    own = {"description": SRE, "salary": "$150,000", "job_type": "fulltime", "job_level": ""}
+    records = read_postings(
+        jsonl(own, {"description": DEVOPS}),
+        "jsonl",
+        salary_text="$90/hr",
+        job_type="contract",
+        job_level="Entry level",
+    )
+    assert [
+        (r.salary_text, r.job_type, r.job_level) for r in records if isinstance(r, RawPosting)
+    ] == [
+        ("$150,000", "fulltime", "Entry level"),  # an empty field counts as none
+        ("$90/hr", "contract", "Entry level"),
+    ]
+
+
 def test_json_escaping_half_a_surrogate_pair_is_a_malformed_record(cli, tmp_path, stdin) -> None:  # type: ignore[no-untyped-def]
     """ "\\ud800" is valid JSON but no character: its location, repeated in the JSON output,
     had ended the run with a traceback (UnicodeEncodeError)."""

@@ -163,11 +163,13 @@ def posting(
     title: str | None = None,
     location: str | None = None,
     salary_text: str | None = None,
+    job_type: str | None = None,
+    job_level: str | None = None,
 ) -> PostingAnalysis:
-    """One posting's analysis, as ``rolediff posting FILE --title --location`` gives it."""
+    """One posting's analysis, as ``rolediff posting FILE --title --location ...`` gives it."""
     from rolediff.postings.analyze import analyze_raw
 
-    return analyze_raw(read_posting(text, title, location, salary_text))
+    return analyze_raw(read_posting(text, title, location, salary_text, job_type, job_level))
 
 
 def read_posting(
@@ -175,14 +177,17 @@ def read_posting(
     title: str | None = None,
     location: str | None = None,
     salary_text: str | None = None,
+    job_type: str | None = None,
+    job_level: str | None = None,
 ) -> RawPosting:
     """A posting's text read as a text or HTML file is (HTML reduced to its visible text)."""
     from rolediff.postings.read import RawPosting, read_postings
 
-    (record,) = read_postings(text, "text", title=title, location=location)
+    (record,) = read_postings(
+        text, "text", title, location,
+        salary_text=salary_text, job_type=job_type, job_level=job_level,
+    )  # fmt: skip
     assert isinstance(record, RawPosting)
-    if salary_text:
-        record = record.model_copy(update={"salary_text": salary_text})
     return record
 
 
@@ -193,13 +198,19 @@ def read_posting_file(
     kind: str | None = None,
     title: str | None = None,
     location: str | None = None,
+    salary_text: str | None = None,
+    job_type: str | None = None,
+    job_level: str | None = None,
     strict: bool = False,
 ) -> tuple[PostingInput, list[RawPosting], list[Malformed]]:
     """A file's postings as ``rolediff posting FILE`` reads them: the input, its postings and
     the malformed records skipped (with ``strict`` any malformed record refuses the file)."""
     from rolediff.postings.read import Malformed, RawPosting, read_posting_input
 
-    read = read_posting_input(data, name, kind, title=title, location=location)
+    read = read_posting_input(
+        data, name, kind, title, location,
+        salary_text=salary_text, job_type=job_type, job_level=job_level,
+    )  # fmt: skip
     bad = [r for r in read.records if isinstance(r, Malformed)]
     postings = [r for r in read.records if isinstance(r, RawPosting)]
     if bad and (strict or not postings):

@@ -277,6 +277,14 @@ class PostingIn(BaseModel):
     salary_text: str | None = Field(
         None, max_length=1_000, description="Pay as the board shows it."
     )
+    job_type: str | None = Field(
+        None, max_length=200, description="Employment type as the board gives it ('Full-time')."
+    )
+    job_level: str | None = Field(
+        None,
+        max_length=200,
+        description="Level as the board gives it ('Entry level'); read when the title names none.",
+    )
 
 
 class FitIn(BaseModel):
@@ -564,7 +572,10 @@ def _routes(app: FastAPI) -> None:
     @app.post(f"{API}/postings/analyze", tags=["postings"], responses=answers_as(PostingAnalysis))
     def analyze(posting: PostingIn) -> JSONBody:
         """Classify one posting with evidence; its skills, pay, place and seniority."""
-        result = answers.posting(posting.text, posting.title, posting.location, posting.salary_text)
+        p = posting
+        result = answers.posting(
+            p.text, p.title, p.location, p.salary_text, p.job_type, p.job_level
+        )
         return JSONBody(result.model_dump(mode="json"))
 
     file_answers = answers_as(PostingAnalysis | list[PostingAnalysis])

@@ -160,6 +160,31 @@ def posting_command(
             "--location", "-l", help="Location of a text posting; in a batch, for records without."
         ),
     ] = None,
+    salary: Annotated[
+        str | None,
+        typer.Option(
+            "--salary",
+            "-s",
+            help="Pay as the job board shows it beside a text posting ('$120k - $150k a year'); "
+            "in a batch, for records without.",
+        ),
+    ] = None,
+    job_type: Annotated[
+        str | None,
+        typer.Option(
+            "--job-type",
+            help="Employment type the board gives (full-time, contract, internship, ...); "
+            "in a batch, for records without.",
+        ),
+    ] = None,
+    job_level: Annotated[
+        str | None,
+        typer.Option(
+            "--job-level",
+            help="Level the board gives ('Entry level', 'Director'), used when the title names "
+            "none; in a batch, for records without.",
+        ),
+    ] = None,
     input_format: Annotated[
         str | None,
         typer.Option("--input-format", help="text, html, json, jsonl or csv (default: guess)."),
@@ -183,6 +208,9 @@ def posting_command(
         kind=input_format,
         title=title,
         location=location,
+        salary_text=salary,
+        job_type=job_type,
+        job_level=job_level,
         strict=strict,
     )
     for record in bad:

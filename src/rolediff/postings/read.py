@@ -391,25 +391,37 @@ _BATCH_READERS: dict[str, Callable[[str], Iterator[Record]]] = {
 
 
 def read_postings(
-    text: str, kind: str | None = None, title: str | None = None, location: str | None = None
+    text: str,
+    kind: str | None = None,
+    title: str | None = None,
+    location: str | None = None,
+    *,
+    salary_text: str | None = None,
+    job_type: str | None = None,
+    job_level: str | None = None,
 ) -> Iterator[Record]:
     """Postings in ``text``. ``kind`` is text, html, json, jsonl or csv; None sniffs it.
 
-    Plain text and HTML are one posting, to which ``title`` and ``location`` apply; records of
-    the other kinds take them when they have none of their own.
+    Plain text and HTML are one posting, to which the fields given (``title``, ``location``,
+    ``salary_text``, ``job_type``, ``job_level``) apply; records of the other kinds take each
+    one they do not have themselves.
     """
+    given = {
+        "title": title, "location": location, "salary_text": salary_text,
+        "job_type": job_type, "job_level": job_level,
+    }  # fmt: skip
     kind = kind or sniff(text)
     if kind in _BATCH_READERS:
         for record in _BATCH_READERS[kind](text):
-            yield _with_defaults(record, title, location)
+            yield _with_defaults(record, given)
     elif kind in ("text", "html"):
         body = strip_html(text) if kind == "html" or looks_like_html(text) else text.strip()
         if not body:
             raise RolediffError("The posting is empty.")
         if len(body) > MAX_TEXT_CHARS:
             raise RolediffError(f"The posting is longer than {MAX_TEXT_CHARS:,} characters.")
-        title = title if title is not None else title_line(body)
-        yield RawPosting(title=title, description=body, location=location, line=1)
+        given["title"] = title if title is not None else title_line(body)
+        yield RawPosting(description=body, line=1, **given)
     else:
         raise RolediffError(f"Unknown input kind '{kind}': use text, html, json, jsonl or csv.")
 
@@ -439,12 +451,12 @@ def title_line(body: str) -> str | None:
     return first if _JOB_NOUN.search(first) else None
 
 
-def _with_defaults(record: Record, title: str | None, location: str | None) -> Record:
-    if isinstance(record, Malformed) or (title is None and location is None):
+def _with_defaults(record: Record, given: dict[str, str | None]) -> Record:
+    """The record with each given field it lacks (empty counts as lacking)."""
+    if isinstance(record, Malformed):
         return record
-    return record.model_copy(
-        update={"title": record.title or title, "location": record.location or location}
-    )
+    update = {k: v for k, v in given.items() if v and not getattr(record, k)}
+    return record.model_copy(update=update) if update else record
 
 
 @dataclass(frozen=True)
@@ -465,6 +477,10 @@ def read_posting_input(
     kind: str | None = None,
     title: str | None = None,
     location: str | None = None,
+    *,
+    salary_text: str | None = None,
+    job_type: str | None = None,
+    job_level: str | None = None,
 ) -> PostingInput:
     """The postings in a file's bytes (``name`` for sniffing its kind and for messages).
 
@@ -478,11 +494,12 @@ def read_posting_input(
         text = _decode(data, name)
     batch = kind in _LINE_KINDS or (kind == "json" and text.lstrip().startswith("["))
     unit = "record" if kind == "json" else "line"
+    given = {"salary_text": salary_text, "job_type": job_type, "job_level": job_level}
     records = [
         r.model_copy(update={"id": f"{unit} {r.line}"})
         if batch and isinstance(r, RawPosting) and r.id is None
         else r
-        for r in read_postings(text, kind, title=title, location=location)
+        for r in read_postings(text, kind, title, location, **given)
     ]
     return PostingInput(batch=batch, unit=unit, records=records)
 

@@ -547,19 +547,27 @@ def add_pages(app: FastAPI) -> None:
         title: Annotated[str | None, Form(max_length=1_000)] = None,
         location: Annotated[str | None, Form(max_length=1_000)] = None,
         salary_text: Annotated[str | None, Form(max_length=1_000)] = None,
+        job_type: Annotated[str | None, Form(max_length=200)] = None,
+        job_level: Annotated[str | None, Form(max_length=200)] = None,
         file: Annotated[UploadFile | None, File()] = None,
     ) -> Response:
         from rolediff.postings.analyze import analyze_raw
         from rolediff.views import posting_tables
 
         _check_form(request, f"{API}/postings/analyze")
-        form = _filled(text=text, title=title, location=location, salary_text=salary_text)
+        form = _filled(
+            text=text, title=title, location=location, salary_text=salary_text,
+            job_type=job_type, job_level=job_level,
+        )  # fmt: skip
         request.state.form = form  # shown again if the posting cannot be read
         if file is not None and file.filename:
             return _posting_file_page(request, file)
         if not _text(text):
             raise RolediffError("Paste the posting's text or choose a file.")
-        raw = answers.read_posting(text or "", _text(title), _text(location), _text(salary_text))
+        raw = answers.read_posting(
+            text or "", _text(title), _text(location), _text(salary_text),
+            _text(job_type), _text(job_level),
+        )  # fmt: skip
         result = analyze_raw(raw)
         return _page(
             request,

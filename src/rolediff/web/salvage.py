@@ -30,7 +30,7 @@ once, unread."""
 KEEP_TEXT = 4_000_000
 """Bytes of one text field kept to be shown again (a longer one is cut there, and said to be)."""
 MAX_PARTS = 100
-"""Fields of a form looked at; the dashboard's forms have five."""
+"""Fields of a form looked at; the dashboard's forms have seven at most."""
 MAX_NAME = 200
 """Bytes of a field's name or a file's name kept."""
 LABELS = {
@@ -38,6 +38,8 @@ LABELS = {
     "title": "The title",
     "location": "The location",
     "salary_text": "The pay",
+    "job_type": "The employment type",
+    "job_level": "The level",
     "skills": "Your skills",
 }
 """How the dashboard's forms label their text fields."""
