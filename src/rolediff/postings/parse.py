@@ -1176,6 +1176,38 @@ def _plain_countries(line: str, vocab: _PlaceVocabulary) -> str:
     )
 
 
+_WORLDWIDE = "Worldwide"
+"""places.toml's region for "anywhere", "worldwide", "global"."""
+# A place with a region in brackets after it: "Amsterdam (Netherlands)", "Portland (ME)",
+# "Anywhere (LATAM)". Brackets split a line into places, so each is joined to its place first.
+_QUALIFIED = re.compile(
+    r"(?P<place>[^\s(),;|/\[\]][^(),;|/\[\]\n]*?)\s*\((?P<region>[^()\n,;|/]+)\)"
+)
+
+
+def _qualifiers_joined(line: str, vocab: _PlaceVocabulary) -> str:
+    """The line with a region written in brackets after a city joined to it as its address
+    ("Portland (ME)" as "Portland, ME": a state or country, not a place of its own; "Georgia
+    (US)" is the state), and after "anywhere" or "worldwide" in its stead ("Work from anywhere
+    (United States)": anywhere in the US)."""
+    if "(" not in line:
+        return line
+
+    def joined(m: re.Match[str]) -> str:
+        region = _classify(m["region"], vocab)
+        if region is None or region.kind not in ("state", "country", "subdivision", "region"):
+            return m.group()
+        place = _classify(m["place"], vocab)
+        if place is not None and place.kind == "region" and place.value == _WORLDWIDE:
+            return m["region"]
+        us_state = place is not None and place.state is not None and _is_us(region)
+        if place is None or (place.kind != "name" and not us_state) or region.kind == "region":
+            return m.group()
+        return f"{m['place']}, {m['region']}"
+
+    return _QUALIFIED.sub(joined, line)
+
+
 @cache
 def _vocabulary() -> _PlaceVocabulary:
     by_name: dict[str, Country] = {}
@@ -1799,7 +1831,7 @@ def _header_location(description: str) -> str | None:
 def _read_line(line: str) -> PostingLocation | None:
     """The location line alone; cached because a few lines ("Remote", "United States") recur."""
     vocab = _vocabulary()
-    split = _SEGMENT_SPLIT.split(_plain_countries(line, vocab))
+    split = _SEGMENT_SPLIT.split(_qualifiers_joined(_plain_countries(line, vocab), vocab))
     segments = [_tokens(s, vocab) for s in split if s.strip()]
     named = {t.value for s in segments for t in s if t.kind == "country"}
     named |= {t.country for s in segments for t in s if t.kind == "subdivision" and t.country}
