@@ -272,6 +272,32 @@ def test_jobspy_is_remote_flag_says_remote() -> None:
     assert analysis.location is not None and analysis.location.remote == "remote"
 
 
+@pytest.mark.parametrize(
+    ("row", "remote"),
+    [
+        ({"location": "Pune, Maharashtra", "work_from_home_type": "Work from office"}, "onsite"),
+        (
+            {"location": "Bengaluru, India", "work_from_home_type": "Hybrid", "is_remote": True},
+            "hybrid",
+        ),
+        ({"location": "Austin, TX (Hybrid)", "work_from_home_type": "Remote"}, "hybrid"),
+        ({"work_from_home_type": "Remote"}, "remote"),
+        ({"location": "Austin, TX", "work_from_home_type": "x" * 41}, None),
+    ],
+)
+def test_jobspy_work_from_home_type_says_the_mode_the_line_does_not(
+    row: dict[str, object], remote: str | None
+) -> None:
+    """Naukri's and Seek's mode ("Hybrid", "Work from office") beside the location line; the
+    line's own mode wins, and the mode outranks the bare ``is_remote`` flag."""
+    from rolediff.postings.read import from_mapping
+
+    record = from_mapping({"description": "Run Kubernetes and on-call for SLOs.", **row}, 1)
+    assert isinstance(record, RawPosting)
+    analysis = analyze_posting(record.description, location=record.location)
+    assert (analysis.location.remote if analysis.location else None) == remote
+
+
 def test_html_is_stripped_of_tags_and_scripts() -> None:
     text = strip_html(fixture("posting.html"))
     assert "alert" not in text and "<" not in text and "color:red" not in text

@@ -1011,7 +1011,11 @@ _REMOTE_FIELD = re.compile(
     r"\b(?:remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|anywhere|worldwide)\b",
     re.IGNORECASE,
 )
-_ONSITE_FIELD = re.compile(r"\b(?:on-?site|in[- ]office|in[- ]person)\b", re.IGNORECASE)
+# "Work from office" (WFO) is how Indian boards (Naukri) say on-site.
+_ONSITE_FIELD = re.compile(
+    r"\b(?:on-?site|in[- ]office|in[- ]person|work(?:ing)?\s+from\s+(?:the\s+)?office|wfo)\b",
+    re.IGNORECASE,
+)
 # "Not remote", "No remote", "Onsite (no remote)", "Remote: No": remote denied, the job on-site.
 _NOT_REMOTE_FIELD = re.compile(
     r"\b(?:not|no|non)[\s-]+(?:fully\s+)?remote(?:ly)?\b|\bremote\s*[:=]\s*(?:no|none|false)\b",
@@ -1107,7 +1111,7 @@ def _folded(text: str) -> str:
 # Words a location line wraps places in ("Remote OK", "US only", "will consider remote in TW",
 # Indeed's "Hybrid work in Austin, TX").
 _FILLER = re.compile(
-    r"\b(?:fully|temporarily|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|hybrid"
+    r"\b(?:fully|temporarily|100%|remote(?:ly)?|telecommute|telework|work\s+from\s+home|wfh|wfo|hybrid"
     r"|on-?site|in[- ]office|ok|only|first|friendly|position|job|role|based|national|nationwide"
     r"|recruiting|will|consider|in|from|within|any|location|locations|flexible|preferred"
     r"|anywhere\s+in|work\s+from\s+anywhere\s+in|and|or|office|\d+\s*(?:miles?|mi|km)\s+(?:of|from)"
@@ -1660,7 +1664,7 @@ _NOT_MODES_IN_TITLES = re.compile(
     re.IGNORECASE,
 )
 _TITLE_MODE_WORDS = (
-    *("remote", "tele", "home", "wfh", "anywhere", "worldwide"),
+    *("remote", "tele", "home", "wfh", "wfo", "anywhere", "worldwide"),
     *("hybrid", "onsite", "on-site", "office", "person"),
 )
 """Lower-case pieces every mode `_remote_in_field` reads holds one of."""

@@ -253,16 +253,24 @@ def _posting(record: dict[str, Any], line: int) -> Record:
 
 
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
+_SAYS_MODE = re.compile(
+    r"remote|hybrid|on-?site|office|in[- ]person|work\s+from\s+home|wfh|wfo|telework", re.IGNORECASE
+)
+"""A location line that says its work mode itself (JobSpy's fields add none to it)."""
 
 
 def _location(fields: dict[str, Any]) -> str | None:
-    """The location line; JobSpy's ``is_remote`` flag says "Remote" when the line does not."""
+    """The location line; JobSpy's ``work_from_home_type`` ("Hybrid", "Work from office") and
+    ``is_remote`` flag say the work mode when the line does not."""
     line = _text(fields, ("location", "job_location", "city"), "location")
     flag = fields.get("is_remote")
     remote = flag is True or (isinstance(flag, str) and flag.strip().lower() in _TRUE)
-    if not remote or (line is not None and "remote" in line.lower()):
+    kind = fields.get("work_from_home_type")
+    kind = kind.strip() if isinstance(kind, str) and len(kind.strip()) <= 40 else None
+    mode = kind or ("Remote" if remote else None)
+    if mode is None or (line is not None and _SAYS_MODE.search(line)):
         return line
-    return f"{line} (Remote)" if line else "Remote"
+    return f"{line} ({mode})" if line else mode
 
 
 def _jsonl(text: str) -> Iterator[Record]:
