@@ -39,7 +39,7 @@ from rolediff.skills import find_skills
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTINGS = ROOT.parent / "shared" / "data" / "postings" / "dev.jsonl"
 OUT = ROOT / "src" / "rolediff" / "data" / "classifier" / "role_model.json"
-VERSION = "2026.11.10"
+VERSION = "2026.11.11"
 
 # Chosen by grouped 5-fold cross-validation on the development corpus (see SOURCE.md).
 MAX_FEATURES = 20000

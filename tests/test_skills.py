@@ -285,6 +285,12 @@ def test_context_rules_from_the_qa_audit(skill: str, ordinary: str, technical: s
         ("windows", "Roofing, windows and doors", "Administer linux and windows servers"),
         ("scripting-programming", "Step 2: Coding Challenge (3 hours)", "Coding in Go or Python"),
         ("patch-management", "Patching code to remove bottlenecks", "OS patching cycles"),
+        ("collaboration", "We sell a collaboration platform", "Strong collaboration skills"),
+        (
+            "collaboration",
+            "Meet in one of our collaboration spaces",
+            "Work in close collaboration with developers",
+        ),
     ],
 )
 def test_context_rules_from_the_second_review(skill: str, ordinary: str, technical: str) -> None:
