@@ -275,26 +275,29 @@ def test_jobspy_is_remote_flag_says_remote() -> None:
 @pytest.mark.parametrize(
     ("row", "remote"),
     [
-        ({"location": "Pune, Maharashtra", "work_from_home_type": "Work from office"}, "onsite"),
+        # JobSpy set the flag from "remote" in the text: rolediff reads that text itself.
+        ({"description": "Tools for remote monitoring of our fleet.", "is_remote": True}, None),
         (
-            {"location": "Bengaluru, India", "work_from_home_type": "Hybrid", "is_remote": True},
-            "hybrid",
+            {"description": "On-site in Austin; this is not a remote role.", "is_remote": True},
+            "onsite",
         ),
-        ({"location": "Austin, TX (Hybrid)", "work_from_home_type": "Remote"}, "hybrid"),
-        ({"work_from_home_type": "Remote"}, "remote"),
-        ({"location": "Austin, TX", "work_from_home_type": "x" * 41}, None),
+        ({"description": "Fully remote within the US.", "is_remote": True}, "remote"),
+        ({"description": "Run SLOs.", "title": "SRE (Remote)", "is_remote": True}, "remote"),
+        # Nothing in the text says remote: the flag is the board's own data.
+        ({"description": "Run SLOs.", "location": "Austin, TX", "is_remote": True}, "remote"),
+        # Naukri's guess from words anywhere in the text ("hybrid cloud"), or by default.
+        ({"description": "We build hybrid cloud tools.", "work_from_home_type": "Hybrid"}, None),
+        ({"description": "Run SLOs.", "work_from_home_type": "Work from office"}, None),
     ],
 )
-def test_jobspy_work_from_home_type_says_the_mode_the_line_does_not(
+def test_jobspy_remote_flags_count_only_where_the_text_cannot_have_set_them(
     row: dict[str, object], remote: str | None
 ) -> None:
-    """Naukri's and Seek's mode ("Hybrid", "Work from office") beside the location line; the
-    line's own mode wins, and the mode outranks the bare ``is_remote`` flag."""
     from rolediff.postings.read import from_mapping
 
-    record = from_mapping({"description": "Run Kubernetes and on-call for SLOs.", **row}, 1)
+    record = from_mapping(row, 1)
     assert isinstance(record, RawPosting)
-    analysis = analyze_posting(record.description, location=record.location)
+    analysis = analyze_raw(record)
     assert (analysis.location.remote if analysis.location else None) == remote
 
 

@@ -236,12 +236,13 @@ def _posting(record: dict[str, Any], line: int) -> Record:
     if looks_like_html(description):
         description = strip_html(description)
     salary = _text(fields, ("salary_text", "salary", "compensation"), "salary", numbers=True)
+    title = _text(fields, _TITLE_KEYS, "title")
     return RawPosting(
         id=_first(fields, ("id", "job_id", "uid")),
-        title=_text(fields, _TITLE_KEYS, "title"),
+        title=title,
         description=description,
         company=_first(fields, ("company", "company_name", "companyname", "employer")),
-        location=_location(fields),
+        location=_location(fields, title, description),
         salary_text=salary or _jobspy_salary(fields),
         site=_first(fields, ("site", "source_site", "source")),
         url=_first(fields, ("job_url", "url", "link")),
@@ -253,24 +254,25 @@ def _posting(record: dict[str, Any], line: int) -> Record:
 
 
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
-_SAYS_MODE = re.compile(
-    r"remote|hybrid|on-?site|office|in[- ]person|work\s+from\s+home|wfh|wfo|telework", re.IGNORECASE
-)
-"""A location line that says its work mode itself (JobSpy's fields add none to it)."""
+_JOBSPY_REMOTE_WORDS = re.compile(r"remote|work\s*from\s*home|wfh", re.IGNORECASE)
+"""The words whose presence anywhere in a posting's title, description or location makes
+JobSpy set ``is_remote`` for most boards ("remote monitoring" too)."""
 
 
-def _location(fields: dict[str, Any]) -> str | None:
-    """The location line; JobSpy's ``work_from_home_type`` ("Hybrid", "Work from office") and
-    ``is_remote`` flag say the work mode when the line does not."""
+def _location(fields: dict[str, Any], title: str | None, description: str) -> str | None:
+    """The location line; JobSpy's ``is_remote`` flag says "Remote" when the line does not, and
+    when none of the posting's text holds a word JobSpy would have set it from: its LinkedIn,
+    Indeed, Google and Naukri scrapers set it wherever "remote", "work from home" or "wfh"
+    appears ("remote monitoring", "not a remote role"), text rolediff reads itself. Then the flag
+    comes from the board's own data (Indeed's attributes, Glassdoor's location type).
+    ``work_from_home_type`` is not read: JobSpy infers it for Naukri from the words "hybrid" and
+    "remote" anywhere in the text, and says "Work from office" when neither appears."""
     line = _text(fields, ("location", "job_location", "city"), "location")
     flag = fields.get("is_remote")
     remote = flag is True or (isinstance(flag, str) and flag.strip().lower() in _TRUE)
-    kind = fields.get("work_from_home_type")
-    kind = kind.strip() if isinstance(kind, str) and len(kind.strip()) <= 40 else None
-    mode = kind or ("Remote" if remote else None)
-    if mode is None or (line is not None and _SAYS_MODE.search(line)):
+    if not remote or any(_JOBSPY_REMOTE_WORDS.search(t) for t in (line, title, description) if t):
         return line
-    return f"{line} ({mode})" if line else mode
+    return f"{line} (Remote)" if line else "Remote"
 
 
 def _jsonl(text: str) -> Iterator[Record]:
