@@ -226,6 +226,21 @@ def test_a_job_boards_level_field_gives_the_level_the_title_does_not() -> None:
     assert analyze_posting("Build CI/CD pipelines.", job_level="Internship").seniority == "intern"
 
 
+def test_naukris_experience_range_gives_the_level_by_the_years_it_asks() -> None:
+    """JobSpy's Naukri rows say the years asked ("3-8 Yrs") in experience_range: the fewest
+    years asked, read by the same thresholds as a description's years."""
+    text = (
+        "site,title,experience_range,description\n"
+        "naukri,DevOps Engineer,3-8 Yrs,Build CI/CD pipelines. 10+ years of experience.\n"
+        "naukri,DevOps Engineer,0-2 Yrs,Build CI/CD pipelines.\n"
+        "naukri,Senior DevOps Engineer,0-2 Yrs,Build CI/CD pipelines.\n"
+        "naukri,DevOps Engineer,45 Yrs,Build CI/CD pipelines.\n"
+    )
+    records = [r for r in read_postings(text, "csv") if isinstance(r, RawPosting)]
+    levels = [a.seniority for a in analyze_postings(records, workers=1)]
+    assert levels == ["mid", "junior", "senior", None]  # 45 years is no credible ask
+
+
 def test_a_jobspy_interval_rolediff_cannot_annualise_gives_no_pay() -> None:
     """ "fortnightly" pay is no pay rather than "USD 50-70", which would read as an hourly rate."""
     from rolediff.postings.read import from_mapping

@@ -181,8 +181,8 @@ def posting_command(
         str | None,
         typer.Option(
             "--job-level",
-            help="Level the board gives ('Entry level', 'Director'), used when the title names "
-            "none; in a batch, for records without.",
+            help="Level the board gives ('Entry level', 'Director', '3-8 Yrs'), used when the "
+            "title names none; in a batch, for records without.",
         ),
     ] = None,
     input_format: Annotated[

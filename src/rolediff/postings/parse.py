@@ -1966,7 +1966,7 @@ def parse_seniority(
         decided, level = _title_level(title)
         if decided:
             return level
-    if job_level and (board := _named_board_level(job_level)) is not None:
+    if job_level and (board := _named_board_level(job_level) or _board_years_level(job_level)):
         return board
     if not description:
         return None
@@ -1993,6 +1993,16 @@ def _board_level(description: str) -> Seniority | None:
 def _named_board_level(text: str) -> Seniority | None:
     """The level a job board's level name gives ("Entry level": junior), if rolediff reads it."""
     return seniority_conventions().board_levels.get(" ".join(text.lower().split()))
+
+
+def _board_years_level(text: str) -> Seniority | None:
+    """The level of a board's field stating the years asked ("3-8 Yrs", Naukri's: the fewest
+    years asked, read by the years thresholds as a description's are)."""
+    m = _YEARS.match(text.strip()) if len(text) <= 40 else None
+    if m is None:
+        return None
+    raw = m.group("years").lower()
+    return _level_of_years(_NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw))
 
 
 @lru_cache(maxsize=4096)
@@ -2042,10 +2052,15 @@ def _seniority_from_years(description: str, found: Found) -> Seniority | None:
         years = _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)
         if years <= conventions.years_bounds.max_credible:
             asked.append(years)
-    if not asked:
+    return _level_of_years(max(asked)) if asked else None
+
+
+def _level_of_years(years: int) -> Seniority | None:
+    """The level whose threshold is the highest of those ``years`` reach (seniority.toml)."""
+    conventions = seniority_conventions()
+    if years > conventions.years_bounds.max_credible:
         return None
-    most = max(asked)
-    eligible = [y for y in conventions.years if y.min_years <= most]
+    eligible = [y for y in conventions.years if y.min_years <= years]
     return max(eligible, key=lambda y: y.min_years).level if eligible else None
 
 

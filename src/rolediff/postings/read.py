@@ -89,7 +89,10 @@ Record = RawPosting | Malformed
 
 _DESCRIPTION_KEYS = ("description", "text", "body", "job_description", "jobdescription", "content")
 _TITLE_KEYS = ("title", "job_title", "jobtitle", "position")
-_LEVEL_KEYS = ("job_level", "seniority_level", "experience_level", "formatted_experience_level")
+_LEVEL_KEYS = (
+    *("job_level", "seniority_level", "experience_level", "formatted_experience_level"),
+    "experience_range",  # JobSpy's Naukri: "3-8 Yrs"
+)
 _JOBSPY_INTERVALS = {
     "yearly": "per year",
     "monthly": "per month",
