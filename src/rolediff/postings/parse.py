@@ -1183,9 +1183,11 @@ def _plain_countries(line: str, vocab: _PlaceVocabulary) -> str:
 _WORLDWIDE = "Worldwide"
 """places.toml's region for "anywhere", "worldwide", "global"."""
 # A place with a region in brackets after it: "Amsterdam (Netherlands)", "Portland (ME)",
-# "Anywhere (LATAM)". Brackets split a line into places, so each is joined to its place first.
+# "Anywhere (LATAM)"; or a work mode inside its address: "San Francisco (Remote), CA". Brackets
+# split a line into places, so each is joined to its place first.
 _QUALIFIED = re.compile(
     r"(?P<place>[^\s(),;|/\[\]][^(),;|/\[\]\n]*?)\s*\((?P<region>[^()\n,;|/]+)\)"
+    r"(?=\s*,\s*(?P<next>[^(),;|/\[\]\n]+))?"
 )
 
 
@@ -1193,12 +1195,19 @@ def _qualifiers_joined(line: str, vocab: _PlaceVocabulary) -> str:
     """The line with a region written in brackets after a city joined to it as its address
     ("Portland (ME)" as "Portland, ME": a state or country, not a place of its own; "Georgia
     (US)" is the state), and after "anywhere" or "worldwide" in its stead ("Work from anywhere
-    (United States)": anywhere in the US)."""
+    (United States)": anywhere in the US). A work mode in brackets between a known US city and
+    its state is left out ("San Francisco (Remote), CA"; the mode is read from the whole line),
+    not between an unknown name and a state ("Southern CA (Remote), CA" is no town)."""
     if "(" not in line:
         return line
 
     def joined(m: re.Match[str]) -> str:
         region = _classify(m["region"], vocab)
+        if region is None and m["next"] and _remote_in_field(m["region"]) is not None:
+            state = _classify(m["next"], vocab)
+            if state is None or state.kind != "state":
+                return m.group()
+            return m["place"] if _us_place(m["place"].strip(), state.value) else m.group()
         if region is None or region.kind not in ("state", "country", "subdivision", "region"):
             return m.group()
         place = _classify(m["place"], vocab)
