@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolediff import cli_common
-from rolediff.postings.read import Malformed, RawPosting, read_postings, sniff, strip_html
+from rolediff.postings.read import Given, Malformed, RawPosting, read_postings, sniff, strip_html
 
 SRE = "Own SLOs, on-call and incident response for Kubernetes services."
 DEVOPS = "Build CI/CD pipelines with Jenkins and Terraform."
@@ -163,13 +163,8 @@ def test_numbers_are_fine_for_salaries_and_ids() -> None:
 
 def test_fields_given_for_a_batch_fill_only_the_records_without_them() -> None:
     own = {"description": SRE, "salary": "$150,000", "job_type": "fulltime", "job_level": ""}
-    records = read_postings(
-        jsonl(own, {"description": DEVOPS}),
-        "jsonl",
-        salary_text="$90/hr",
-        job_type="contract",
-        job_level="Entry level",
-    )
+    given = Given(salary_text="$90/hr", job_type="contract", job_level="Entry level")
+    records = read_postings(jsonl(own, {"description": DEVOPS}), "jsonl", given)
     assert [
         (r.salary_text, r.job_type, r.job_level) for r in records if isinstance(r, RawPosting)
     ] == [
@@ -400,7 +395,7 @@ def test_a_text_postings_first_line_is_its_title_when_it_reads_as_one(
     assert isinstance(record, RawPosting)
     assert record.title == title
     # A title given wins; the description is the whole text either way.
-    (given,) = read_postings(text, title="Barista")
+    (given,) = read_postings(text, given=Given(title="Barista"))
     assert isinstance(given, RawPosting) and given.title == "Barista"
     assert record.description == given.description
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rolediff.pay.models import CityRow, TakeHome
     from rolediff.pay.take_home import SalaryMatch
     from rolediff.postings.analyze import PostingAnalysis
-    from rolediff.postings.read import Malformed, PostingInput, RawPosting
+    from rolediff.postings.read import Given, Malformed, PostingInput, RawPosting
     from rolediff.roles import Comparison
 
 SORT_KEYS = ("take_home", "after_tax", "gross")
@@ -158,35 +158,18 @@ def match(
     )
 
 
-def posting(
-    text: str,
-    title: str | None = None,
-    location: str | None = None,
-    salary_text: str | None = None,
-    job_type: str | None = None,
-    job_level: str | None = None,
-) -> PostingAnalysis:
+def posting(text: str, given: Given | None = None) -> PostingAnalysis:
     """One posting's analysis, as ``rolediff posting FILE --title --location ...`` gives it."""
     from rolediff.postings.analyze import analyze_raw
 
-    return analyze_raw(read_posting(text, title, location, salary_text, job_type, job_level))
+    return analyze_raw(read_posting(text, given))
 
 
-def read_posting(
-    text: str,
-    title: str | None = None,
-    location: str | None = None,
-    salary_text: str | None = None,
-    job_type: str | None = None,
-    job_level: str | None = None,
-) -> RawPosting:
+def read_posting(text: str, given: Given | None = None) -> RawPosting:
     """A posting's text read as a text or HTML file is (HTML reduced to its visible text)."""
-    from rolediff.postings.read import RawPosting, read_postings
+    from rolediff.postings.read import NOTHING_GIVEN, RawPosting, read_postings
 
-    (record,) = read_postings(
-        text, "text", title, location,
-        salary_text=salary_text, job_type=job_type, job_level=job_level,
-    )  # fmt: skip
+    (record,) = read_postings(text, "text", given or NOTHING_GIVEN)
     assert isinstance(record, RawPosting)
     return record
 
@@ -196,21 +179,14 @@ def read_posting_file(
     name: str,
     *,
     kind: str | None = None,
-    title: str | None = None,
-    location: str | None = None,
-    salary_text: str | None = None,
-    job_type: str | None = None,
-    job_level: str | None = None,
+    given: Given | None = None,
     strict: bool = False,
 ) -> tuple[PostingInput, list[RawPosting], list[Malformed]]:
     """A file's postings as ``rolediff posting FILE`` reads them: the input, its postings and
     the malformed records skipped (with ``strict`` any malformed record refuses the file)."""
-    from rolediff.postings.read import Malformed, RawPosting, read_posting_input
+    from rolediff.postings.read import NOTHING_GIVEN, Malformed, RawPosting, read_posting_input
 
-    read = read_posting_input(
-        data, name, kind, title, location,
-        salary_text=salary_text, job_type=job_type, job_level=job_level,
-    )  # fmt: skip
+    read = read_posting_input(data, name, kind, given or NOTHING_GIVEN)
     bad = [r for r in read.records if isinstance(r, Malformed)]
     postings = [r for r in read.records if isinstance(r, RawPosting)]
     if bad and (strict or not postings):
@@ -313,8 +289,10 @@ def coverage(kind: str | None = None) -> list[CoverageEntry]:
 
 def warm() -> None:
     """Load the data the answers need, so the first request is as fast as the rest."""
+    from rolediff.postings.read import Given
+
     pay("Raleigh, NC", salary=100_000)
     cities(salary=100_000, top=1)
     compare("devops", "sre")
     fit(skills=["linux"])
-    posting("Site reliability engineer: Kubernetes, on-call.", title="SRE")
+    posting("Site reliability engineer: Kubernetes, on-call.", Given(title="SRE"))

@@ -572,10 +572,10 @@ def _routes(app: FastAPI) -> None:
     @app.post(f"{API}/postings/analyze", tags=["postings"], responses=answers_as(PostingAnalysis))
     def analyze(posting: PostingIn) -> JSONBody:
         """Classify one posting with evidence; its skills, pay, place and seniority."""
-        p = posting
-        result = answers.posting(
-            p.text, p.title, p.location, p.salary_text, p.job_type, p.job_level
-        )
+        from rolediff.postings.read import Given
+
+        given = Given(**posting.model_dump(exclude={"text"}))
+        result = answers.posting(posting.text, given)
         return JSONBody(result.model_dump(mode="json"))
 
     file_answers = answers_as(PostingAnalysis | list[PostingAnalysis])

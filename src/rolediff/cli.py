@@ -200,18 +200,12 @@ def posting_command(
     """Classify job postings (DevOps, SRE, ...) with evidence, and extract skills, pay and place."""
     from rolediff.answers import read_posting_file
     from rolediff.postings.analyze import analyze_postings
+    from rolediff.postings.read import Given
     from rolediff.views import posting_tables
 
+    given = Given(title, location, salary, job_type, job_level)
     read, postings, bad = read_posting_file(
-        read_bytes(source),
-        input_name(source),
-        kind=input_format,
-        title=title,
-        location=location,
-        salary_text=salary,
-        job_type=job_type,
-        job_level=job_level,
-        strict=strict,
+        read_bytes(source), input_name(source), kind=input_format, given=given, strict=strict
     )
     for record in bad:
         typer.echo(f"{read.unit} {record.line}: skipped: {record.reason}", err=True)

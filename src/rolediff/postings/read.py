@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from numbers import Real
@@ -403,38 +403,42 @@ _BATCH_READERS: dict[str, Callable[[str], Iterator[Record]]] = {
 }
 
 
+@dataclass(frozen=True)
+class Given:
+    """Fields known beside a posting's text (as a job board shows them): a text posting's own;
+    in a batch, each record's where it has none of its own."""
+
+    title: str | None = None
+    location: str | None = None
+    salary_text: str | None = None
+    job_type: str | None = None
+    job_level: str | None = None
+
+
+NOTHING_GIVEN = Given()
+
+
 def read_postings(
-    text: str,
-    kind: str | None = None,
-    title: str | None = None,
-    location: str | None = None,
-    *,
-    salary_text: str | None = None,
-    job_type: str | None = None,
-    job_level: str | None = None,
+    text: str, kind: str | None = None, given: Given = NOTHING_GIVEN
 ) -> Iterator[Record]:
     """Postings in ``text``. ``kind`` is text, html, json, jsonl or csv; None sniffs it.
 
-    Plain text and HTML are one posting, to which the fields given (``title``, ``location``,
-    ``salary_text``, ``job_type``, ``job_level``) apply; records of the other kinds take each
-    one they do not have themselves.
+    Plain text and HTML are one posting, with the ``given`` fields (its title, when not given,
+    is its first line if that reads as one); records of the other kinds take each given field
+    they do not have themselves.
     """
-    given = {
-        "title": title, "location": location, "salary_text": salary_text,
-        "job_type": job_type, "job_level": job_level,
-    }  # fmt: skip
     kind = kind or sniff(text)
     if kind in _BATCH_READERS:
         for record in _BATCH_READERS[kind](text):
-            yield _with_defaults(record, given)
+            yield _with_given(record, given)
     elif kind in ("text", "html"):
         body = strip_html(text) if kind == "html" or looks_like_html(text) else text.strip()
         if not body:
             raise RolediffError("The posting is empty.")
         if len(body) > MAX_TEXT_CHARS:
             raise RolediffError(f"The posting is longer than {MAX_TEXT_CHARS:,} characters.")
-        given["title"] = title if title is not None else title_line(body)
-        yield RawPosting(description=body, line=1, **given)
+        title = given.title if given.title is not None else title_line(body)
+        yield RawPosting(description=body, line=1, **{**asdict(given), "title": title})
     else:
         raise RolediffError(f"Unknown input kind '{kind}': use text, html, json, jsonl or csv.")
 
@@ -464,11 +468,11 @@ def title_line(body: str) -> str | None:
     return first if _JOB_NOUN.search(first) else None
 
 
-def _with_defaults(record: Record, given: dict[str, str | None]) -> Record:
+def _with_given(record: Record, given: Given) -> Record:
     """The record with each given field it lacks (empty counts as lacking)."""
-    if isinstance(record, Malformed):
+    if isinstance(record, Malformed) or given == NOTHING_GIVEN:
         return record
-    update = {k: v for k, v in given.items() if v and not getattr(record, k)}
+    update = {k: v for k, v in asdict(given).items() if v and not getattr(record, k)}
     return record.model_copy(update=update) if update else record
 
 
@@ -485,15 +489,7 @@ class PostingInput:
 
 
 def read_posting_input(
-    data: bytes,
-    name: str,
-    kind: str | None = None,
-    title: str | None = None,
-    location: str | None = None,
-    *,
-    salary_text: str | None = None,
-    job_type: str | None = None,
-    job_level: str | None = None,
+    data: bytes, name: str, kind: str | None = None, given: Given = NOTHING_GIVEN
 ) -> PostingInput:
     """The postings in a file's bytes (``name`` for sniffing its kind and for messages).
 
@@ -507,12 +503,11 @@ def read_posting_input(
         text = _decode(data, name)
     batch = kind in _LINE_KINDS or (kind == "json" and text.lstrip().startswith("["))
     unit = "record" if kind == "json" else "line"
-    given = {"salary_text": salary_text, "job_type": job_type, "job_level": job_level}
     records = [
         r.model_copy(update={"id": f"{unit} {r.line}"})
         if batch and isinstance(r, RawPosting) and r.id is None
         else r
-        for r in read_postings(text, kind, title, location, **given)
+        for r in read_postings(text, kind, given)
     ]
     return PostingInput(batch=batch, unit=unit, records=records)
 

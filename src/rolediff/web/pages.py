@@ -552,6 +552,7 @@ def add_pages(app: FastAPI) -> None:
         file: Annotated[UploadFile | None, File()] = None,
     ) -> Response:
         from rolediff.postings.analyze import analyze_raw
+        from rolediff.postings.read import Given
         from rolediff.views import posting_tables
 
         _check_form(request, f"{API}/postings/analyze")
@@ -564,10 +565,10 @@ def add_pages(app: FastAPI) -> None:
             return _posting_file_page(request, file)
         if not _text(text):
             raise RolediffError("Paste the posting's text or choose a file.")
-        raw = answers.read_posting(
-            text or "", _text(title), _text(location), _text(salary_text),
-            _text(job_type), _text(job_level),
-        )  # fmt: skip
+        given = Given(
+            _text(title), _text(location), _text(salary_text), _text(job_type), _text(job_level)
+        )
+        raw = answers.read_posting(text or "", given)
         result = analyze_raw(raw)
         return _page(
             request,
