@@ -94,11 +94,19 @@ class Estimates(_Frozen):
         return self._pattern.search(text) is not None
 
 
+class UnreadCurrencies(_Frozen):
+    codes: tuple[str, ...]
+    """ISO 4217 codes of currencies rolediff does not read."""
+    symbols: tuple[str, ...]
+    reference: str
+
+
 class PayConventions(_Frozen):
     annualise: Annualise
     plausible: PlausiblePay
     placeholders: Placeholders
     estimates: Estimates
+    unread_currencies: UnreadCurrencies
     currencies: dict[str, CurrencyConvention]
 
     @model_validator(mode="after")
@@ -106,6 +114,8 @@ class PayConventions(_Frozen):
         for country, codes in self._by_country().items():
             if len(codes) > 1:
                 raise ValueError(f"country {country} has two currencies: {', '.join(codes)}")
+        if read_and_unread := set(self.currencies) & set(self.unread_currencies.codes):
+            raise ValueError(f"read and unread currencies: {', '.join(sorted(read_and_unread))}")
         return self
 
     def _by_country(self) -> dict[str, list[str]]:
@@ -637,6 +647,37 @@ def _millions_are_pay(currency: str | None) -> bool:
     return scale >= conventions.plausible.millions_min_usd_scale
 
 
+@cache
+def _unread_signs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What marks a figure's currency as one rolediff does not read, written right before it
+    (an ISO code, a sign, letters glued to a "$": "HKD ", "₩", "NT$") and right after it."""
+    unread = pay_conventions().unread_currencies
+    codes = "|".join(unread.codes)
+    signs = "|".join(re.escape(s) for s in sorted(unread.symbols, key=len, reverse=True))
+    before = re.compile(
+        rf"(?:(?<![A-Za-z])(?:{codes}|{signs})|(?<![A-Za-z])[A-Z]{{1,3}}\$)\W{{0,3}}$"
+    )
+    after = re.compile(rf"^\W{{0,3}}(?:(?:{codes})(?![A-Za-z])|{signs})")
+    return before, after
+
+
+def _unread_currency(text: str, start: int, end: int) -> str | None:
+    """The code or sign of a currency rolediff does not read, written at a figure that names no
+    currency it reads ("HKD 50,000", "NT$1,200,000", "60,000,000 KRW"), if any."""
+    before, after = _unread_signs()
+    found = (
+        before.search(text, max(0, start - 8), start)
+        or after.match(text[end : end + 8])
+        # "60,000,000 KRW": the pay pattern took its "K" for thousands
+        or (after.match(text[end - 1 : end + 7]) if text[end - 1 : end] == "K" else None)
+    )
+    if found is None:
+        return None
+    sign = found.group().strip(" \t*_:(-")
+    known = _pay_grammar().symbol_currency
+    return None if sign in known else sign
+
+
 def _salary(
     text: str,
     mention: _Mention,
@@ -649,6 +690,8 @@ def _salary(
     bounds = conventions.plausible
     if mention.big and not _millions_are_pay(mention.currency):
         return None, "not pay: a sum in millions or billions"
+    if mention.currency is None and (sign := _unread_currency(text, mention.start, mention.end)):
+        return None, f"not read: the figure is in {sign}, a currency rolediff does not read"
     currency = mention.currency or unnamed
     if currency is None:
         return None, "no currency: the figure names none, and the posting's country says none"
