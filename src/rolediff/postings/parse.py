@@ -310,7 +310,8 @@ _RANGE_SEPARATOR = (
 )
 
 # With the same words in German, Dutch, French, Spanish, Portuguese and Italian ("pro Monat",
-# "per maand", "par mois", "por mes", "por mês", "al mese", "brutto im Jahr", "por hora").
+# "per maand", "par mois", "por mes", "por mês", "al mese", "brutto im Jahr", "por hora"), and
+# the Nordic and Polish month and year ("/mån", "per måned", "miesięcznie", "per år", "rocznie").
 _FOREIGN_PER = r"(?:per|pro|por|par|al|im|a)\s+"
 _INTERVAL_WORDS: tuple[tuple[Interval, str], ...] = (
     (
@@ -324,12 +325,14 @@ _INTERVAL_WORDS: tuple[tuple[Interval, str], ...] = (
         "month",
         r"monthly|(?:per|a|each|every)\s+month|/\s?mo(?:nth)?s?|pcm|p/m"
         rf"|{_FOREIGN_PER}(?:monat|maand|mois|mes|mês|mese)|monatlich|maandelijks|mensu[ae]l"
-        r"|mensile|/\s?(?:monat|maand|mois|mes|mês)",
+        r"|mensile|/\s?(?:monat|maand|mois|mes|mês)"
+        r"|(?:per|pr\.|i)\s+(?:månad|måned|mån)|/\s?(?:mån(?:ad)?|mnd|mies\.?)|miesięcznie",
     ),
     (
         "year",
         r"annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|/\s?y(?:ea)?rs?|p\.a\.|p/a|pa|lpa"
-        rf"|{_FOREIGN_PER}(?:jahr|jaar|an|année|año|ano|anno)|jährlich|jaarlijks|annuel|anual",
+        rf"|{_FOREIGN_PER}(?:jahr|jaar|an|année|año|ano|anno)|jährlich|jaarlijks|annuel|anual"
+        r"|(?:per|pr\.|om)\s+år(?:et)?|/\s?år|årlig(?:en)?|rocznie|/\s?rok|na\s+rok",
     ),
 )
 _INTERVAL_AFTER = re.compile(
@@ -383,7 +386,8 @@ _NOT_PAY_AFTER = re.compile(
     r"|equipment|coworking|reimburs|credit|grant|setup|set-up|set\s+up|fund|learning|signing"
     r"|sign-on|relocation"
     r"|referral|valuation|bonus|in\s+(?:arr|revenue|sales|funding|gmv)|of\s+(?:funding|revenue)"
-    r"|per\s+(?!(?:hour|hr|year|yr|annum|month|week|day|maand|jaar|uur|anno|mese|ora)\b)[a-z]+)",
+    r"|per\s+(?!(?:hour|hr|year|yr|annum|month|week|day|maand|jaar|uur|anno|mese|ora|måned|månad"
+    r"|mån|år)\b)[a-z]+)",
     re.IGNORECASE,
 )
 # Every match of these two holds one of its words (in the letters IGNORECASE matches, see
