@@ -1166,6 +1166,8 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _CODE_PREFIX = re.compile(r"^[A-Z]{2}\s+(\S.*)$")
+_ARTICLE = re.compile(r"^\s*the\s+", re.IGNORECASE)
+"""A leading "the" ("Anywhere in the US", "the Netherlands"), read past once the filler is gone."""
 _ZIP_CODE = re.compile(r"\s+\d{5}(?:-\d{4})?$")
 """A US ZIP code after a state ("IL 62701", "CO 80202-1234")."""
 # "US-CA-San Jose", "US-KS-Remote": country, state and city joined by hyphens.
@@ -1374,7 +1376,10 @@ def _classify(raw: str, vocab: _PlaceVocabulary) -> _Token | None:
     """A country, US state, province, region or other name; full names are countries first
     ("Georgia"), two-letter codes states first ("DE", "IN"), then countries ("NL")."""
     stripped = raw.strip()
-    forms: tuple[str, ...] = (stripped, _FILLER.sub(" ", stripped), _ZIP_CODE.sub("", stripped))
+    filler_free = _FILLER.sub(" ", stripped)
+    forms: tuple[str, ...] = (
+        stripped, filler_free, _ZIP_CODE.sub("", stripped), _ARTICLE.sub("", filler_free),
+    )  # fmt: skip
     if _INITIALS.fullmatch(stripped):  # "D.C.", "U.S.A.": the code without its dots
         forms = (stripped.replace(".", ""), *forms)
     spaced = (" ".join(c.split()) for c in forms)
