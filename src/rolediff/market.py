@@ -40,9 +40,11 @@ from pydantic import BaseModel, ConfigDict
 
 from rolediff.errors import RolediffError, check_output_file, suggest
 from rolediff.postings.read import (
+    AnalysisInput,
     Malformed,
     RawPosting,
     Record,
+    analysis_input,
     from_mapping,
     read_posting_input,
     read_postings,
@@ -564,14 +566,8 @@ def posted_month(text: str | None) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-_Fields = tuple[str, str | None, str | None, str | None, str | None, str | None]
 _Skill = tuple[str, int]
 _Analysed = tuple[Any, ...]
-
-
-def analysis_input(p: RawPosting) -> _Fields:
-    """The fields of a posting ``analyse_fields`` reads, in its order."""
-    return (p.description, p.title, p.location, p.salary_text, p.job_type, p.job_level)
 
 
 def _pay_source(pay: Salary | None) -> str | None:
@@ -582,7 +578,7 @@ def _pay_source(pay: Salary | None) -> str | None:
     return "estimate" if pay.estimate else pay.source
 
 
-def analyse_fields(fields: _Fields) -> _Analysed | str:
+def analyse_fields(fields: AnalysisInput) -> _Analysed | str:
     """One posting (description, title, location, pay text, job type, job level) → the analysis
     columns (``analyses`` without content_hash) and its skills as (id, mentions) pairs last, or
     the reason it cannot be analysed. Runs in the worker processes, so it takes and returns plain
@@ -624,7 +620,7 @@ def analyse_fields(fields: _Fields) -> _Analysed | str:
     )
 
 
-def _analyse_chunk(chunk: list[_Fields]) -> list[_Analysed | str]:
+def _analyse_chunk(chunk: list[AnalysisInput]) -> list[_Analysed | str]:
     from rolediff.postings.analyze import gc_paused
 
     with gc_paused():
@@ -683,7 +679,7 @@ class _Ingestion:
             else:
                 self.in_flight.add(item[0])
                 fresh.append(item)
-        fields: list[_Fields] = [analysis_input(p) for _, _, p in fresh]
+        fields: list[AnalysisInput] = [analysis_input(p) for _, _, p in fresh]
         if self.pool is None:
             analysed: Any = _analyse_chunk(fields)
         else:

@@ -30,7 +30,13 @@ from rolediff.postings.parse import (
     posting_country,
     with_stated_currency,
 )
-from rolediff.postings.read import MAX_TEXT_CHARS, RawPosting, lone_surrogate
+from rolediff.postings.read import (
+    MAX_TEXT_CHARS,
+    AnalysisInput,
+    RawPosting,
+    analysis_input,
+    lone_surrogate,
+)
 from rolediff.postings.scan import scan
 from rolediff.skills import Prepared, skill_matcher
 
@@ -179,9 +185,8 @@ def analyze_raw(posting: RawPosting) -> PostingAnalysis:
     )
 
 
-_Sent = tuple[str, str | None, str | None, str | None, str | None, str | None, str | None]
-"""A posting as the main process sends it to a worker: description, title, location, pay text,
-id, job type, job level (plain strings pickle several times faster than a RawPosting)."""
+_Sent = tuple[AnalysisInput, str | None]
+"""A posting as the main process sends it to a worker: what the analysis reads, and its id."""
 
 _Packed = tuple[Any, ...]
 """An analysis as a worker sends it back: its fields in PostingAnalysis order, evidence and
@@ -190,15 +195,14 @@ validating that JSON, which made the main process the bottleneck on two cores)."
 
 
 def _send(posting: RawPosting) -> _Sent:
-    p = posting
-    return (p.description, p.title, p.location, p.salary_text, p.id, p.job_type, p.job_level)
+    return analysis_input(posting), posting.id
 
 
 def _analyze_chunk(chunk: list[_Sent]) -> list[_Packed]:
     with gc_paused():
         return [
-            _pack(analysis_fields(d, t, loc, pay, pid, job, level))
-            for d, t, loc, pay, pid, job, level in chunk
+            _pack(analysis_fields(d, t, loc, pay, posting_id, job, level))
+            for (d, t, loc, pay, job, level), posting_id in chunk
         ]
 
 

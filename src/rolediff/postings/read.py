@@ -78,6 +78,16 @@ class RawPosting(BaseModel):
     line: int | None = None
 
 
+AnalysisInput = tuple[str, str | None, str | None, str | None, str | None, str | None]
+"""What an analysis reads of a posting, as plain strings (they pickle several times faster than a
+RawPosting): description, title, location, pay text, job type, job level."""
+
+
+def analysis_input(p: RawPosting) -> AnalysisInput:
+    """The fields of a posting an analysis reads (``analysis_fields``' order, less the id)."""
+    return (p.description, p.title, p.location, p.salary_text, p.job_type, p.job_level)
+
+
 class Malformed(BaseModel):
     model_config = ConfigDict(frozen=True)
 
